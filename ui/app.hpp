@@ -1,0 +1,188 @@
+// App: the model behind the window and the frame that draws it.
+// - Owns the scenario, the engine's Run (ground truth + observed spans), the Analysis, the selection and
+//   view state, slots for feature state (lessons, quiz, sampling) and the queue of Actions.
+// - frame() draws every panel between the caller's NewFrame() and Render(), then applies the actions the
+//   panels pushed; a scenario edit re-simulates at once. It knows nothing about GLFW or OpenGL, so tests
+//   drive it on a bare Dear ImGui context.
+// - Also shows a trace file instead of a simulation (File > Open, drag and drop, `tracelab FILE`).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <typeindex>
+#include <unordered_map>
+#include <vector>
+
+#include "sim/analysis.hpp"
+#include "sim/engine.hpp"
+#include "sim/scenario.hpp"
+#include "ui/actions.hpp"
+#include "ui/layout.hpp"
+#include "ui/panels/panel.hpp"
+#include "ui/settings.hpp"
+
+struct ImFont;
+
+namespace tl::ui {
+
+// [SECTION] View state
+
+struct LiveTraffic {
+    bool playing = false;
+    double requests_per_second = 2.0;
+    double until_next_s = 0.0;  // time left until the next request
+    uint64_t requests_sent = 0;
+    std::vector<double> root_ms;  // root duration of each live request, oldest first (capped)
+    std::vector<bool> root_error;
+};
+
+struct ViewState {
+    int32_t selected_trace = -1;  // index into Analysis::traces
+    int32_t selected_span = -1;   // index into TraceStore::spans
+    bool show_ghosts = true;
+    bool show_help = false;
+    LiveTraffic live;
+};
+
+enum class BannerLevel { Info, Warning, Error };
+struct BannerMessage {
+    BannerLevel level = BannerLevel::Info;
+    std::string text;
+};
+
+// Fonts the panels may use; null pointers mean Dear ImGui's default font.
+struct AppFonts {
+    ImFont* ui = nullptr;
+    ImFont* mono = nullptr;
+    float scale = 1.0f;  // content scale applied to sizes
+};
+
+struct AppOptions {
+    std::filesystem::path asset_dir;  // empty: tl::asset_dir()
+    bool persist = false;             // read/write settings.json and imgui.ini (the real app; not tests)
+    uint64_t seed = 1;
+};
+
+// [SECTION] App
+
+class App {
+public:
+    explicit App(AppOptions options = {});
+    ~App();
+    App(const App&) = delete;
+    App& operator=(const App&) = delete;
+
+    // Model set-up. Each returns "" or a learner-readable error (also shown in the banner).
+    std::string load_scenario(std::string_view name_or_path);
+    void set_scenario(Scenario scenario);
+    std::string open_trace_file(const std::filesystem::path& path);
+    void resimulate();
+
+    // Draws everything (call between ImGui::NewFrame() and ImGui::Render()), then applies actions.
+    void frame();
+    // Queues an action (from outside the panels: main.cpp drag-and-drop, tests, lessons).
+    void push(Action a) { actions_.push(std::move(a)); }
+    // Applies the queued actions now (frame() does this at its end).
+    void apply_actions();
+    void apply(Action a);
+
+    // [SECTION] Read access for panels
+    [[nodiscard]] bool has_scenario() const { return has_scenario_; }
+    [[nodiscard]] const Scenario& scenario() const { return scenario_; }
+    // The simulation's Run; nullptr while a trace file is shown.
+    [[nodiscard]] const Run* run() const { return showing_file() ? nullptr : &run_; }
+    [[nodiscard]] const TraceStore& store() const { return showing_file() ? imported_ : run_.observed; }
+    [[nodiscard]] const Analysis& analysis() const { return analysis_; }
+    [[nodiscard]] const ViewState& view() const { return view_; }
+    [[nodiscard]] uint64_t seed() const { return seed_; }
+    [[nodiscard]] bool showing_file() const { return !file_name_.empty(); }
+    [[nodiscard]] const std::string& file_name() const { return file_name_; }
+    // Increases whenever the store/analysis change, so panels can cache derived data.
+    [[nodiscard]] uint64_t generation() const { return generation_; }
+    [[nodiscard]] const std::vector<BannerMessage>& banner() const { return banner_; }
+    [[nodiscard]] const std::vector<std::string>& builtin_scenarios() const { return builtin_scenarios_; }
+    [[nodiscard]] const std::filesystem::path& asset_dir() const { return asset_dir_; }
+    [[nodiscard]] const AppFonts& fonts() const { return fonts_; }
+    [[nodiscard]] const Settings& settings() const { return settings_; }
+    // Actions applied during the last apply_actions() (tests, lessons watching what the learner did).
+    [[nodiscard]] const std::vector<Action>& last_applied() const { return last_applied_; }
+    // The selected span's hop: the wire call that created its operation; nullptr when none.
+    [[nodiscard]] const Hop* hop_into_span(int32_t span) const;
+    // The trace the selection is in (or the first trace); -1 when there are no traces.
+    [[nodiscard]] int32_t current_trace() const;
+    [[nodiscard]] const std::vector<std::unique_ptr<Panel>>& panels() const { return panels_; }
+    [[nodiscard]] Panel* find_panel(std::string_view name) const;
+    [[nodiscard]] const Layout& last_layout() const { return layout_; }
+    // True when something moves on its own: the main loop then redraws without waiting for input.
+    [[nodiscard]] bool animating() const;
+
+    // [SECTION] Set-up used by main.cpp and tests
+    void set_fonts(const AppFonts& fonts) { fonts_ = fonts; }
+    void add_banner(BannerLevel level, std::string text);
+    // Brings a panel's tab to the front; "" when found, else the list of names.
+    std::string focus_panel(std::string_view name);
+    void save_settings_now();
+    Settings& mutable_settings() { return settings_; }
+
+    // [SECTION] Feature state slots (lesson progress, quiz attempt, sampling run …), one object per type.
+    template <class T>
+    T& slot() {
+        auto& p = slots_[std::type_index(typeid(T))];
+        if (!p) p = std::make_shared<T>();
+        return *static_cast<T*>(p.get());
+    }
+    template <class T>
+    [[nodiscard]] const T* find_slot() const {
+        auto it = slots_.find(std::type_index(typeid(T)));
+        return it == slots_.end() ? nullptr : static_cast<const T*>(it->second.get());
+    }
+
+private:
+    void reanalyze();
+    void restore_selection(int32_t old_op, int32_t old_trace);
+    void tick_live(float dt);
+    void handle_shortcuts();
+    void draw_menu_bar();
+    void draw_banner();
+    void draw_areas(float top);
+    void draw_area(Area area, const Rect& r);
+    void draw_splitters(const Layout& l);
+    void draw_help();
+    void draw_file_dialogs();
+    std::string export_trace(const std::string& path, TraceFormat format);
+
+    AppOptions options_;
+    std::filesystem::path asset_dir_;
+    std::vector<std::string> builtin_scenarios_;
+    Scenario scenario_;
+    bool has_scenario_ = false;
+    std::unique_ptr<Engine> engine_;
+    Run run_;
+    TraceStore imported_;
+    std::string file_name_;
+    Analysis analysis_;
+    uint64_t seed_ = 1;
+    uint64_t generation_ = 0;
+    ViewState view_;
+    Settings settings_;
+    AppFonts fonts_;
+    Layout layout_;
+    std::vector<BannerMessage> banner_;
+    std::vector<std::unique_ptr<Panel>> panels_;
+    std::vector<std::string> focus_requests_;  // panel names to bring to the front next frame
+    std::vector<std::string> area_front_;      // per Area: name of the panel last shown in front
+    Actions actions_;
+    std::vector<Action> last_applied_;
+    std::unordered_map<std::type_index, std::shared_ptr<void>> slots_;
+    // File dialogs (no native dialog in Dear ImGui: a path field).
+    bool open_dialog_ = false, export_dialog_ = false;
+    std::string dialog_path_;
+    int export_format_ = 0;
+    int dragging_splitter_ = -1;
+};
+
+}  // namespace tl::ui

@@ -1,0 +1,98 @@
+// Layout: pure placement of the window's areas from display size and splitter state.
+#include "ui/layout.hpp"
+
+#include <algorithm>
+
+namespace tl::ui {
+
+const char* to_string(Area a) {
+    switch (a) {
+        case Area::Left:
+            return "left";
+        case Area::TraceList:
+            return "trace-list";
+        case Area::Centre:
+            return "centre";
+        case Area::Right:
+            return "right";
+        case Area::Bottom:
+            return "bottom";
+    }
+    return "?";
+}
+
+namespace {
+constexpr float kMinSide = 200.0f;    // left/right columns
+constexpr float kMinCentre = 320.0f;  // waterfall width
+constexpr float kMinBottom = 60.0f;
+constexpr float kMinMiddle = 220.0f;  // height of the three columns
+constexpr float kMinTraceList = 48.0f;
+constexpr float kMinWaterfall = 120.0f;
+
+float clampf(float v, float lo, float hi) {
+    return std::max(lo, std::min(v, hi));
+}
+}  // namespace
+
+Layout layout(const LayoutInput& in, const SplitterState& s) {
+    const float k = in.scale > 0 ? in.scale : 1.0f;
+    const float gap = in.gap * k;
+    const float width = std::max(in.width, 1.0f);
+    const float height = std::max(in.height - in.top, 1.0f);
+
+    // Vertical split: middle row above, bottom strip below.
+    float bottom = clampf(s.bottom_height * k, kMinBottom * k, std::max(kMinBottom * k, height - kMinMiddle * k - gap));
+    bottom = std::min(bottom, height * 0.6f);
+    const float middle = std::max(height - bottom - gap, 1.0f);
+
+    // Horizontal split: the centre keeps its minimum; the sides share what is left.
+    float left = std::max(s.left_width * k, kMinSide * k);
+    float right = std::max(s.right_width * k, kMinSide * k);
+    const float sides_budget = std::max(width - kMinCentre * k - 2 * gap, 2.0f);
+    if (left + right > sides_budget) {
+        const float f = sides_budget / (left + right);
+        left *= f;
+        right *= f;
+    }
+    const float centre = std::max(width - left - right - 2 * gap, 1.0f);
+
+    float trace_list = clampf(s.trace_list_height * k, kMinTraceList * k,
+                              std::max(kMinTraceList * k, middle - kMinWaterfall * k - gap));
+    trace_list = std::min(trace_list, middle * 0.5f);
+
+    Layout out;
+    const float y0 = in.top;
+    const float cx = left + gap;
+    out.areas[static_cast<size_t>(Area::Left)] = {0, y0, left, middle};
+    out.areas[static_cast<size_t>(Area::TraceList)] = {cx, y0, centre, trace_list};
+    out.areas[static_cast<size_t>(Area::Centre)] = {cx, y0 + trace_list + gap, centre,
+                                                    std::max(middle - trace_list - gap, 1.0f)};
+    out.areas[static_cast<size_t>(Area::Right)] = {cx + centre + gap, y0, right, middle};
+    out.areas[static_cast<size_t>(Area::Bottom)] = {0, y0 + middle + gap, width, bottom};
+
+    out.splitters[static_cast<size_t>(Splitter::Left)] = {left, y0, gap, middle};
+    out.splitters[static_cast<size_t>(Splitter::Right)] = {cx + centre, y0, gap, middle};
+    out.splitters[static_cast<size_t>(Splitter::Bottom)] = {0, y0 + middle, width, gap};
+    out.splitters[static_cast<size_t>(Splitter::TraceList)] = {cx, y0 + trace_list, centre, gap};
+    return out;
+}
+
+void drag_splitter(SplitterState& s, Splitter which, float dx, float dy, float scale) {
+    const float k = scale > 0 ? scale : 1.0f;
+    switch (which) {
+        case Splitter::Left:
+            s.left_width = clampf(s.left_width + dx / k, kMinSide, 2000.0f);
+            break;
+        case Splitter::Right:
+            s.right_width = clampf(s.right_width - dx / k, kMinSide, 2000.0f);
+            break;
+        case Splitter::Bottom:
+            s.bottom_height = clampf(s.bottom_height - dy / k, kMinBottom, 2000.0f);
+            break;
+        case Splitter::TraceList:
+            s.trace_list_height = clampf(s.trace_list_height + dy / k, kMinTraceList, 2000.0f);
+            break;
+    }
+}
+
+}  // namespace tl::ui

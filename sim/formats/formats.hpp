@@ -1,0 +1,34 @@
+// Trace file formats: export a TraceStore as OTLP/JSON, Jaeger JSON, Zipkin v2 or Chrome Trace Events,
+// and import OTLP/JSON, Jaeger and Zipkin (format detected from the content).
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/json_read.hpp"
+#include "sim/trace_store.hpp"
+
+namespace tl {
+
+enum class TraceFormat { Otlp, Jaeger, Zipkin, Chrome };
+
+std::optional<TraceFormat> parse_trace_format(std::string_view name);  // "otlp", "jaeger", "zipkin", "chrome"
+const char* to_string(TraceFormat f);
+
+// A complete document in the format (OTLP: an ExportTraceServiceRequest).
+std::string write_trace(const TraceStore& store, TraceFormat format);
+
+struct ImportedTrace {
+    TraceStore store;
+    TraceFormat format = TraceFormat::Otlp;
+    std::vector<std::string> warnings;  // problems that cost data but left a usable trace
+};
+
+// Detects the format and imports. Errors name the source and the JSON path.
+Result<ImportedTrace> import_trace_text(std::string_view text, const std::string& source);
+Result<ImportedTrace> import_trace_file(const std::filesystem::path& path);
+
+}  // namespace tl

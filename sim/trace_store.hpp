@@ -1,0 +1,155 @@
+// TraceStore: the observed spans a tracing backend holds, in flat arrays with interned strings.
+// - Filled by the engine (simulation) and by the importers (real trace files); read by analysis,
+//   exporters and the UI. One shape for both, so an imported trace gets every view a simulated one has.
+// - Attributes of spans, events, links and resources live in one shared array; each owner keeps a range.
+// - clear() keeps capacity and the string pool, so a re-simulation allocates nothing.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "sim/ids.hpp"
+
+namespace tl {
+
+using StrId = uint32_t;
+
+// Interns strings; ids are stable for the pool's lifetime. Id 0 is always the empty string.
+class StringPool {
+public:
+    StringPool();
+    // Copies rebuild the index over the copy's own storage; moves keep element addresses (std::deque).
+    StringPool(const StringPool& other);
+    StringPool& operator=(const StringPool& other);
+    StringPool(StringPool&&) noexcept = default;
+    StringPool& operator=(StringPool&&) noexcept = default;
+    ~StringPool() = default;
+    StrId intern(std::string_view s);
+    [[nodiscard]] std::string_view get(StrId id) const { return views_[id]; }
+    [[nodiscard]] size_t size() const { return views_.size(); }
+    // Id of `s` if already interned.
+    [[nodiscard]] bool find(std::string_view s, StrId* out) const;
+
+private:
+    struct Hash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    };
+    std::deque<std::string> storage_;
+    std::vector<std::string_view> views_;
+    std::unordered_map<std::string_view, StrId, Hash, std::equal_to<>> index_;
+};
+
+// Values as OTLP's AnyValue carries them. Bytes, arrays and key-value lists are kept as their JSON
+// rendering (in `s`) so they survive import and display; the simulator only produces the scalar kinds.
+enum class ValueType : uint8_t { Empty, String, Bool, Int, Double, Bytes, Array, KvList };
+
+struct AttrValue {
+    ValueType type = ValueType::Empty;
+    union {
+        int64_t i;
+        double d;
+        bool b;
+        StrId s;
+    };
+    AttrValue() : i(0) {}
+    static AttrValue str(StrId id) { AttrValue v; v.type = ValueType::String; v.s = id; return v; }
+    static AttrValue integer(int64_t x) { AttrValue v; v.type = ValueType::Int; v.i = x; return v; }
+    static AttrValue real(double x) { AttrValue v; v.type = ValueType::Double; v.d = x; return v; }
+    static AttrValue boolean(bool x) { AttrValue v; v.type = ValueType::Bool; v.b = x; return v; }
+};
+
+struct Attribute {
+    StrId key = 0;
+    AttrValue value;
+};
+
+// OTLP enum values, so they serialise as themselves.
+enum class SpanKind : uint8_t { Unspecified = 0, Internal = 1, Server = 2, Client = 3, Producer = 4, Consumer = 5 };
+enum class StatusCode : uint8_t { Unset = 0, Ok = 1, Error = 2 };
+
+const char* to_string(SpanKind k);  // "server", "client", …
+const char* to_string(StatusCode c);  // "unset", "ok", "error"
+
+struct AttrRange {
+    uint32_t begin = 0;
+    uint32_t count = 0;
+};
+
+struct SpanEvent {
+    StrId name = 0;
+    int64_t time_ns = 0;
+    AttrRange attrs;
+};
+
+struct SpanLink {
+    TraceId trace_id;
+    SpanId span_id;
+    StrId trace_state = 0;
+    AttrRange attrs;
+};
+
+// One process that reported spans (OTLP Resource); `service` is its service.name.
+struct Resource {
+    StrId service = 0;
+    AttrRange attrs;
+};
+
+struct Span {
+    TraceId trace_id;
+    SpanId span_id;
+    SpanId parent_span_id;  // invalid (0) for a root
+    StrId name = 0;
+    StrId service = 0;  // same as resources[resource].service, kept here for fast grouping
+    StrId trace_state = 0;
+    StrId status_message = 0;
+    StrId scope = 0;  // instrumentation scope name
+    SpanKind kind = SpanKind::Internal;
+    StatusCode status = StatusCode::Unset;
+    uint8_t flags = 1;  // W3C trace-flags as received/recorded; bit 0 = sampled
+    int64_t start_ns = 0;
+    int64_t end_ns = 0;
+    AttrRange attrs;
+    uint32_t event_begin = 0, event_count = 0;
+    uint32_t link_begin = 0, link_count = 0;
+    uint32_t resource = 0;
+    int32_t op = -1;  // engine: index of the ground-truth operation; import: -1
+    [[nodiscard]] int64_t duration_ns() const { return end_ns - start_ns; }
+    [[nodiscard]] bool is_root() const { return !parent_span_id.valid(); }
+};
+
+class TraceStore {
+public:
+    StringPool strings;
+    std::vector<Span> spans;
+    std::vector<Attribute> attributes;
+    std::vector<SpanEvent> events;
+    std::vector<SpanLink> links;
+    std::vector<Resource> resources;
+
+    // Drops all spans but keeps capacity and interned strings.
+    void clear();
+    [[nodiscard]] std::string_view str(StrId id) const { return strings.get(id); }
+    [[nodiscard]] std::span<const Attribute> attrs(AttrRange r) const {
+        return {attributes.data() + r.begin, r.count};
+    }
+    [[nodiscard]] std::span<const SpanEvent> events_of(const Span& s) const {
+        return {events.data() + s.event_begin, s.event_count};
+    }
+    [[nodiscard]] std::span<const SpanLink> links_of(const Span& s) const {
+        return {links.data() + s.link_begin, s.link_count};
+    }
+    // Finds an attribute of a span by key; nullptr when absent.
+    [[nodiscard]] const AttrValue* find_attr(const Span& s, std::string_view key) const;
+    // A value as a learner reads it: strings unquoted, numbers in shortest form.
+    [[nodiscard]] std::string value_text(const AttrValue& v) const;
+    // Index of the resource for `service`, created on first use.
+    uint32_t resource_for(StrId service);
+};
+
+}  // namespace tl

@@ -1,0 +1,180 @@
+// Shared machinery of the trace format readers and writers (internal to sim/formats).
+// - Where: a JSON Pointer built lazily, so the hot import loop allocates no path strings.
+// - SpanImport: collects warnings (capped), interns, converts values, and settles a store after import
+//   (end before start, duplicate span ids, Zipkin's shared client/server ids).
+// - JsonWriter: a small streaming writer with deterministic output and UTF-8 repair.
+// [SECTION] Ids and numbers  [SECTION] Where  [SECTION] SpanImport  [SECTION] JsonWriter  [SECTION] Readers
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/formats/formats.hpp"
+#include "sim/json_read.hpp"
+#include "sim/trace_store.hpp"
+
+namespace tl::formats {
+
+// [SECTION] Ids and numbers
+
+// 1..32 / 1..16 hex digits in either case, left-padded with zeros (Jaeger and Zipkin shorten ids).
+std::optional<TraceId> parse_trace_id_padded(std::string_view hex);
+std::optional<SpanId> parse_span_id_padded(std::string_view hex);
+// Standard base64 (with or without padding) to bytes; nullopt on a bad character.
+std::optional<std::string> base64_decode(std::string_view text);
+std::string base64_encode(std::string_view bytes);
+// A decimal integer string, optionally signed; nullopt when not a whole number or out of int64 range.
+std::optional<int64_t> parse_decimal_i64(std::string_view s);
+// Length of the valid UTF-8 sequence at p (1..4), or 0 when the bytes there are not valid UTF-8.
+size_t utf8_sequence_length(const unsigned char* p, size_t available);
+
+// [SECTION] Where
+
+// A position in the document. Children point at their parent, which must outlive them (stack use).
+struct Where {
+    const Where* parent = nullptr;
+    std::string_view key;
+    size_t index = 0;
+    bool is_index = false;
+    [[nodiscard]] Where operator/(std::string_view k) const { return Where{this, k, 0, false}; }
+    [[nodiscard]] Where operator/(size_t i) const { return Where{this, {}, i, true}; }
+    [[nodiscard]] std::string pointer() const;  // "/resourceSpans/0/scopeSpans/1"; "/" for the root
+};
+
+// [SECTION] SpanImport
+
+class SpanImport {
+public:
+    SpanImport(std::string source, ImportedTrace& out) : source_(std::move(source)), out_(out) {}
+
+    TraceStore& store() { return out_.store; }
+    [[nodiscard]] const std::string& source() const { return source_; }
+    StrId intern(std::string_view s) { return out_.store.strings.intern(s); }
+
+    // "source: /path: message". Warnings beyond a cap are counted, not stored.
+    void warn(const Where& at, std::string_view message);
+    [[noreturn]] void fail(const Where& at, std::string_view message) const;
+    [[nodiscard]] size_t warning_count() const { return warnings_seen_; }
+    // A warning whose message is already complete (a caught LoadError of a skipped span).
+    void add_warning(std::string full_message);
+
+    // A resource for `service` with these attributes (already appended at [attr_begin, end)); identical
+    // resources are shared, and a duplicate's attributes are dropped again.
+    uint32_t resource(StrId service, uint32_t attr_begin);
+
+    // Appends one attribute from a plain JSON value (Jaeger log fields, Chrome args, Zipkin tags).
+    void add_plain_attr(std::string_view key, const Json& v);
+
+    // Settles the store once all spans are in: fixes spans that end before they start, resolves duplicate
+    // span ids (identical copies dropped; a CLIENT/SERVER pair sharing an id gets the server half a derived
+    // id under the client; other clashes get a derived id), and emits the summary warnings.
+    void finish();
+
+private:
+    void note(const std::string& message) { add_warning(source_ + ": " + message); }
+    std::string source_;
+    ImportedTrace& out_;
+    size_t warnings_seen_ = 0;
+};
+
+// A plain JSON value (from an OTLP array/kvlist or a Jaeger/Chrome argument) as an attribute value.
+AttrValue plain_json_value(TraceStore& store, const Json& v);
+// The compact JSON text used to keep arrays and maps in a store (invalid UTF-8 replaced).
+std::string compact_json(const Json& v);
+
+// [SECTION] JsonWriter
+
+class JsonWriter {
+public:
+    std::string out;
+    void begin_object() {
+        sep();
+        out += '{';
+        comma_ = false;
+    }
+    void end_object() {
+        out += '}';
+        comma_ = true;
+    }
+    void begin_array() {
+        sep();
+        out += '[';
+        comma_ = false;
+    }
+    void end_array() {
+        out += ']';
+        comma_ = true;
+    }
+    void key(std::string_view k) {
+        sep();
+        quoted(k);
+        out += ':';
+        comma_ = false;
+    }
+    void string(std::string_view s) {
+        sep();
+        quoted(s);
+        comma_ = true;
+    }
+    void integer(int64_t v);
+    void unsigned_integer(uint64_t v);
+    void real(double v);  // shortest round-trip form; NaN/Infinity as protobuf-JSON strings
+    void boolean(bool b) {
+        sep();
+        out += b ? "true" : "false";
+        comma_ = true;
+    }
+    void null() {
+        sep();
+        out += "null";
+        comma_ = true;
+    }
+    // Pre-rendered JSON (must be valid).
+    void raw(std::string_view json) {
+        sep();
+        out += json;
+        comma_ = true;
+    }
+    // Nanoseconds as exact decimal microseconds ("1767225600000123.456", trailing zeros trimmed).
+    void micros_exact(int64_t ns);
+    // Shorthands for "key": value.
+    void field(std::string_view k, std::string_view v) {
+        key(k);
+        string(v);
+    }
+    void field_int(std::string_view k, int64_t v) {
+        key(k);
+        integer(v);
+    }
+
+private:
+    void sep() {
+        if (comma_) out += ',';
+    }
+    void quoted(std::string_view s);
+    bool comma_ = false;
+};
+
+// Microseconds (floor) of a nanosecond time, as Jaeger and Zipkin carry them.
+constexpr int64_t floor_us(int64_t ns) {
+    return ns >= 0 ? ns / 1000 : -((-ns + 999) / 1000);
+}
+
+// [SECTION] Readers and writers of each format (one file each)
+
+void read_otlp(const Json& doc, SpanImport& in);
+void read_jaeger(const Json& doc, SpanImport& in);
+void read_zipkin(const Json& doc, SpanImport& in);
+void read_chrome(const Json& doc, SpanImport& in);
+std::string write_otlp(const TraceStore& store);
+std::string write_jaeger(const TraceStore& store);
+std::string write_zipkin(const TraceStore& store);
+std::string write_chrome(const TraceStore& store);
+
+// Spans grouped by trace, traces in order of first appearance, spans in store order within each.
+std::vector<std::vector<uint32_t>> spans_by_trace(const TraceStore& store);
+
+}  // namespace tl::formats

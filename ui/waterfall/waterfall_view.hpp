@@ -14,16 +14,17 @@
 #include "sim/analysis.hpp"
 #include "sim/engine.hpp"
 #include "sim/trace_store.hpp"
+#include "ui/widgets/timeline.hpp"
 
 namespace tl::ui {
 
-class WaterfallModel;  // derived, cached per trace (waterfall_layout.hpp)
+struct WaterfallCache;  // derived per-trace data and per-frame scratch (waterfall_view.cpp)
 
 // What to show. Pointers are borrowed for the call.
 struct WaterfallInput {
     const TraceStore* store = nullptr;
     const Analysis* analysis = nullptr;
-    int trace = -1;                    // index into analysis->traces
+    int trace = -1;                     // index into analysis->traces
     const Run* ground_truth = nullptr;  // nullable: needed for ghosts (spans of this request in other traces)
     bool show_ghosts = false;
     // Playback: elapsed ns since the trace's start_ns. INT64_MAX shows everything; otherwise only spans that
@@ -50,7 +51,12 @@ struct WaterfallViewState {
     int64_t trace_start_ns = 0;
     int64_t trace_end_ns = 0;
     uint64_t collapse_generation = 0;  // bumped on every change of `collapsed`
-    std::shared_ptr<WaterfallModel> cache;
+    std::shared_ptr<WaterfallCache> cache;
+    // Pointer-drag scratch (pan in the rows, window moves in the minimap).
+    RangeSelectorState minimap;
+    bool panning = false;
+    int64_t drag_view_start_ns = 0, drag_view_end_ns = 0;
+    float drag_scroll_y = 0.0f;
 
     // Back to the whole trace, nothing collapsed or selected.
     void reset();

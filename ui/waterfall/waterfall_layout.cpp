@@ -1,0 +1,492 @@
+// Waterfall layout: per-trace model (rows, lanes, indexes, ghost placement) and the per-frame visible pass.
+// No Dear ImGui here: everything is testable on plain data.
+// [SECTION] Formatting and ruler ticks
+// [SECTION] Model
+// [SECTION] Ghosts
+// [SECTION] Per-frame layout
+#include "ui/waterfall/waterfall_layout.hpp"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <unordered_map>
+
+namespace tl::ui {
+
+// [SECTION] Formatting and ruler ticks
+
+namespace {
+struct Unit {
+    int64_t ns;
+    const char* name;
+};
+constexpr Unit kUnits[] = {{1'000'000'000, "s"}, {1'000'000, "ms"}, {1'000, "\xC2\xB5s"}, {1, "ns"}};
+
+int64_t floor_div(int64_t a, int64_t b) {
+    return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
+}
+int64_t ceil_div(int64_t a, int64_t b) {
+    return -floor_div(-a, b);
+}
+}  // namespace
+
+int format_duration(int64_t ns, char* buf, size_t n) {
+    if (n == 0) return 0;
+    const int64_t a = ns < 0 ? -ns : ns;
+    int len = 0;
+    if (a < 1000) {
+        len = std::snprintf(buf, n, "%" PRId64 " ns", ns);
+    } else {
+        size_t u = 0;
+        while (u + 1 < std::size(kUnits) && a < kUnits[u].ns) ++u;
+        double v = static_cast<double>(ns) / static_cast<double>(kUnits[u].ns);
+        // 999.96 µs would print as "1000 µs": move up a unit instead.
+        if (std::fabs(v) >= 999.5 && u > 0) {
+            --u;
+            v = static_cast<double>(ns) / static_cast<double>(kUnits[u].ns);
+        }
+        const double av = std::fabs(v);
+        const int decimals = av < 10.0 ? 2 : av < 100.0 ? 1 : 0;
+        len = std::snprintf(buf, n, "%.*f %s", decimals, v, kUnits[u].name);
+    }
+    return std::min(len, static_cast<int>(n) - 1);
+}
+
+int64_t ruler_step(TimeRange view, float width_px, float min_spacing_px) {
+    if (view.empty() || width_px <= 0.0f || min_spacing_px <= 0.0f) return 0;
+    const double raw = static_cast<double>(view.width()) * static_cast<double>(min_spacing_px) / width_px;
+    int64_t pow10 = 1;
+    while (true) {
+        for (int64_t m : {1, 2, 5})
+            if (static_cast<double>(m * pow10) >= raw) return m * pow10;
+        if (pow10 > std::numeric_limits<int64_t>::max() / 100) return pow10 * 10;
+        pow10 *= 10;
+    }
+}
+
+namespace {
+// Label for a major tick: the unit and precision follow the step, so neighbours never read the same.
+void tick_label(int64_t rel, int64_t step, char* buf, size_t n) {
+    if (rel == 0) {
+        std::snprintf(buf, n, "0");
+        return;
+    }
+    for (const Unit& u : kUnits) {
+        if (step * 10 >= u.ns || u.ns == 1) {
+            const int decimals = step >= u.ns ? 0 : 1;
+            std::snprintf(buf, n, "%.*f %s", decimals, static_cast<double>(rel) / static_cast<double>(u.ns), u.name);
+            return;
+        }
+    }
+}
+}  // namespace
+
+void ruler_ticks(TimeRange view, int64_t origin_ns, float width_px, float min_spacing_px, std::vector<RulerTick>& out) {
+    out.clear();
+    const int64_t step = ruler_step(view, width_px, min_spacing_px);
+    if (step <= 0) return;
+    int64_t mantissa = step;
+    while (mantissa >= 10 && mantissa % 10 == 0) mantissa /= 10;
+    int64_t minor = mantissa == 2 ? step / 4 : step / 5;
+    if (minor <= 0 || step % minor != 0) minor = step;
+    const int64_t k0 = ceil_div(view.start_ns - origin_ns, minor);
+    const int64_t k1 = floor_div(view.end_ns - origin_ns, minor);
+    if (k1 - k0 > 4096) return;  // cannot happen with a sane spacing; keeps a bad input cheap
+    for (int64_t k = k0; k <= k1; ++k) {
+        RulerTick t;
+        const int64_t rel = k * minor;
+        t.time_ns = origin_ns + rel;
+        t.x = static_cast<float>(time_to_x(view, t.time_ns, width_px));
+        t.major = rel % step == 0;
+        if (t.major) tick_label(rel, step, t.label, sizeof t.label);
+        out.push_back(t);
+    }
+}
+
+// [SECTION] Model
+
+void WaterfallModel::index_by_span(std::vector<std::pair<uint32_t, uint32_t>>& pairs, std::vector<uint32_t>& keys,
+                                   std::vector<uint32_t>& values) {
+    std::sort(pairs.begin(), pairs.end());
+    keys.resize(pairs.size());
+    values.resize(pairs.size());
+    for (size_t i = 0; i < pairs.size(); ++i) {
+        keys[i] = pairs[i].first;
+        values[i] = pairs[i].second;
+    }
+}
+
+void WaterfallModel::build(const TraceStore& store, const Analysis& analysis, int trace, const Run* truth) {
+    store_ = &store;
+    analysis_ = &analysis;
+    trace_ = trace;
+    subtree_end_.clear();
+    lanes_.clear();
+    gap_keys_.clear();
+    gap_values_.clear();
+    crit_keys_.clear();
+    crit_values_.clear();
+    ghosts_.clear();
+    rows_.clear();
+    row_of_pos_.clear();
+    pos_of_span_.assign(store.spans.size(), -1);
+    trace_extent_ = ghost_extent_ = extent_ = {};
+    if (trace < 0 || static_cast<size_t>(trace) >= analysis.traces.size()) {
+        trace_ = -1;
+        return;
+    }
+    const TraceInfo& ti = analysis.traces[static_cast<size_t>(trace)];
+    const size_t n = ti.spans.size();
+    trace_extent_ = {ti.start_ns, ti.end_ns};
+
+    // Subtree ends from depths (pre-order: a subtree ends at the next span at the same or a shallower depth).
+    subtree_end_.assign(n, static_cast<uint32_t>(n));
+    std::vector<uint32_t> stack;
+    for (uint32_t pos = 0; pos < n; ++pos) {
+        const uint32_t s = ti.spans[pos];
+        pos_of_span_[s] = static_cast<int32_t>(pos);
+        const uint16_t d = analysis.depth[s];
+        while (!stack.empty() && analysis.depth[ti.spans[stack.back()]] >= d) {
+            subtree_end_[stack.back()] = pos;
+            stack.pop_back();
+        }
+        stack.push_back(pos);
+    }
+
+    // Depth lanes, each sorted by start, with a running max of ends for the binary search.
+    int lanes = 0;
+    for (uint32_t s : ti.spans) lanes = std::max(lanes, std::min<int>(analysis.depth[s], kMaxLanes - 1) + 1);
+    lanes_.resize(static_cast<size_t>(lanes));
+    for (uint32_t s : ti.spans) lanes_[std::min<size_t>(analysis.depth[s], kMaxLanes - 1)].spans.push_back(s);
+    for (Lane& lane : lanes_) {
+        std::stable_sort(lane.spans.begin(), lane.spans.end(),
+                         [&](uint32_t a, uint32_t b) { return store.spans[a].start_ns < store.spans[b].start_ns; });
+        lane.starts.resize(lane.spans.size());
+        lane.max_end.resize(lane.spans.size());
+        int64_t running = std::numeric_limits<int64_t>::min();
+        for (size_t i = 0; i < lane.spans.size(); ++i) {
+            const Span& sp = store.spans[lane.spans[i]];
+            lane.starts[i] = sp.start_ns;
+            running = std::max(running, sp.end_ns);
+            lane.max_end[i] = running;
+        }
+    }
+
+    // Gaps and critical segments indexed by span.
+    std::vector<std::pair<uint32_t, uint32_t>> pairs;
+    for (size_t i = 0; i < analysis.gaps.size(); ++i) {
+        const uint32_t s = analysis.gaps[i].span;
+        if (s < analysis.trace_of.size() && analysis.trace_of[s] == trace)
+            pairs.emplace_back(s, static_cast<uint32_t>(i));
+    }
+    index_by_span(pairs, gap_keys_, gap_values_);
+    pairs.clear();
+    for (size_t i = 0; i < ti.critical_path.size(); ++i)
+        pairs.emplace_back(ti.critical_path[i].span, static_cast<uint32_t>(i));
+    index_by_span(pairs, crit_keys_, crit_values_);
+
+    if (truth != nullptr) build_ghosts(*truth);
+    extent_ = trace_extent_;
+}
+
+namespace {
+void range_of(const std::vector<uint32_t>& keys, const std::vector<uint32_t>& values, int32_t span,
+              const uint32_t** begin, const uint32_t** end) {
+    const auto [lo, hi] = std::equal_range(keys.begin(), keys.end(), static_cast<uint32_t>(span));
+    *begin = values.data() + (lo - keys.begin());
+    *end = values.data() + (hi - keys.begin());
+}
+}  // namespace
+
+void WaterfallModel::gaps_of(int32_t span, const uint32_t** begin, const uint32_t** end) const {
+    range_of(gap_keys_, gap_values_, span, begin, end);
+}
+
+void WaterfallModel::critical_of(int32_t span, const uint32_t** begin, const uint32_t** end) const {
+    range_of(crit_keys_, crit_values_, span, begin, end);
+}
+
+int WaterfallModel::row_of_span(int32_t span) const {
+    if (span < 0 || static_cast<size_t>(span) >= pos_of_span_.size()) return -1;
+    const int32_t pos = pos_of_span_[static_cast<size_t>(span)];
+    if (pos < 0 || static_cast<size_t>(pos) >= row_of_pos_.size()) return -1;
+    return row_of_pos_[static_cast<size_t>(pos)];
+}
+
+void WaterfallModel::build_rows(const std::unordered_set<uint64_t>& collapsed, bool show_ghosts, int64_t cutoff_ns) {
+    rows_.clear();
+    row_of_pos_.assign(subtree_end_.size(), -1);
+    extent_ = trace_extent_;
+    if (trace_ < 0) return;
+    const TraceInfo& ti = info();
+    const Analysis& a = *analysis_;
+    const size_t n = ti.spans.size();
+    std::vector<int32_t> ghost_row(show_ghosts ? ghosts_.size() : 0, -1);
+    if (show_ghosts && !ghosts_.empty()) {
+        extent_.start_ns = std::min(extent_.start_ns, ghost_extent_.start_ns);
+        extent_.end_ns = std::max(extent_.end_ns, ghost_extent_.end_ns);
+    }
+    size_t g = 0;
+    uint32_t pos = 0;
+    while (pos < n) {
+        const uint32_t s = ti.spans[pos];
+        const Span& sp = store_->spans[s];
+        if (sp.start_ns > cutoff_ns) {
+            ++pos;
+            continue;
+        }
+        WaterfallRow row;
+        row.span = static_cast<int32_t>(s);
+        row.op = sp.op;
+        row.start_ns = sp.start_ns;
+        row.end_ns = sp.end_ns;
+        row.depth = a.depth[s];
+        if (a.child_count[s] > 0) row.flags |= kRowHasChildren;
+        const bool is_collapsed = a.child_count[s] > 0 && collapsed.count(sp.span_id.value) != 0;
+        if (is_collapsed) {
+            row.flags |= kRowCollapsed;
+            row.hidden = subtree_end_[pos] - pos - 1;
+        }
+        if (sp.status == StatusCode::Error) row.flags |= kRowError;
+        if (s < a.critical_ns.size() && a.critical_ns[s] > 0) row.flags |= kRowCritical;
+        if (ti.slowest_span == static_cast<int32_t>(s)) row.flags |= kRowSlowest;
+        if (std::binary_search(gap_keys_.begin(), gap_keys_.end(), s)) row.flags |= kRowHasGap;
+        if (a.parent[s] < 0 && !sp.is_root()) row.flags |= kRowOrphan;
+        const auto anchor_row = static_cast<int32_t>(rows_.size());
+        row_of_pos_[pos] = anchor_row;
+        rows_.push_back(row);
+
+        while (g < ghosts_.size() && ghosts_[g].anchor_pos < pos) ++g;
+        if (show_ghosts && !is_collapsed) {
+            for (size_t k = g; k < ghosts_.size() && ghosts_[k].anchor_pos == pos; ++k) {
+                const GhostPlacement& gp = ghosts_[k];
+                if (gp.start_ns > cutoff_ns) continue;
+                WaterfallRow gr;
+                gr.op = gp.op;
+                gr.start_ns = gp.start_ns;
+                gr.end_ns = gp.end_ns;
+                gr.depth = gp.depth;
+                gr.flags = kRowGhost;
+                if (gp.connector)
+                    gr.connector_from =
+                        gp.caller_ghost < 0 ? anchor_row : ghost_row[static_cast<size_t>(gp.caller_ghost)];
+                gr.span = gp.span;
+                if (gp.span < 0) gr.flags |= kRowNotTraced;
+                if (gp.error) gr.flags |= kRowError;
+                ghost_row[k] = static_cast<int32_t>(rows_.size());
+                rows_.push_back(gr);
+            }
+        }
+        pos = is_collapsed ? subtree_end_[pos] : pos + 1;
+    }
+}
+
+// [SECTION] Ghosts
+
+void WaterfallModel::build_ghosts(const Run& truth) {
+    const TraceInfo& ti = info();
+    const Analysis& a = *analysis_;
+    const auto op_count = static_cast<int32_t>(truth.ops.size());
+    // The request this trace belongs to: the first of its spans that the engine tied to an operation.
+    int64_t request = -1;
+    for (uint32_t s : ti.spans) {
+        const int32_t op = store_->spans[s].op;
+        if (op >= 0 && op < op_count) {
+            request = truth.ops[static_cast<size_t>(op)].request;
+            break;
+        }
+    }
+    if (request < 0) return;
+    auto in_trace = [&](const Operation& o) {
+        return o.span >= 0 && static_cast<size_t>(o.span) < a.trace_of.size() &&
+               static_cast<size_t>(o.span) < store_->spans.size() &&
+               a.trace_of[static_cast<size_t>(o.span)] == trace_ &&
+               store_->spans[static_cast<size_t>(o.span)].op == static_cast<int32_t>(&o - truth.ops.data());
+    };
+    // Which trace an operation's span landed in; distinct negative keys for operations without a span.
+    auto trace_key = [&](int32_t op) -> int64_t {
+        const Operation& o = truth.ops[static_cast<size_t>(op)];
+        if (in_trace(o)) return trace_;
+        if (o.span >= 0 && static_cast<size_t>(o.span) < a.trace_of.size())
+            return a.trace_of[static_cast<size_t>(o.span)];
+        return -2 - static_cast<int64_t>(op);
+    };
+    // Children of each operation of the request, by true start.
+    std::unordered_map<int32_t, std::vector<int32_t>> kids;
+    for (int32_t i = 0; i < op_count; ++i) {
+        const Operation& o = truth.ops[static_cast<size_t>(i)];
+        if (static_cast<int64_t>(o.request) != request || o.parent < 0 || o.parent >= op_count) continue;
+        kids[o.parent].push_back(i);
+    }
+    for (auto& [parent, list] : kids)
+        std::sort(list.begin(), list.end(), [&](int32_t x, int32_t y) {
+            return truth.ops[static_cast<size_t>(x)].start_ns < truth.ops[static_cast<size_t>(y)].start_ns;
+        });
+
+    struct Frame {
+        int32_t op;
+        int32_t caller_ghost;
+    };
+    std::vector<Frame> todo;
+    for (uint32_t pos = 0; pos < ti.spans.size(); ++pos) {
+        const uint32_t s = ti.spans[pos];
+        const int32_t anchor_op = store_->spans[s].op;
+        if (anchor_op < 0 || anchor_op >= op_count) continue;
+        const Operation& anchor = truth.ops[static_cast<size_t>(anchor_op)];
+        if (static_cast<int64_t>(anchor.request) != request || !in_trace(anchor)) continue;
+        auto it = kids.find(anchor_op);
+        if (it == kids.end()) continue;
+        // Anchor the ground truth to the anchor's observed start: ghosts sit where they happened relative to it.
+        const int64_t shift = store_->spans[s].start_ns - anchor.start_ns;
+        todo.clear();
+        for (auto k = it->second.rbegin(); k != it->second.rend(); ++k) todo.push_back({*k, -1});
+        while (!todo.empty()) {
+            const Frame f = todo.back();
+            todo.pop_back();
+            const Operation& o = truth.ops[static_cast<size_t>(f.op)];
+            if (in_trace(o)) continue;  // back in this trace: it has a real row
+            GhostPlacement gp;
+            gp.op = f.op;
+            gp.span = o.span;
+            gp.error = o.error;
+            gp.anchor_pos = pos;
+            gp.caller_ghost = f.caller_ghost;
+            gp.depth = static_cast<uint16_t>(a.depth[s] + std::max(1, o.depth - anchor.depth));
+            gp.start_ns = o.start_ns + shift;
+            gp.end_ns = o.end_ns + shift;
+            gp.connector = o.parent >= 0 && trace_key(o.parent) != trace_key(f.op);
+            const auto me = static_cast<int32_t>(ghosts_.size());
+            ghosts_.push_back(gp);
+            if (ghosts_.size() == 1) {
+                ghost_extent_ = {gp.start_ns, gp.end_ns};
+            } else {
+                ghost_extent_.start_ns = std::min(ghost_extent_.start_ns, gp.start_ns);
+                ghost_extent_.end_ns = std::max(ghost_extent_.end_ns, gp.end_ns);
+            }
+            auto kit = kids.find(f.op);
+            if (kit == kids.end()) continue;
+            for (auto k = kit->second.rbegin(); k != kit->second.rend(); ++k) todo.push_back({*k, me});
+        }
+    }
+}
+
+// [SECTION] Per-frame layout
+
+void layout_rows(const WaterfallModel& model, const WaterfallLayoutParams& p, WaterfallFrame& out) {
+    out.clear();
+    const auto& rows = model.rows();
+    const auto n = static_cast<int64_t>(rows.size());
+    if (n == 0 || p.row_height <= 0.0f || p.viewport_px <= 0.0f) return;
+    const int64_t first = std::clamp<int64_t>(static_cast<int64_t>(std::floor(p.scroll_y / p.row_height)), 0, n);
+    const int64_t end =
+        std::clamp<int64_t>(static_cast<int64_t>(std::ceil((p.scroll_y + p.viewport_px) / p.row_height)), first, n);
+    out.first_row = static_cast<uint32_t>(first);
+    out.end_row = static_cast<uint32_t>(end);
+    const double w = p.width_px;
+    const float lo = -4.0f, hi = p.width_px + 4.0f;
+    auto clip = [&](double x) {
+        return static_cast<float>(std::clamp(x, static_cast<double>(lo), static_cast<double>(hi)));
+    };
+    const Analysis& a = model.analysis();
+    const TraceInfo& ti = model.info();
+
+    for (int64_t r = first; r < end; ++r) {
+        const WaterfallRow& row = rows[static_cast<size_t>(r)];
+        WaterfallBar bar;
+        bar.row = static_cast<uint32_t>(r);
+        bar.flags = row.flags;
+        if (row.span >= 0 && row.span == p.selected_span && !(row.flags & kRowGhost)) bar.flags |= kRowSelected;
+        int64_t e = row.end_ns;
+        if (e > p.cutoff_ns) {
+            e = std::max(row.start_ns, p.cutoff_ns);
+            bar.flags |= kRowRunning;
+        }
+        const double x0 = time_to_x(p.view, row.start_ns, w);
+        double x1 = time_to_x(p.view, e, w);
+        if (x1 - x0 < p.min_bar_px) x1 = x0 + p.min_bar_px;
+        bar.visible = !p.view.empty() && x1 >= 0.0 && x0 <= w;
+        bar.x0 = clip(x0);
+        bar.x1 = clip(x1);
+        out.bars.push_back(bar);
+        if (!bar.visible || (row.flags & kRowGhost)) continue;
+
+        const uint32_t *b = nullptr, *en = nullptr;
+        if (row.flags & kRowHasGap) {
+            model.gaps_of(row.span, &b, &en);
+            for (; b != en; ++b) {
+                const Gap& gap = a.gaps[*b];
+                const int64_t gs = gap.start_ns, ge = std::min(gap.end_ns, e);
+                if (ge <= gs) continue;
+                out.gaps.push_back({bar.row, clip(time_to_x(p.view, gs, w)), clip(time_to_x(p.view, ge, w))});
+            }
+        }
+        if (row.flags & kRowCritical) {
+            model.critical_of(row.span, &b, &en);
+            for (; b != en; ++b) {
+                const CriticalSegment& seg = ti.critical_path[*b];
+                const int64_t cs = seg.start_ns, ce = std::min(seg.end_ns, e);
+                if (ce <= cs) continue;
+                out.critical.push_back({bar.row, clip(time_to_x(p.view, cs, w)), clip(time_to_x(p.view, ce, w))});
+            }
+        }
+    }
+
+    // Connectors into ghosts on screen (their caller row may be above the viewport).
+    const int64_t scan_end = std::min<int64_t>(n, end + 64);
+    for (int64_t r = first; r < scan_end; ++r) {
+        const WaterfallRow& row = rows[static_cast<size_t>(r)];
+        if (row.connector_from < 0 || row.connector_from >= end) continue;
+        const WaterfallRow& from = rows[static_cast<size_t>(row.connector_from)];
+        const double xt = time_to_x(p.view, row.start_ns, w);
+        const double xf = std::clamp(xt, time_to_x(p.view, from.start_ns, w), time_to_x(p.view, from.end_ns, w));
+        out.connectors.push_back({row.connector_from, static_cast<uint32_t>(r), clip(xf), clip(xt)});
+    }
+}
+
+void layout_lanes(const WaterfallModel& model, TimeRange view, float width_px, float min_px,
+                  std::vector<LaneBlock>& out, int64_t cutoff_ns) {
+    out.clear();
+    if (view.empty() || width_px <= 0.0f) return;
+    const double scale = width_px / static_cast<double>(view.width());  // px per ns
+    const auto min_ns = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(min_px / scale)));
+    const int64_t view_end =
+        std::min(view.end_ns, cutoff_ns == std::numeric_limits<int64_t>::max() ? view.end_ns : cutoff_ns + 1);
+    for (int li = 0; li < model.lane_count(); ++li) {
+        const WaterfallModel::Lane& lane = model.lane(li);
+        const auto& starts = lane.starts;
+        const size_t n = starts.size();
+        // First span that can reach into the view: the running max of ends passes view.start there.
+        size_t i = static_cast<size_t>(std::upper_bound(lane.max_end.begin(), lane.max_end.end(), view.start_ns) -
+                                       lane.max_end.begin());
+        while (i < n && starts[i] < view_end) {
+            const int64_t a = starts[i];
+            int64_t e = std::max(lane.max_end[i], a);
+            size_t j = i + 1;
+            // Absorb everything that overlaps the block, or starts within min_px of a block still that narrow.
+            while (true) {
+                const int64_t threshold = std::min(std::max(e, a + min_ns), view_end);
+                const auto k = static_cast<size_t>(
+                    std::lower_bound(starts.begin() + static_cast<std::ptrdiff_t>(j), starts.end(), threshold) -
+                    starts.begin());
+                if (k == j) break;
+                e = std::max(e, lane.max_end[k - 1]);
+                j = k;
+            }
+            LaneBlock blk;
+            blk.lane = static_cast<uint16_t>(li);
+            blk.count = static_cast<uint32_t>(j - i);
+            blk.span = static_cast<int32_t>(lane.spans[i]);
+            blk.start_ns = a;
+            blk.end_ns = std::min(e, cutoff_ns);
+            double x0 = time_to_x(view, a, width_px), x1 = time_to_x(view, blk.end_ns, width_px);
+            if (x1 - x0 < 1.0) x1 = x0 + 1.0;
+            blk.x0 = static_cast<float>(std::max(x0, -1.0));
+            blk.x1 = static_cast<float>(std::min(x1, static_cast<double>(width_px) + 1.0));
+            out.push_back(blk);
+            i = j;
+        }
+    }
+}
+
+}  // namespace tl::ui

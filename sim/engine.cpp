@@ -19,6 +19,8 @@ struct PlanCall {
     Latency network;
     HopFault fault = HopFault::Ok;
     int repeat = 1;
+    bool network_fixed = true;  // no jitter: network_ns is the delay
+    int64_t network_ns = 0;
 };
 
 struct PlanService {
@@ -29,6 +31,7 @@ struct PlanService {
     bool instrumented = true;
     int64_t skew_ns = 0;
     Latency own;
+    int64_t own_ns = 0;  // own.ms in ns (the value used when there is no jitter)
     double work_before = 0.5;
     double error_rate = 0;
     bool parallel = false;
@@ -46,7 +49,10 @@ struct Engine::Plan {
 };
 
 namespace {
-int64_t ms_to_ns(double ms) { return static_cast<int64_t>(std::llround(ms * 1e6)); }
+// Latencies are never negative, so rounding is a plain add-and-truncate (llround is a libm call).
+int64_t ms_to_ns(double ms) {
+    return ms >= 0 ? static_cast<int64_t>(ms * 1e6 + 0.5) : -static_cast<int64_t>(-ms * 1e6 + 0.5);
+}
 }  // namespace
 
 Engine::Engine(const Scenario& scenario) : scenario_(scenario), plan_(std::make_unique<Plan>()) {
@@ -64,6 +70,7 @@ Engine::Engine(const Scenario& scenario) : scenario_(scenario), plan_(std::make_
         ps.instrumented = s.instrumented;
         ps.skew_ns = ms_to_ns(s.clock_skew_ms);
         ps.own = s.own;
+        ps.own_ns = ms_to_ns(s.own.ms);
         ps.work_before = std::clamp(s.work_before, 0.0, 1.0);
         ps.error_rate = s.error_rate;
         ps.parallel = s.parallel;
@@ -73,7 +80,9 @@ Engine::Engine(const Scenario& scenario) : scenario_(scenario), plan_(std::make_
             const int callee = scenario.find_service(call.to);
             if (callee < 0) continue;  // validated scenarios never get here
             ps.calls.push_back(PlanCall{static_cast<uint32_t>(callee), static_cast<uint16_t>(c), call.transport,
-                                        call.network, call.fault, std::max(1, call.repeat)});
+                                        call.network, call.fault, std::max(1, call.repeat),
+                                        call.network.kind == LatencyKind::Fixed || call.network.jitter_ms <= 0,
+                                        ms_to_ns(call.network.ms)});
         }
     }
     // Span kind of each service's operation: declared, else from how it is reached.
@@ -104,6 +113,8 @@ Engine::~Engine() = default;
 // [SECTION] Latency sampling
 
 namespace {
+bool is_fixed(const Latency& l) { return l.kind == LatencyKind::Fixed || l.jitter_ms <= 0; }
+
 double draw_ms(const Latency& l, Rng& rng, bool jitter) {
     if (!jitter || l.kind == LatencyKind::Fixed || l.jitter_ms <= 0) return l.ms;
     double v = l.ms;
@@ -254,9 +265,8 @@ private:
             store.spans[static_cast<size_t>(self.span_index)].link_count = 1;
         }
 
-        const double own_ms = draw_ms(ps.own, rng_, opt_.jitter);
-        const int64_t own = ms_to_ns(own_ms);
-        const auto before = static_cast<int64_t>(std::llround(static_cast<double>(own) * ps.work_before));
+        const int64_t own = is_fixed(ps.own) ? ps.own_ns : ms_to_ns(draw_ms(ps.own, rng_, opt_.jitter));
+        const auto before = static_cast<int64_t>(static_cast<double>(own) * ps.work_before + 0.5);
         const bool error = ps.error_rate > 0 && rng_.uniform() < ps.error_rate;
 
         int64_t cursor = t + before;
@@ -366,7 +376,7 @@ private:
         const bool extracted =
             to.instrumented && wire.valid && (!remote || (sent && call.fault != HopFault::NoExtract));
 
-        const int64_t d_out = ms_to_ns(draw_ms(call.network, rng_, opt_.jitter));
+        const int64_t d_out = call.network_fixed ? call.network_ns : ms_to_ns(draw_ms(call.network, rng_, opt_.jitter));
         const int64_t arrive = t + d_out;
         {
             Hop& h = run_.hops[static_cast<size_t>(hop_index)];
@@ -394,7 +404,8 @@ private:
             client_end = published;
         } else {
             const int64_t callee_end = operation(call.callee, caller_op, hop_index, arrive, callee_in, remote, depth);
-            const int64_t d_back = ms_to_ns(draw_ms(call.network, rng_, opt_.jitter));
+            const int64_t d_back =
+                call.network_fixed ? call.network_ns : ms_to_ns(draw_ms(call.network, rng_, opt_.jitter));
             resume = callee_end + d_back;
             client_end = resume;
         }

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# tracelab set-up: installs what is missing (apt-get), builds, and runs the app or the tests.
+#   ./setup.sh run [APP ARGS…]     build (Release) and launch the app on the checkout scenario
+#   ./setup.sh test [--sanitize]   build with warnings as errors and run the whole test suite
+#   ./setup.sh fuzz [SECONDS]      build the libFuzzer targets with clang and run each for SECONDS (default 30)
+#   ./setup.sh bench [FILTER]      build Release and run tracelab_bench
+# Safe to run again: packages already present are not reinstalled, builds are incremental.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+PACKAGES=(build-essential cmake ninja-build pkg-config libimgui-dev libglfw3-dev libgl-dev nlohmann-json3-dev
+          doctest-dev libstb-dev libbenchmark-dev libcurl4-openssl-dev libfontconfig-dev fonts-dejavu-core
+          libcpp-httplib-dev)
+TEST_PACKAGES=(xvfb xauth)
+FUZZ_PACKAGES=(clang libclang-rt-dev)
+
+install_missing() {
+    local missing=()
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "Installing: ${missing[*]}"
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+jobs() { nproc 2>/dev/null || echo 2; }
+
+configure() {  # configure DIR [cmake args…]
+    local dir=$1
+    shift
+    local launcher=()
+    command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    cmake -S . -B "$dir" -G Ninja "${launcher[@]}" "$@" >/dev/null
+}
+
+cmd=${1:-}
+[ $# -gt 0 ] && shift
+case "$cmd" in
+    run)
+        install_missing "${PACKAGES[@]}"
+        configure build-release -DCMAKE_BUILD_TYPE=Release -DTRACELAB_BUILD_BENCH=OFF
+        cmake --build build-release -j "$(jobs)" --target tracelab
+        exec ./build-release/ui/tracelab "$@"
+        ;;
+    test)
+        install_missing "${PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+        if [ "${1:-}" = "--sanitize" ]; then
+            dir=build-asan
+            configure "$dir" -DCMAKE_BUILD_TYPE=Debug -DTRACELAB_WERROR=ON -DTRACELAB_SANITIZE=ON \
+                -DTRACELAB_BUILD_BENCH=OFF
+            export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+            export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+        else
+            dir=build
+            configure "$dir" -DCMAKE_BUILD_TYPE=Debug -DTRACELAB_WERROR=ON
+        fi
+        cmake --build "$dir" -j "$(jobs)"
+        (cd "$dir" && ctest --output-on-failure)
+        ;;
+    fuzz)
+        install_missing "${PACKAGES[@]}" "${FUZZ_PACKAGES[@]}"
+        seconds=${1:-30}
+        CC=clang CXX=clang++ configure build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRACELAB_FUZZ=ON \
+            -DTRACELAB_BUILD_APP=OFF -DTRACELAB_BUILD_BENCH=OFF -DTRACELAB_WERROR=ON
+        cmake --build build-fuzz -j "$(jobs)" --target tl_fuzz_all
+        for f in build-fuzz/tests/*_fuzz; do
+            echo "== $(basename "$f") for ${seconds}s"
+            mkdir -p "build-fuzz/corpus/$(basename "$f")"
+            "$f" -max_total_time="$seconds" -rss_limit_mb=2048 -print_final_stats=0 \
+                "build-fuzz/corpus/$(basename "$f")" tests/fuzz/seeds 2>&1 | tail -n 3
+        done
+        ;;
+    bench)
+        install_missing "${PACKAGES[@]}"
+        configure build-release -DCMAKE_BUILD_TYPE=Release
+        cmake --build build-release -j "$(jobs)" --target tracelab_bench
+        ./build-release/tests/tracelab_bench --benchmark_filter="${1:-.}"
+        ;;
+    *)
+        sed -n '2,7p' "$0"
+        exit 2
+        ;;
+esac

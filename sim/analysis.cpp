@@ -27,6 +27,10 @@ constexpr uint8_t kMissingParent = 1;  // parent id set, but no such span in the
 constexpr uint8_t kInCycle = 2;        // part of a parent cycle; detached and shown as an orphan
 constexpr uint8_t kDuplicateId = 4;    // reuses a span id already seen in the trace
 constexpr uint8_t kOnPathTree = 8;     // takes part in the critical-path walk of its trace
+constexpr uint8_t kRoot = 16;          // has no parent id
+constexpr uint8_t kError = 32;         // status ERROR
+constexpr uint8_t kProducer = 64;      // kind PRODUCER
+constexpr uint8_t kConsumer = 128;     // kind CONSUMER
 
 uint64_t mix64(uint64_t x) {
     x ^= x >> 33;
@@ -80,6 +84,12 @@ void group_into_traces(const TraceStore& store, Analysis& out) {
             sc.group_count.push_back(0);
         }
         const auto g = static_cast<size_t>(sc.trace_slots[h]);
+        const Span& s = spans[i];
+        sc.start[i] = s.start_ns;
+        sc.end[i] = end_of(s);
+        sc.flags[i] =
+            uint8_t((s.is_root() ? kRoot : 0) | (s.status == StatusCode::Error ? kError : 0) |
+                    (s.kind == SpanKind::Producer ? kProducer : 0) | (s.kind == SpanKind::Consumer ? kConsumer : 0));
         sc.group_count[g]++;
         sc.group_start[g] = std::min(sc.group_start[g], spans[i].start_ns);
         out.trace_of[i] = static_cast<int32_t>(g);
@@ -137,41 +147,35 @@ void link_parents(const TraceStore& store, Analysis& out) {
     const auto& spans = store.spans;
     const size_t n = spans.size();
     AnalysisScratch& sc = out.scratch;
-    sc.span_slots.assign(table_size(n), 0);
+    sc.span_slots.assign(table_size(n), AnalysisScratch::SpanSlot{});
     const size_t mask = sc.span_slots.size() - 1;
-    auto slot_of = [&](int32_t trace, SpanId id) {
-        return mix64(id.value ^ (static_cast<uint64_t>(trace) * 0x9e3779b97f4a7c15ULL)) & mask;
+    auto slot_of = [&](uint32_t trace, uint64_t id) {
+        return mix64(id ^ (static_cast<uint64_t>(trace) * 0x9e3779b97f4a7c15ULL)) & mask;
     };
 
     for (size_t i = 0; i < n; ++i) {
-        const int32_t t = out.trace_of[i];
-        const SpanId id = spans[i].span_id;
+        const auto t = static_cast<uint32_t>(out.trace_of[i]);
+        const uint64_t id = spans[i].span_id.value;
         size_t h = slot_of(t, id);
-        bool duplicate = false;
-        while (sc.span_slots[h] != 0) {
-            const uint32_t j = sc.span_slots[h] - 1;
-            if (out.trace_of[j] == t && spans[j].span_id == id) {
-                duplicate = true;
-                break;
-            }
+        while (sc.span_slots[h].span_plus_one != 0 &&
+               !(sc.span_slots[h].span_id == id && sc.span_slots[h].trace == t)) {
             h = (h + 1) & mask;
         }
-        if (duplicate) {
+        if (sc.span_slots[h].span_plus_one != 0) {
             sc.flags[i] |= kDuplicateId;
         } else {
-            sc.span_slots[h] = static_cast<uint32_t>(i) + 1;
+            sc.span_slots[h] = AnalysisScratch::SpanSlot{id, t, static_cast<uint32_t>(i) + 1};
         }
     }
 
     for (size_t i = 0; i < n; ++i) {
         out.parent[i] = -1;
-        if (spans[i].is_root()) continue;
-        const int32_t t = out.trace_of[i];
-        const SpanId id = spans[i].parent_span_id;
-        for (size_t h = slot_of(t, id); sc.span_slots[h] != 0; h = (h + 1) & mask) {
-            const uint32_t j = sc.span_slots[h] - 1;
-            if (out.trace_of[j] == t && spans[j].span_id == id) {
-                out.parent[i] = static_cast<int32_t>(j);
+        if (sc.flags[i] & kRoot) continue;
+        const auto t = static_cast<uint32_t>(out.trace_of[i]);
+        const uint64_t id = spans[i].parent_span_id.value;
+        for (size_t h = slot_of(t, id); sc.span_slots[h].span_plus_one != 0; h = (h + 1) & mask) {
+            if (sc.span_slots[h].span_id == id && sc.span_slots[h].trace == t) {
+                out.parent[i] = static_cast<int32_t>(sc.span_slots[h].span_plus_one - 1);
                 break;
             }
         }
@@ -209,9 +213,9 @@ void break_cycles(Analysis& out) {
 
 // [SECTION] Children and tree order
 
-void collect_children(const TraceStore& store, Analysis& out) {
-    const auto& spans = store.spans;
-    const size_t n = spans.size();
+void collect_children(Analysis& out) {
+    const auto& start = out.scratch.start;
+    const size_t n = start.size();
     std::fill(out.child_count.begin(), out.child_count.end(), 0u);
     for (size_t i = 0; i < n; ++i) {
         if (out.parent[i] >= 0) out.child_count[static_cast<size_t>(out.parent[i])]++;
@@ -227,10 +231,7 @@ void collect_children(const TraceStore& store, Analysis& out) {
     for (size_t i = 0; i < n; ++i) {
         if (out.parent[i] >= 0) out.children[cursor[static_cast<size_t>(out.parent[i])]++] = static_cast<uint32_t>(i);
     }
-    auto by_start = [&](uint32_t a, uint32_t b) {
-        if (spans[a].start_ns != spans[b].start_ns) return spans[a].start_ns < spans[b].start_ns;
-        return a < b;
-    };
+    auto by_start = [&](uint32_t a, uint32_t b) { return start[a] != start[b] ? start[a] < start[b] : a < b; };
     for (size_t i = 0; i < n; ++i) {
         if (out.child_count[i] < 2) continue;
         auto first = out.children.begin() + out.child_begin[i];
@@ -241,9 +242,9 @@ void collect_children(const TraceStore& store, Analysis& out) {
 
 // Pre-order walk of one trace: top-level spans (roots and orphans) by start time, each followed by its
 // subtree with children by start time. Sets depth, root, root_count, orphans, time range and errors.
-void order_trace(const TraceStore& store, Analysis& out, size_t t) {
-    const auto& spans = store.spans;
+void order_trace(Analysis& out, size_t t) {
     AnalysisScratch& sc = out.scratch;
+    const auto& start = sc.start;
     TraceInfo& info = out.traces[t];
     const uint32_t begin = sc.trace_begin[t];
     const uint32_t end = sc.trace_begin[t + 1];
@@ -253,10 +254,8 @@ void order_trace(const TraceStore& store, Analysis& out, size_t t) {
         const uint32_t i = sc.by_trace[k];
         if (out.parent[i] < 0) sc.tops.push_back(i);
     }
-    std::sort(sc.tops.begin(), sc.tops.end(), [&](uint32_t a, uint32_t b) {
-        if (spans[a].start_ns != spans[b].start_ns) return spans[a].start_ns < spans[b].start_ns;
-        return a < b;
-    });
+    std::sort(sc.tops.begin(), sc.tops.end(),
+              [&](uint32_t a, uint32_t b) { return start[a] != start[b] ? start[a] < start[b] : a < b; });
 
     info.spans.reserve(end - begin);
     for (uint32_t top : sc.tops) {
@@ -278,10 +277,9 @@ void order_trace(const TraceStore& store, Analysis& out, size_t t) {
     }
 
     for (uint32_t v : info.spans) {
-        const Span& s = spans[v];
-        info.end_ns = std::max(info.end_ns, end_of(s));
-        if (s.status == StatusCode::Error) info.has_error = true;
-        if (s.is_root()) {
+        info.end_ns = std::max(info.end_ns, sc.end[v]);
+        if (sc.flags[v] & kError) info.has_error = true;
+        if (sc.flags[v] & kRoot) {
             if (info.root_count++ == 0) info.root = static_cast<int32_t>(v);
         } else if (out.parent[v] < 0) {
             info.orphans.push_back(v);
@@ -293,28 +291,29 @@ void order_trace(const TraceStore& store, Analysis& out, size_t t) {
 
 // One sweep over the children (already by start time), each clipped to the span: what they cover is not
 // self time, and every stretch they leave uncovered is a gap.
-void measure_self_time(const TraceStore& store, Analysis& out, size_t t) {
-    const auto& spans = store.spans;
+void measure_self_time(Analysis& out, size_t t) {
+    const auto& start = out.scratch.start;
+    const auto& end = out.scratch.end;
     for (uint32_t v : out.traces[t].spans) {
-        const Span& s = spans[v];
-        const int64_t s_end = end_of(s);
+        const int64_t s_start = start[v];
+        const int64_t s_end = end[v];
         out.gap_begin[v] = static_cast<uint32_t>(out.gaps.size());
         out.gap_count[v] = 0;
         const uint32_t count = out.child_count[v];
         if (count == 0) {
-            out.self_ns[v] = s_end - s.start_ns;
+            out.self_ns[v] = s_end - s_start;
             continue;
         }
-        int64_t reach = s.start_ns;  // everything before `reach` is covered or already reported as a gap
+        int64_t reach = s_start;  // everything before `reach` is covered or already reported as a gap
         int64_t covered = 0;
         auto add_gap = [&](int64_t a, int64_t b) {
             out.gaps.push_back(Gap{v, a, b});
             out.gap_count[v]++;
         };
         for (uint32_t k = 0; k < count; ++k) {
-            const Span& c = spans[out.children[out.child_begin[v] + k]];
-            const int64_t cs = std::max(c.start_ns, s.start_ns);
-            const int64_t ce = std::min(end_of(c), s_end);
+            const uint32_t c = out.children[out.child_begin[v] + k];
+            const int64_t cs = std::max(start[c], s_start);
+            const int64_t ce = std::min(end[c], s_end);
             if (ce <= cs) continue;
             if (cs > reach) add_gap(reach, cs);
             if (ce > reach) {
@@ -323,7 +322,7 @@ void measure_self_time(const TraceStore& store, Analysis& out, size_t t) {
             }
         }
         if (reach < s_end) add_gap(reach, s_end);
-        out.self_ns[v] = s_end - s.start_ns - covered;
+        out.self_ns[v] = s_end - s_start - covered;
     }
 }
 
@@ -340,8 +339,7 @@ void measure_self_time(const TraceStore& store, Analysis& out, size_t t) {
 // Jaeger's recursion becomes a loop here (a 100k-deep chain must not overflow the stack); each span keeps a
 // cursor into its children sorted by end time, which only moves backwards because the point only moves back.
 
-void walk_critical_path(const TraceStore& store, Analysis& out, size_t t) {
-    const auto& spans = store.spans;
+void walk_critical_path(Analysis& out, size_t t) {
     AnalysisScratch& sc = out.scratch;
     TraceInfo& info = out.traces[t];
     if (info.spans.empty()) return;
@@ -355,7 +353,7 @@ void walk_critical_path(const TraceStore& store, Analysis& out, size_t t) {
         for (size_t k = 0; k < info.spans.size(); ++k) {
             const uint32_t v = info.spans[k];
             if (out.depth[v] != 0) continue;
-            const int64_t d = end_of(spans[v]) - spans[v].start_ns;
+            const int64_t d = sc.end[v] - sc.start[v];
             if (d > longest) {
                 longest = d;
                 pos = k;
@@ -369,13 +367,13 @@ void walk_critical_path(const TraceStore& store, Analysis& out, size_t t) {
     // Clip (parents come before children in pre-order, so each parent is final when its children look).
     for (size_t k = pos; k < pos_end; ++k) {
         const uint32_t v = info.spans[k];
-        const Span& s = spans[v];
-        int64_t cs = s.start_ns;
-        int64_t ce = end_of(s);
+        int64_t cs = sc.start[v];
+        int64_t ce = sc.end[v];
         bool kept = true;
         if (v != top) {
             const auto p = static_cast<uint32_t>(out.parent[v]);
-            kept = (sc.flags[p] & kOnPathTree) && blocks_parent(s.kind, spans[p].kind);
+            // Jaeger's blocks_parent(): a consumer under a producer is left out with its subtree.
+            kept = (sc.flags[p] & kOnPathTree) && !((sc.flags[v] & kConsumer) && (sc.flags[p] & kProducer));
             if (kept) {
                 const int64_t ps = sc.clip_start[p];
                 const int64_t pe = sc.clip_end[p];
@@ -508,7 +506,9 @@ void analyze(const TraceStore& store, Analysis& out) {
     out.gap_begin.resize(n);
     out.gap_count.resize(n);
     out.gaps.clear();
-    sc.flags.assign(n, 0);
+    sc.flags.resize(n);  // set for every span by group_into_traces
+    sc.start.resize(n);
+    sc.end.resize(n);
     sc.clip_start.resize(n);
     sc.clip_end.resize(n);
     sc.path_count.resize(n);
@@ -516,13 +516,13 @@ void analyze(const TraceStore& store, Analysis& out) {
     group_into_traces(store, out);
     link_parents(store, out);
     break_cycles(out);
-    collect_children(store, out);
+    collect_children(out);
     sc.path_children.resize(out.children.size());
     sc.path_next.resize(n);
     for (size_t t = 0; t < out.traces.size(); ++t) {
-        order_trace(store, out, t);
-        measure_self_time(store, out, t);
-        walk_critical_path(store, out, t);
+        order_trace(out, t);
+        measure_self_time(out, t);
+        walk_critical_path(out, t);
         summarize_trace(out, t);
     }
 }

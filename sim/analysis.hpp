@@ -46,8 +46,14 @@ struct TraceInfo {
 
 // Working memory of analyze(), kept in Analysis so a re-analysis allocates nothing. Not part of the result.
 struct AnalysisScratch {
+    struct SpanSlot {
+        uint64_t span_id = 0;
+        uint32_t trace = 0;
+        uint32_t span_plus_one = 0;  // 0: empty slot
+    };
     std::vector<int32_t> trace_slots;  // open-addressing table: trace id -> group
-    std::vector<uint32_t> span_slots;  // open-addressing table: (trace, span id) -> span index + 1
+    std::vector<SpanSlot> span_slots;  // open-addressing table: (trace, span id) -> span index + 1
+    std::vector<int64_t> start, end;   // per span, copied once: later passes touch these, not the Spans
     std::vector<TraceId> group_ids;
     std::vector<int64_t> group_start;
     std::vector<uint32_t> group_count, group_order, group_rank;

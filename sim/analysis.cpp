@@ -87,6 +87,8 @@ void group_into_traces(const TraceStore& store, Analysis& out) {
         const Span& s = spans[i];
         sc.start[i] = s.start_ns;
         sc.end[i] = end_of(s);
+        sc.span_id[i] = s.span_id.value;
+        sc.parent_id[i] = s.parent_span_id.value;
         sc.flags[i] =
             uint8_t((s.is_root() ? kRoot : 0) | (s.status == StatusCode::Error ? kError : 0) |
                     (s.kind == SpanKind::Producer ? kProducer : 0) | (s.kind == SpanKind::Consumer ? kConsumer : 0));
@@ -143,19 +145,24 @@ void group_into_traces(const TraceStore& store, Analysis& out) {
 
 // Resolves each parent span id within the span's own trace. The first span (in store order) with an id
 // owns it; later spans with the same id are flagged as duplicates.
-void link_parents(const TraceStore& store, Analysis& out) {
-    const auto& spans = store.spans;
-    const size_t n = spans.size();
+void link_parents(Analysis& out) {
     AnalysisScratch& sc = out.scratch;
+    const size_t n = sc.span_id.size();
     sc.span_slots.assign(table_size(n), AnalysisScratch::SpanSlot{});
     const size_t mask = sc.span_slots.size() - 1;
     auto slot_of = [&](uint32_t trace, uint64_t id) {
         return mix64(id ^ (static_cast<uint64_t>(trace) * 0x9e3779b97f4a7c15ULL)) & mask;
     };
 
+    // Table slots are random memory accesses: ask for them a few spans ahead so the misses overlap.
+    constexpr size_t kAhead = 16;
+    auto prefetch = [&](size_t i, uint64_t id) {
+        __builtin_prefetch(&sc.span_slots[slot_of(static_cast<uint32_t>(out.trace_of[i]), id)]);
+    };
     for (size_t i = 0; i < n; ++i) {
+        if (i + kAhead < n) prefetch(i + kAhead, sc.span_id[i + kAhead]);
         const auto t = static_cast<uint32_t>(out.trace_of[i]);
-        const uint64_t id = spans[i].span_id.value;
+        const uint64_t id = sc.span_id[i];
         size_t h = slot_of(t, id);
         while (sc.span_slots[h].span_plus_one != 0 &&
                !(sc.span_slots[h].span_id == id && sc.span_slots[h].trace == t)) {
@@ -169,10 +176,11 @@ void link_parents(const TraceStore& store, Analysis& out) {
     }
 
     for (size_t i = 0; i < n; ++i) {
+        if (i + kAhead < n) prefetch(i + kAhead, sc.parent_id[i + kAhead]);
         out.parent[i] = -1;
         if (sc.flags[i] & kRoot) continue;
         const auto t = static_cast<uint32_t>(out.trace_of[i]);
-        const uint64_t id = spans[i].parent_span_id.value;
+        const uint64_t id = sc.parent_id[i];
         for (size_t h = slot_of(t, id); sc.span_slots[h].span_plus_one != 0; h = (h + 1) & mask) {
             if (sc.span_slots[h].span_id == id && sc.span_slots[h].trace == t) {
                 out.parent[i] = static_cast<int32_t>(sc.span_slots[h].span_plus_one - 1);
@@ -415,6 +423,7 @@ void walk_critical_path(Analysis& out, size_t t) {
 
     // The walk, backwards in time.
     sc.segments.clear();
+    sc.segments.reserve(pos_end - pos);
     uint32_t cur = top;
     int64_t point = sc.clip_end[top];
     bool returning = false;  // true when we came back from a child and `point` is that child's start
@@ -509,12 +518,14 @@ void analyze(const TraceStore& store, Analysis& out) {
     sc.flags.resize(n);  // set for every span by group_into_traces
     sc.start.resize(n);
     sc.end.resize(n);
+    sc.span_id.resize(n);
+    sc.parent_id.resize(n);
     sc.clip_start.resize(n);
     sc.clip_end.resize(n);
     sc.path_count.resize(n);
 
     group_into_traces(store, out);
-    link_parents(store, out);
+    link_parents(out);
     break_cycles(out);
     collect_children(out);
     sc.path_children.resize(out.children.size());

@@ -54,6 +54,7 @@ struct AnalysisScratch {
     std::vector<int32_t> trace_slots;  // open-addressing table: trace id -> group
     std::vector<SpanSlot> span_slots;  // open-addressing table: (trace, span id) -> span index + 1
     std::vector<int64_t> start, end;   // per span, copied once: later passes touch these, not the Spans
+    std::vector<uint64_t> span_id, parent_id;
     std::vector<TraceId> group_ids;
     std::vector<int64_t> group_start;
     std::vector<uint32_t> group_count, group_order, group_rank;

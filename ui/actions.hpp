@@ -70,6 +70,9 @@ struct SetPlaying {
     bool playing = false;
 };
 struct TogglePlaying {};
+struct SetLiveRate {
+    double requests_per_second = 2.0;
+};
 struct FocusPanel {
     std::string name;  // Panel::name(), e.g. "waterfall", "editor", "details"
 };
@@ -94,8 +97,8 @@ struct Custom {
 
 using Action = std::variant<SetLatency, SetJitter, SetErrorRate, SetHopFault, SetParallel, SetInstrumented, SetSeed,
                             ReplaceScenario, LoadScenario, SelectTrace, SelectSpan, ToggleGhosts, SetGhosts, SetPlaying,
-                            TogglePlaying, FocusPanel, ToggleHelp, OpenFile, ExportTrace, ReturnToSimulation,
-                            DismissBanner, Custom>;
+                            TogglePlaying, SetLiveRate, FocusPanel, ToggleHelp, OpenFile, ExportTrace,
+                            ReturnToSimulation, DismissBanner, Custom>;
 
 // A short name of the action's kind ("SetHopFault"), for logs and tests.
 const char* action_name(const Action& a);

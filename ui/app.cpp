@@ -1,0 +1,580 @@
+// App: model updates (load, simulate, analyse, import), the frame (menu, banner, areas with tabs,
+// splitters, help, file dialogs) and the Action applier.
+// [SECTION] Construction and model
+// [SECTION] Actions
+// [SECTION] Live traffic
+// [SECTION] Frame
+// [SECTION] Menu bar, banner, dialogs, help
+#include "ui/app.hpp"
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+#include <algorithm>
+#include <cmath>
+
+#include "sim/formats/formats.hpp"
+#include "sim/storage.hpp"
+#include "ui/imgui_compat.hpp"
+#include "ui/shortcuts.hpp"
+#include "ui/theme.hpp"
+#include "ui/widgets/label_probe.hpp"
+
+namespace tl::ui {
+
+// [SECTION] Construction and model
+
+App::App(AppOptions options) : options_(std::move(options)) {
+    asset_dir_ = options_.asset_dir.empty() ? tl::asset_dir() : options_.asset_dir;
+    builtin_scenarios_ = builtin_scenario_names(asset_dir_ / "scenarios");
+    seed_ = options_.seed;
+    if (options_.persist) {
+        LoadedSettings loaded = load_settings(settings_path());
+        settings_ = loaded.settings;
+        if (!loaded.warning.empty()) add_banner(BannerLevel::Warning, loaded.warning);
+    }
+    view_.show_ghosts = settings_.show_ghosts;
+    panels_ = make_panels();
+    area_front_.resize(kAreaCount);
+}
+
+App::~App() = default;
+
+void App::add_banner(BannerLevel level, std::string text) {
+    for (const auto& b : banner_)
+        if (b.text == text) return;
+    banner_.push_back({level, std::move(text)});
+}
+
+std::string App::load_scenario(std::string_view name_or_path) {
+    auto loaded = tl::load_scenario(name_or_path, asset_dir_ / "scenarios");
+    if (!loaded) {
+        add_banner(BannerLevel::Error, loaded.error());
+        return loaded.error();
+    }
+    set_scenario(std::move(loaded.value()));
+    settings_.last_scenario = scenario_.id.empty() ? std::string(name_or_path) : scenario_.id;
+    return "";
+}
+
+void App::set_scenario(Scenario scenario) {
+    scenario_ = std::move(scenario);
+    has_scenario_ = true;
+    file_name_.clear();
+    imported_ = TraceStore{};
+    view_.selected_span = -1;
+    view_.selected_trace = -1;
+    view_.live.root_ms.clear();
+    view_.live.root_error.clear();
+    resimulate();
+}
+
+void App::resimulate() {
+    if (!has_scenario_) return;
+    // Keep the selection on the same operation (spans are renumbered by a new run).
+    int32_t old_op = -1;
+    if (!showing_file() && view_.selected_span >= 0 && view_.selected_span < int32_t(run_.observed.spans.size()))
+        old_op = run_.observed.spans[size_t(view_.selected_span)].op;
+    const int32_t old_trace = view_.selected_trace;
+    engine_ = std::make_unique<Engine>(scenario_);
+    EngineOptions opt;
+    opt.seed = seed_;
+    engine_->run(opt, run_);
+    reanalyze();
+    restore_selection(old_op, old_trace);
+}
+
+void App::reanalyze() {
+    analyze(store(), analysis_);
+    ++generation_;
+}
+
+void App::restore_selection(int32_t old_op, int32_t old_trace) {
+    const auto& spans = store().spans;
+    view_.selected_span = -1;
+    if (old_op >= 0)
+        for (size_t i = 0; i < spans.size(); ++i)
+            if (spans[i].op == old_op) view_.selected_span = int32_t(i);
+    if (view_.selected_span >= 0)
+        view_.selected_trace = analysis_.trace_of[size_t(view_.selected_span)];
+    else if (old_trace < 0 || old_trace >= int32_t(analysis_.traces.size()))
+        view_.selected_trace = analysis_.traces.empty() ? -1 : 0;
+}
+
+std::string App::open_trace_file(const std::filesystem::path& path) {
+    auto imported = import_trace_file(path);
+    if (!imported) {
+        add_banner(BannerLevel::Error, imported.error());
+        return imported.error();
+    }
+    imported_ = std::move(imported->store);
+    file_name_ = path.string();
+    for (const auto& w : imported->warnings) add_banner(BannerLevel::Warning, path.filename().string() + ": " + w);
+    view_.selected_span = -1;
+    view_.live.playing = false;
+    reanalyze();
+    view_.selected_trace = analysis_.traces.empty() ? -1 : 0;
+    add_banner(BannerLevel::Info, "Showing " + path.filename().string() + " (" +
+                                      std::string(to_string(imported->format)) + ", " +
+                                      std::to_string(imported_.spans.size()) + " spans)");
+    return "";
+}
+
+const Hop* App::hop_into_span(int32_t span) const {
+    if (showing_file() || span < 0 || span >= int32_t(run_.observed.spans.size())) return nullptr;
+    const Span& s = run_.observed.spans[size_t(span)];
+    if (s.kind == SpanKind::Client || s.kind == SpanKind::Producer)
+        for (const Hop& h : run_.hops)
+            if (h.client_span == span) return &h;
+    if (s.op < 0 || s.op >= int32_t(run_.ops.size())) return nullptr;
+    const int32_t hop = run_.ops[size_t(s.op)].hop;
+    return hop >= 0 && hop < int32_t(run_.hops.size()) ? &run_.hops[size_t(hop)] : nullptr;
+}
+
+int32_t App::current_trace() const {
+    if (view_.selected_trace >= 0 && view_.selected_trace < int32_t(analysis_.traces.size()))
+        return view_.selected_trace;
+    return analysis_.traces.empty() ? -1 : 0;
+}
+
+Panel* App::find_panel(std::string_view name) const {
+    for (const auto& p : panels_)
+        if (name == p->name()) return p.get();
+    return nullptr;
+}
+
+std::string App::focus_panel(std::string_view name) {
+    if (find_panel(name)) {
+        focus_requests_.emplace_back(name);
+        return "";
+    }
+    std::string names;
+    for (const auto& p : panels_) names += (names.empty() ? "" : ", ") + std::string(p->name());
+    return "unknown panel \"" + std::string(name) + "\" (panels: " + names + ")";
+}
+
+bool App::animating() const {
+    if (view_.live.playing || dragging_splitter_ >= 0) return true;
+    return std::any_of(panels_.begin(), panels_.end(), [this](const auto& p) { return p->animating(*this); });
+}
+
+void App::save_settings_now() {
+    if (!options_.persist) return;
+    settings_.show_ghosts = view_.show_ghosts;
+    if (auto e = save_settings(settings_, settings_path()); !e.empty()) add_banner(BannerLevel::Warning, e);
+}
+
+std::string App::export_trace(const std::string& path, TraceFormat format) {
+    if (path.empty()) return "choose a file name to export to";
+    const std::string doc = write_trace(store(), format);
+    if (auto e = atomic_write(path, doc + "\n"); !e.empty()) return e;
+    return "";
+}
+
+// [SECTION] Actions
+
+namespace {
+template <class... F>
+struct Overloaded : F... {
+    using F::operator()...;
+};
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;
+}  // namespace
+
+const char* action_name(const Action& a) {
+    static constexpr const char* kNames[] = {
+        "SetLatency", "SetJitter",       "SetErrorRate",       "SetHopFault",   "SetParallel", "SetInstrumented",
+        "SetSeed",    "ReplaceScenario", "LoadScenario",       "SelectTrace",   "SelectSpan",  "ToggleGhosts",
+        "SetGhosts",  "SetPlaying",      "TogglePlaying",      "SetLiveRate",   "FocusPanel",  "ToggleHelp",
+        "OpenFile",   "ExportTrace",     "ReturnToSimulation", "DismissBanner", "Custom"};
+    static_assert(std::size(kNames) == std::variant_size_v<Action>);
+    return kNames[a.index()];
+}
+
+void App::apply_actions() {
+    last_applied_.clear();
+    // Actions may push more actions (Custom); keep going until the queue is drained.
+    for (int round = 0; round < 8 && !actions_.empty(); ++round)
+        for (Action& a : actions_.take()) apply(std::move(a));
+}
+
+void App::apply(Action a) {
+    auto edit = [this](const std::string& error) {
+        if (!error.empty()) {
+            add_banner(BannerLevel::Error, error);
+            return;
+        }
+        if (showing_file()) {
+            file_name_.clear();
+            imported_ = TraceStore{};
+        }
+        resimulate();
+    };
+    std::visit(
+        Overloaded{
+            [&](const SetLatency& x) { edit(set_own_latency(scenario_, x.service, x.ms)); },
+            [&](const SetJitter& x) { edit(set_jitter(scenario_, x.service, x.jitter_ms)); },
+            [&](const SetErrorRate& x) { edit(set_error_rate(scenario_, x.service, x.rate)); },
+            [&](const SetHopFault& x) { edit(set_hop_fault(scenario_, x.caller, x.callee, x.fault)); },
+            [&](const SetParallel& x) { edit(set_parallel(scenario_, x.service, x.parallel)); },
+            [&](const SetInstrumented& x) { edit(set_instrumented(scenario_, x.service, x.instrumented)); },
+            [&](const SetSeed& x) {
+                seed_ = x.seed;
+                edit("");
+            },
+            [&](ReplaceScenario& x) { set_scenario(std::move(x.scenario)); },
+            [&](const LoadScenario& x) { load_scenario(x.name_or_path); },
+            [&](const SelectTrace& x) {
+                view_.selected_trace = x.trace < int32_t(analysis_.traces.size()) ? x.trace : -1;
+                if (view_.selected_span >= 0 && analysis_.trace_of[size_t(view_.selected_span)] != view_.selected_trace)
+                    view_.selected_span = -1;
+            },
+            [&](const SelectSpan& x) {
+                if (x.span < 0 || x.span >= int32_t(store().spans.size())) {
+                    view_.selected_span = -1;
+                    return;
+                }
+                view_.selected_span = x.span;
+                view_.selected_trace = analysis_.trace_of[size_t(x.span)];
+            },
+            [&](const ToggleGhosts&) { view_.show_ghosts = !view_.show_ghosts; },
+            [&](const SetGhosts& x) { view_.show_ghosts = x.on; },
+            [&](const SetPlaying& x) { view_.live.playing = x.playing && !showing_file(); },
+            [&](const TogglePlaying&) { view_.live.playing = !view_.live.playing && !showing_file(); },
+            [&](const SetLiveRate& x) {
+                view_.live.requests_per_second = std::clamp(x.requests_per_second, 0.1, 1000.0);
+            },
+            [&](const FocusPanel& x) {
+                if (auto e = focus_panel(x.name); !e.empty()) add_banner(BannerLevel::Warning, e);
+            },
+            [&](const ToggleHelp&) { view_.show_help = !view_.show_help; },
+            [&](const OpenFile& x) { open_trace_file(x.path); },
+            [&](const ExportTrace& x) {
+                const std::string e = export_trace(x.path, x.format);
+                if (e.empty())
+                    add_banner(BannerLevel::Info, "Exported " + std::string(to_string(x.format)) + " to " + x.path);
+                else
+                    add_banner(BannerLevel::Error, "Export failed: " + e);
+            },
+            [&](const ReturnToSimulation&) {
+                file_name_.clear();
+                imported_ = TraceStore{};
+                resimulate();
+            },
+            [&](const DismissBanner&) { banner_.clear(); },
+            [&](const Custom& x) {
+                if (x.apply) x.apply(*this);
+            },
+        },
+        a);
+    last_applied_.push_back(std::move(a));
+}
+
+// [SECTION] Live traffic
+
+void App::tick_live(float dt) {
+    LiveTraffic& live = view_.live;
+    if (!live.playing || !has_scenario_ || showing_file()) return;
+    live.until_next_s -= dt;
+    if (live.until_next_s > 0) return;
+    live.until_next_s = 1.0 / std::max(live.requests_per_second, 0.1);
+    ++live.requests_sent;
+    seed_ = options_.seed + live.requests_sent;
+    resimulate();
+    if (!run_.request_first_op.empty()) {
+        const Operation& entry = run_.ops[run_.request_first_op[0]];
+        bool error = false;
+        for (const Operation& op : run_.ops) error = error || op.error;
+        constexpr size_t kKeep = 2000;
+        if (live.root_ms.size() >= kKeep) {
+            live.root_ms.erase(live.root_ms.begin());
+            live.root_error.erase(live.root_error.begin());
+        }
+        live.root_ms.push_back(double(entry.end_ns - entry.start_ns) / 1e6);
+        live.root_error.push_back(error);
+    }
+}
+
+// [SECTION] Frame
+
+void App::frame() {
+    const ImGuiIO& io = ImGui::GetIO();
+    tick_live(io.DeltaTime);
+    handle_shortcuts();
+    for (auto& p : panels_) p->update(*this, actions_);
+
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(vp->Pos);
+    ImGui::SetNextWindowSize(vp->Size);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0.0f);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0.0f);
+    constexpr ImGuiWindowFlags kHost = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                       ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_MenuBar |
+                                       ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse;
+    ImGui::Begin("##tracelab", nullptr, kHost);
+    ImGui::PopStyleVar(3);
+    draw_menu_bar();
+    draw_banner();
+    draw_areas(ImGui::GetCursorScreenPos().y);
+    ImGui::End();
+
+    draw_help();
+    draw_file_dialogs();
+    apply_actions();
+}
+
+void App::handle_shortcuts() {
+    const ImGuiIO& io = ImGui::GetIO();
+    if (io.WantTextInput) return;
+    if (compat::key_pressed(ImGuiKey_Space, false)) push(TogglePlaying{});
+    if (compat::char_key_pressed(kShortcutHelp, false)) push(ToggleHelp{});
+    if (compat::char_key_pressed(kShortcutGhosts, false)) push(ToggleGhosts{});
+    if (io.KeyCtrl && compat::char_key_pressed('O', false)) {
+        open_dialog_ = true;
+        dialog_path_.clear();
+    }
+}
+
+void App::draw_areas(float top) {
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    LayoutInput in;
+    in.width = vp->Size.x;
+    in.height = vp->Size.y;
+    in.top = top - vp->Pos.y;
+    in.scale = fonts_.scale;
+    layout_ = layout(in, settings_.splitters);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(8 * fonts_.scale, 6 * fonts_.scale));
+    for (size_t i = 0; i < kAreaCount; ++i) {
+        Rect r = layout_.areas[i];
+        r.x += vp->Pos.x;
+        r.y += vp->Pos.y;
+        draw_area(static_cast<Area>(i), r);
+    }
+    ImGui::PopStyleVar();
+    draw_splitters(layout_);
+    focus_requests_.clear();
+}
+
+void App::draw_area(Area area, const Rect& r) {
+    std::vector<Panel*> here;
+    for (const auto& p : panels_)
+        if (p->area() == area) here.push_back(p.get());
+    std::stable_sort(here.begin(), here.end(), [](Panel* a, Panel* b) { return a->order() < b->order(); });
+
+    ImGui::SetCursorScreenPos(ImVec2(r.x, r.y));
+    const std::string id = std::string("##area-") + to_string(area);
+    ImGui::BeginChild(id.c_str(), ImVec2(r.w, r.h), true);
+    if (here.empty()) {
+        ImGui::TextDisabled("(nothing here yet)");
+    } else if (here.size() == 1) {
+        here[0]->draw(*this, actions_);
+        area_front_[size_t(area)] = here[0]->name();
+    } else if (ImGui::BeginTabBar((id + "-tabs").c_str(), ImGuiTabBarFlags_FittingPolicyScroll)) {
+        for (Panel* p : here) {
+            const bool focus =
+                std::find(focus_requests_.begin(), focus_requests_.end(), p->name()) != focus_requests_.end();
+            const std::string label = std::string(p->title()) + "###tab-" + p->name();
+            const bool open = ImGui::BeginTabItem(label.c_str(), nullptr, focus ? ImGuiTabItemFlags_SetSelected : 0);
+            probe_item(std::string("tab:") + p->name());
+            if (open) {
+                area_front_[size_t(area)] = p->name();
+                ImGui::BeginChild(p->name(), ImVec2(0, 0), false);
+                p->draw(*this, actions_);
+                ImGui::EndChild();
+                ImGui::EndTabItem();
+            }
+        }
+        ImGui::EndTabBar();
+    }
+    ImGui::EndChild();
+}
+
+void App::draw_splitters(const Layout& l) {
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    const ImGuiIO& io = ImGui::GetIO();
+    static constexpr const char* kIds[] = {"##split-left", "##split-right", "##split-bottom", "##split-tracelist"};
+    bool any_active = false;
+    for (size_t i = 0; i < kSplitterCount; ++i) {
+        const Rect& r = l.splitters[i];
+        if (r.w <= 0 || r.h <= 0) continue;
+        ImGui::SetCursorScreenPos(ImVec2(vp->Pos.x + r.x, vp->Pos.y + r.y));
+        ImGui::InvisibleButton(kIds[i], ImVec2(r.w, r.h));
+        probe_item(kIds[i] + 2);
+        const bool vertical = i == size_t(Splitter::Left) || i == size_t(Splitter::Right);
+        if (ImGui::IsItemHovered() || ImGui::IsItemActive())
+            ImGui::SetMouseCursor(vertical ? ImGuiMouseCursor_ResizeEW : ImGuiMouseCursor_ResizeNS);
+        if (ImGui::IsItemActive()) {
+            any_active = true;
+            dragging_splitter_ = int(i);
+            drag_splitter(settings_.splitters, static_cast<Splitter>(i), io.MouseDelta.x, io.MouseDelta.y,
+                          fonts_.scale);
+            ImGui::GetWindowDrawList()->AddRectFilled(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(),
+                                                      ImGui::GetColorU32(ImGuiCol_SeparatorActive));
+        }
+    }
+    if (!any_active && dragging_splitter_ >= 0) {
+        dragging_splitter_ = -1;
+        save_settings_now();
+    }
+}
+
+// [SECTION] Menu bar, banner, dialogs, help
+
+void App::draw_menu_bar() {
+    if (!ImGui::BeginMenuBar()) return;
+    if (ImGui::BeginMenu("File")) {
+        probe_item("menu:File");
+        if (ImGui::MenuItem("Open trace file...", "Ctrl+O")) {
+            open_dialog_ = true;
+            dialog_path_.clear();
+        }
+        if (ImGui::MenuItem("Export trace...")) {
+            export_dialog_ = true;
+            dialog_path_ = "trace.json";
+        }
+        if (showing_file() && has_scenario_ && ImGui::MenuItem("Back to the simulation")) push(ReturnToSimulation{});
+        ImGui::EndMenu();
+    } else {
+        probe_item("menu:File");
+    }
+    if (ImGui::BeginMenu("Scenario")) {
+        probe_item("menu:Scenario");
+        for (const auto& name : builtin_scenarios_) {
+            const bool current = has_scenario_ && !showing_file() && scenario_.id == name;
+            if (ImGui::MenuItem(name.c_str(), nullptr, current)) push(LoadScenario{name});
+            probe_item("scenario:" + name);
+        }
+        ImGui::Separator();
+        if (ImGui::MenuItem("Reset current scenario", nullptr, false, has_scenario_ && !scenario_.id.empty()))
+            push(LoadScenario{scenario_.id});
+        ImGui::EndMenu();
+    } else {
+        probe_item("menu:Scenario");
+    }
+    if (ImGui::BeginMenu("View")) {
+        if (ImGui::MenuItem("Ground-truth ghosts", "G", view_.show_ghosts)) push(ToggleGhosts{});
+        if (ImGui::MenuItem(view_.live.playing ? "Pause live traffic" : "Play live traffic", "Space"))
+            push(TogglePlaying{});
+        ImGui::Separator();
+        for (const auto& p : panels_)
+            if (ImGui::MenuItem(p->title())) push(FocusPanel{p->name()});
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("Help")) {
+        if (ImGui::MenuItem("Keyboard shortcuts", "H", view_.show_help)) push(ToggleHelp{});
+        ImGui::EndMenu();
+    }
+    // Right side: what is shown.
+    std::string what = showing_file() ? "file: " + std::filesystem::path(file_name_).filename().string()
+                                      : (has_scenario_ ? "scenario: " + scenario_.id + "  seed " + std::to_string(seed_)
+                                                       : std::string("no scenario"));
+    if (view_.live.playing) what = "LIVE  " + what;
+    const float w = ImGui::CalcTextSize(what.c_str()).x;
+    ImGui::SameLine(std::max(ImGui::GetWindowWidth() - w - 16.0f, ImGui::GetCursorPosX() + 16.0f));
+    ImGui::TextDisabled("%s", what.c_str());
+    ImGui::EndMenuBar();
+}
+
+void App::draw_banner() {
+    if (banner_.empty()) return;
+    const float pad = 6.0f * fonts_.scale;
+    ImGui::SetCursorPos(ImVec2(pad, ImGui::GetCursorPosY() + 2));
+    ImGui::BeginGroup();
+    // Only the most recent three messages: the banner must not eat the window.
+    const size_t first = banner_.size() > 3 ? banner_.size() - 3 : 0;
+    for (size_t i = first; i < banner_.size(); ++i) {
+        const auto& b = banner_[i];
+        const ImU32 col = b.level == BannerLevel::Error     ? kErrorColor
+                          : b.level == BannerLevel::Warning ? kWarningTextColor
+                                                            : ImGui::GetColorU32(ImGuiCol_Text);
+        const char* tag = b.level == BannerLevel::Error     ? "Error: "
+                          : b.level == BannerLevel::Warning ? "Warning: "
+                                                            : "";
+        ImGui::PushStyleColor(ImGuiCol_Text, col);
+        ImGui::TextWrapped("%s%s", tag, b.text.c_str());
+        ImGui::PopStyleColor();
+    }
+    ImGui::EndGroup();
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Dismiss")) push(DismissBanner{});
+    probe_item("banner:dismiss");
+    ImGui::Dummy(ImVec2(0, 2));
+}
+
+void App::draw_file_dialogs() {
+    if (open_dialog_) {
+        ImGui::OpenPopup("Open trace file");
+        open_dialog_ = false;
+    }
+    if (export_dialog_) {
+        ImGui::OpenPopup("Export trace");
+        export_dialog_ = false;
+    }
+    ImGui::SetNextWindowSize(ImVec2(520 * fonts_.scale, 0), ImGuiCond_Appearing);
+    if (ImGui::BeginPopupModal("Open trace file", nullptr)) {
+        ImGui::TextWrapped(
+            "OTLP/JSON, Jaeger JSON or Zipkin v2 JSON; the format is detected from the content. "
+            "You can also drop a file onto the window.");
+        if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+        const bool enter = ImGui::InputText("Path##open", &dialog_path_, ImGuiInputTextFlags_EnterReturnsTrue);
+        probe_item("open:path");
+        if ((ImGui::Button("Open") || enter) && !dialog_path_.empty()) {
+            push(OpenFile{dialog_path_});
+            ImGui::CloseCurrentPopup();
+        }
+        probe_item("open:ok");
+        ImGui::SameLine();
+        if (ImGui::Button("Cancel") || compat::key_pressed(ImGuiKey_Escape, false)) ImGui::CloseCurrentPopup();
+        ImGui::EndPopup();
+    }
+    ImGui::SetNextWindowSize(ImVec2(520 * fonts_.scale, 0), ImGuiCond_Appearing);
+    if (ImGui::BeginPopupModal("Export trace", nullptr)) {
+        static constexpr const char* kFormats[] = {"OTLP/JSON", "Jaeger JSON", "Zipkin v2 JSON",
+                                                   "Chrome Trace Events (Perfetto)"};
+        static constexpr TraceFormat kFormatValues[] = {TraceFormat::Otlp, TraceFormat::Jaeger, TraceFormat::Zipkin,
+                                                        TraceFormat::Chrome};
+        ImGui::Combo("Format", &export_format_, kFormats, int(std::size(kFormats)));
+        ImGui::InputText("Path##export", &dialog_path_);
+        probe_item("export:path");
+        ImGui::TextDisabled("%zu spans; the file is replaced atomically.", store().spans.size());
+        if (ImGui::Button("Export") && !dialog_path_.empty()) {
+            push(ExportTrace{dialog_path_, kFormatValues[std::clamp(export_format_, 0, 3)]});
+            ImGui::CloseCurrentPopup();
+        }
+        probe_item("export:ok");
+        ImGui::SameLine();
+        if (ImGui::Button("Cancel") || compat::key_pressed(ImGuiKey_Escape, false)) ImGui::CloseCurrentPopup();
+        ImGui::EndPopup();
+    }
+}
+
+void App::draw_help() {
+    if (!view_.show_help) return;
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(ImVec2(vp->Pos.x + vp->Size.x * 0.5f, vp->Pos.y + vp->Size.y * 0.5f), ImGuiCond_Appearing,
+                            ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(460 * fonts_.scale, 0), ImGuiCond_Appearing);
+    bool open = true;
+    if (ImGui::Begin("Help: keyboard shortcuts", &open, ImGuiWindowFlags_NoCollapse)) {
+        if (ImGui::BeginTable("##shortcuts", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
+            ImGui::TableSetupColumn("Key", ImGuiTableColumnFlags_WidthFixed);
+            ImGui::TableSetupColumn("Action");
+            ImGui::TableHeadersRow();
+            for (const Shortcut& s : shortcuts()) {
+                ImGui::TableNextRow();
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(s.keys);
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(s.what);
+            }
+            ImGui::EndTable();
+        }
+        ImGui::Spacing();
+        ImGui::TextWrapped("Shortcuts work whenever no text field has the keyboard.");
+    }
+    ImGui::End();
+    if (!open) push(ToggleHelp{});
+}
+
+}  // namespace tl::ui

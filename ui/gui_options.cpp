@@ -1,0 +1,78 @@
+// Parsing of the desktop app's flags.
+#include "ui/gui_options.hpp"
+
+#include <cstdio>
+
+namespace tl::ui {
+
+const char* gui_usage() {
+    return "usage: tracelab [simulation flags] [TRACE_FILE]\n"
+           "       tracelab --screenshot OUT.png [--size WxH] [--panel NAME] [--frames N] [...]\n"
+           "       tracelab --frame-times N [--size WxH] [...]\n"
+           "       tracelab --startup-compare\n";
+}
+
+Result<GuiOptions> parse_gui_options(const cli::Args& args) {
+    using R = Result<GuiOptions>;
+    GuiOptions o;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        std::string error;
+        if (cli::parse_sim_flag(args, i, o.sim, error)) {
+            if (!error.empty()) return R::failure(error);
+            if (a.rfind("--scenario", 0) == 0) o.scenario_given = true;
+            --i;  // parse_sim_flag advanced past the flag; the loop advances too
+            continue;
+        }
+        if (!error.empty()) return R::failure(error);
+        auto value = [&](const char* flag) -> std::optional<std::string> {
+            if (i + 1 >= args.size()) return std::nullopt;
+            (void)flag;
+            return args[++i];
+        };
+        auto need = [&](const char* flag) { return R::failure(std::string(flag) + " needs a value"); };
+        auto count = [&](const std::string& v, int& out, int max) {
+            uint64_t n = 0;
+            if (!cli::parse_u64(v, n) || n == 0 || n > uint64_t(max)) return false;
+            out = int(n);
+            return true;
+        };
+        if (a == "--screenshot") {
+            auto v = value("--screenshot");
+            if (!v) return need("--screenshot");
+            o.screenshot = *v;
+        } else if (a == "--size") {
+            auto v = value("--size");
+            if (!v) return need("--size");
+            const auto x = v->find('x');
+            if (x == std::string::npos || !count(v->substr(0, x), o.width, 16384) ||
+                !count(v->substr(x + 1), o.height, 16384) || o.width < 320 || o.height < 240)
+                return R::failure("--size " + *v + ": expected WIDTHxHEIGHT, at least 320x240 (e.g. 1280x800)");
+            o.size_given = true;
+        } else if (a == "--panel") {
+            auto v = value("--panel");
+            if (!v) return need("--panel");
+            o.panel = *v;
+        } else if (a == "--frames") {
+            auto v = value("--frames");
+            if (!v) return need("--frames");
+            if (!count(*v, o.frames, 100000)) return R::failure("--frames " + *v + ": expected a positive number");
+        } else if (a == "--frame-times") {
+            auto v = value("--frame-times");
+            if (!v) return need("--frame-times");
+            if (!count(*v, o.frame_times, 1000000))
+                return R::failure("--frame-times " + *v + ": expected a positive number");
+        } else if (a == "--startup-compare") {
+            o.startup_compare = true;
+        } else if (a.rfind("--", 0) == 0 || (a.size() > 1 && a[0] == '-')) {
+            return R::failure("unknown option " + a + "\n" + gui_usage());
+        } else if (o.trace_file.empty()) {
+            o.trace_file = a;
+        } else {
+            return R::failure("only one trace file can be opened (got " + o.trace_file + " and " + a + ")");
+        }
+    }
+    return o;
+}
+
+}  // namespace tl::ui

@@ -1,0 +1,30 @@
+// The desktop app's command line: simulation flags shared with `tracelab simulate`, an optional trace file,
+// and the flags that drive a window without a person (screenshots, frame timing, start-up comparison).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "sim/json_read.hpp"
+#include "ui/cli/cli.hpp"
+
+namespace tl::ui {
+
+struct GuiOptions {
+    cli::SimFlags sim;
+    bool scenario_given = false;
+    std::string trace_file;          // positional TRACE_FILE
+    std::string screenshot;          // --screenshot OUT.png
+    int width = 1280, height = 800;  // --size WxH
+    bool size_given = false;
+    std::string panel;             // --panel NAME
+    int frames = 4;                // --frames N (for --screenshot)
+    int frame_times = 0;           // --frame-times N
+    bool startup_compare = false;  // --startup-compare
+};
+
+// Parses the arguments after the program name. Errors say which flag is wrong.
+Result<GuiOptions> parse_gui_options(const cli::Args& args);
+const char* gui_usage();
+
+}  // namespace tl::ui

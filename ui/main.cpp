@@ -1,0 +1,346 @@
+// tracelab's entry point: command-line commands first (ui/cli), else the desktop app in a GLFW window with
+// an OpenGL 3.3 core context. The only file that touches GLFW or OpenGL.
+// [SECTION] Window and Dear ImGui set-up
+// [SECTION] Frame loop (interactive, screenshot, frame timing)
+// [SECTION] Start-up comparison with a bare Dear ImGui window
+// [SECTION] main
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
+#define GLFW_INCLUDE_NONE
+#include <GL/gl.h>
+#include <GLFW/glfw3.h>
+
+#include "sim/storage.hpp"
+#include "ui/app.hpp"
+#include "ui/cli/cli.hpp"
+#include "ui/fonts.hpp"
+#include "ui/gui_options.hpp"
+#include "ui/screenshot.hpp"
+#include "ui/settings.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double ms_since(Clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
+
+// [SECTION] Window and Dear ImGui set-up
+
+std::string g_glfw_error;  // the last GLFW error, for the one-line message on failure
+void on_glfw_error(int code, const char* description) {
+    g_glfw_error = "GLFW error " + std::to_string(code) + ": " + (description ? description : "");
+}
+
+constexpr const char* kNoDisplay =
+    "tracelab: cannot open a window: no display found. Set DISPLAY (or WAYLAND_DISPLAY) to a running display, "
+    "or run under a virtual one: xvfb-run -a tracelab ...";
+
+bool init_glfw() {
+    glfwSetErrorCallback(on_glfw_error);
+    const char* display = std::getenv("DISPLAY");
+    const char* wayland = std::getenv("WAYLAND_DISPLAY");
+    if ((!display || !*display) && (!wayland || !*wayland)) return false;
+    return glfwInit() == GLFW_TRUE;
+}
+
+GLFWwindow* open_window(int width, int height, const char* title, bool visible) {
+    glfwDefaultWindowHints();
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+    glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+    glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+    glfwWindowHint(GLFW_VISIBLE, visible ? GLFW_TRUE : GLFW_FALSE);
+    glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
+    GLFWwindow* w = glfwCreateWindow(width, height, title, nullptr, nullptr);
+    if (!w) return nullptr;
+    glfwMakeContextCurrent(w);
+    return w;
+}
+
+float content_scale(GLFWwindow* w) {
+    float sx = 1.0f, sy = 1.0f;
+    glfwGetWindowContentScale(w, &sx, &sy);
+    const float s = std::max(sx, sy);
+    return s >= 0.5f && s <= 4.0f ? s : 1.0f;
+}
+
+void apply_style(float scale) {
+    ImGui::StyleColorsDark();
+    ImGuiStyle& st = ImGui::GetStyle();
+    st.FrameRounding = 3.0f;
+    st.TabRounding = 3.0f;
+    st.GrabRounding = 3.0f;
+    st.ChildRounding = 2.0f;
+    st.WindowRounding = 4.0f;
+    st.FramePadding = ImVec2(6, 3);
+    st.ItemSpacing = ImVec2(8, 5);
+    st.ScrollbarSize = 12.0f;
+    st.Colors[ImGuiCol_WindowBg] = ImVec4(0.10f, 0.11f, 0.13f, 1.0f);
+    st.Colors[ImGuiCol_ChildBg] = ImVec4(0.12f, 0.13f, 0.15f, 1.0f);
+    st.Colors[ImGuiCol_MenuBarBg] = ImVec4(0.15f, 0.16f, 0.19f, 1.0f);
+    st.ScaleAllSizes(scale);
+}
+
+std::vector<uint8_t> read_back_buffer(int w, int h) {
+    std::vector<uint8_t> px(size_t(w) * size_t(h) * 4);
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadBuffer(GL_BACK);
+    glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
+    return px;
+}
+
+void render(GLFWwindow* window) {
+    ImGui::Render();
+    int fw = 0, fh = 0;
+    glfwGetFramebufferSize(window, &fw, &fh);
+    glViewport(0, 0, fw, fh);
+    glClearColor(0.08f, 0.09f, 0.10f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+void on_drop(GLFWwindow* window, int count, const char** paths) {
+    auto* app = static_cast<tl::ui::App*>(glfwGetWindowUserPointer(window));
+    if (app && count > 0 && paths && paths[0]) app->push(tl::ui::OpenFile{paths[0]});
+}
+
+// Loads what the flags ask for; problems go to the banner (the app keeps running).
+void load_initial_model(tl::ui::App& app, const tl::ui::GuiOptions& o) {
+    tl::cli::SimFlags flags = o.sim;
+    if (!o.scenario_given)
+        flags.scenario = app.settings().last_scenario.empty() ? "checkout" : app.settings().last_scenario;
+    auto scenario = tl::cli::build_scenario(flags);
+    if (!scenario && !o.scenario_given) {
+        flags.scenario = "checkout";
+        scenario = tl::cli::build_scenario(flags);
+    }
+    if (scenario) {
+        app.push(tl::ui::SetSeed{flags.seed});
+        app.set_scenario(std::move(scenario.value()));
+    } else {
+        app.add_banner(tl::ui::BannerLevel::Error, scenario.error());
+    }
+    if (!o.trace_file.empty()) app.open_trace_file(o.trace_file);
+    if (!o.panel.empty())
+        if (auto e = app.focus_panel(o.panel); !e.empty()) app.add_banner(tl::ui::BannerLevel::Warning, e);
+}
+
+void load_ini() {
+    std::error_code ec;
+    const auto path = tl::ui::imgui_ini_path();
+    if (std::filesystem::is_regular_file(path, ec)) ImGui::LoadIniSettingsFromDisk(path.string().c_str());
+}
+
+void save_ini() {
+    size_t n = 0;
+    const char* ini = ImGui::SaveIniSettingsToMemory(&n);
+    tl::atomic_write(tl::ui::imgui_ini_path(), std::string_view(ini, n));
+    ImGui::GetIO().WantSaveIniSettings = false;
+}
+
+// [SECTION] Frame loop (interactive, screenshot, frame timing)
+
+int run_app(const tl::ui::GuiOptions& o) {
+    const auto t_start = Clock::now();
+    tl::ui::LoadedSettings saved = tl::ui::load_settings(tl::ui::settings_path());
+    const bool scripted = !o.screenshot.empty() || o.frame_times > 0;
+    const int width = o.size_given || scripted ? o.width : saved.settings.window_width;
+    const int height = o.size_given || scripted ? o.height : saved.settings.window_height;
+    GLFWwindow* window = open_window(width, height, "tracelab", true);
+    if (!window) {
+        std::fprintf(stderr,
+                     "tracelab: cannot create an OpenGL 3.3 window (%s). Run under xvfb-run -a, or check "
+                     "that the display supports OpenGL 3.3.\n",
+                     g_glfw_error.c_str());
+        return 2;
+    }
+    glfwSwapInterval(scripted ? 0 : 1);
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // loaded and saved by hand, atomically
+    if (!scripted) load_ini();
+    const float scale = content_scale(window);
+    apply_style(scale);
+    tl::ui::App app(tl::ui::AppOptions{.asset_dir = {}, .persist = !scripted, .seed = o.sim.seed});
+    app.set_fonts(tl::ui::load_fonts(io, app.settings().font_size, scale));
+    ImGui_ImplGlfw_InitForOpenGL(window, true);
+    ImGui_ImplOpenGL3_Init("#version 330 core");
+    glfwSetWindowUserPointer(window, &app);
+    glfwSetDropCallback(window, on_drop);
+    load_initial_model(app, o);
+
+    std::vector<double> frame_ms;
+    int frame = 0;
+    int exit_code = 0;
+    const int total = !o.screenshot.empty() ? std::max(o.frames, 2) : o.frame_times;
+    while (!glfwWindowShouldClose(window)) {
+        if (scripted || app.animating() || frame < 3)
+            glfwPollEvents();
+        else
+            glfwWaitEventsTimeout(0.5);  // idle: sleep until input (or a slow heartbeat)
+        const auto t0 = Clock::now();
+        ImGui_ImplOpenGL3_NewFrame();
+        ImGui_ImplGlfw_NewFrame();
+        ImGui::NewFrame();
+        app.frame();
+        render(window);
+        if (frame == 0 && o.startup_compare) std::printf("first frame after %.1f ms\n", ms_since(t_start));
+        ++frame;
+        if (!o.screenshot.empty() && frame >= total) {
+            int fw = 0, fh = 0;
+            glfwGetFramebufferSize(window, &fw, &fh);
+            const auto px = read_back_buffer(fw, fh);
+            const std::string err = tl::ui::write_png_bottom_up(o.screenshot, fw, fh, px);
+            if (!err.empty()) {
+                std::fprintf(stderr, "tracelab: %s\n", err.c_str());
+                exit_code = 1;
+            } else {
+                std::printf("saved %s (%dx%d)\n", o.screenshot.c_str(), fw, fh);
+            }
+            break;
+        }
+        glfwSwapBuffers(window);
+        if (o.frame_times > 0) {
+            glFinish();
+            frame_ms.push_back(ms_since(t0));
+            if (frame >= total) break;
+        }
+        if (io.WantSaveIniSettings && !scripted) save_ini();
+    }
+    if (!frame_ms.empty()) {
+        std::sort(frame_ms.begin(), frame_ms.end());
+        auto pct = [&](double p) {
+            return frame_ms[std::min(frame_ms.size() - 1, size_t(p * double(frame_ms.size())))];
+        };
+        std::printf("frames: %zu  p50 %.2f ms  p95 %.2f ms  max %.2f ms\n", frame_ms.size(), pct(0.50), pct(0.95),
+                    frame_ms.back());
+    }
+    if (!scripted) {
+        int w = 0, h = 0;
+        glfwGetWindowSize(window, &w, &h);
+        app.mutable_settings().window_width = w;
+        app.mutable_settings().window_height = h;
+        app.save_settings_now();
+        save_ini();
+    }
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+    glfwDestroyWindow(window);
+    return exit_code;
+}
+
+// [SECTION] Start-up comparison with a bare Dear ImGui window
+
+// Window + context + default font + one frame of a single ImGui window, presented and finished.
+double bare_imgui_first_frame_ms(int w, int h) {
+    const auto t0 = Clock::now();
+    GLFWwindow* window = open_window(w, h, "bare", true);
+    if (!window) return -1;
+    glfwSwapInterval(0);
+    ImGui::CreateContext();
+    ImGui::GetIO().IniFilename = nullptr;
+    ImGui_ImplGlfw_InitForOpenGL(window, true);
+    ImGui_ImplOpenGL3_Init("#version 330 core");
+    glfwPollEvents();
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+    ImGui::Begin("Hello");
+    ImGui::Text("one frame");
+    ImGui::End();
+    render(window);
+    glfwSwapBuffers(window);
+    glFinish();
+    const double ms = ms_since(t0);
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+    glfwDestroyWindow(window);
+    return ms;
+}
+
+// The same steps for tracelab: window, fonts, the App with its scenario simulated, one full frame.
+double tracelab_first_frame_ms(const tl::ui::GuiOptions& o) {
+    const auto t0 = Clock::now();
+    GLFWwindow* window = open_window(o.width, o.height, "tracelab", true);
+    if (!window) return -1;
+    glfwSwapInterval(0);
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    const float scale = content_scale(window);
+    apply_style(scale);
+    tl::ui::App app(tl::ui::AppOptions{.asset_dir = {}, .persist = false, .seed = o.sim.seed});
+    app.set_fonts(tl::ui::load_fonts(io, app.settings().font_size, scale));
+    ImGui_ImplGlfw_InitForOpenGL(window, true);
+    ImGui_ImplOpenGL3_Init("#version 330 core");
+    load_initial_model(app, o);
+    glfwPollEvents();
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+    app.frame();
+    render(window);
+    glfwSwapBuffers(window);
+    glFinish();
+    const double ms = ms_since(t0);
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+    glfwDestroyWindow(window);
+    return ms;
+}
+
+int run_startup_compare(const tl::ui::GuiOptions& o) {
+    // Alternate the two, several times, and compare medians: the first window of a process pays one-off costs.
+    std::vector<double> bare, app;
+    for (int i = 0; i < 5; ++i) {
+        bare.push_back(bare_imgui_first_frame_ms(o.width, o.height));
+        app.push_back(tracelab_first_frame_ms(o));
+    }
+    if (std::min(*std::min_element(bare.begin(), bare.end()), *std::min_element(app.begin(), app.end())) < 0) {
+        std::fprintf(stderr, "tracelab: could not open a window (%s)\n", g_glfw_error.c_str());
+        return 2;
+    }
+    std::sort(bare.begin(), bare.end());
+    std::sort(app.begin(), app.end());
+    std::printf(
+        "start-up to first frame (median of 5, %dx%d):\n  bare Dear ImGui + GLFW: %.1f ms\n"
+        "  tracelab:               %.1f ms\n  ratio: %.2f\n",
+        o.width, o.height, bare[2], app[2], app[2] / bare[2]);
+    return 0;
+}
+
+}  // namespace
+
+// [SECTION] main
+
+int main(int argc, char** argv) {
+    const tl::cli::Args args(argv + 1, argv + argc);
+    if (auto code = tl::cli::run(args, tl::cli::Io{std::cin, std::cout, std::cerr})) return *code;
+    auto options = tl::ui::parse_gui_options(args);
+    if (!options) {
+        std::fprintf(stderr, "tracelab: %s\n", options.error().c_str());
+        return 2;
+    }
+    if (!init_glfw()) {
+        std::fprintf(stderr, "%s\n", kNoDisplay);
+        return 2;
+    }
+    const int code = options->startup_compare ? run_startup_compare(*options) : run_app(*options);
+    glfwTerminate();
+    return code;
+}

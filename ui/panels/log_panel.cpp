@@ -1,0 +1,101 @@
+// Logs: what each service would write to its log for the current request — start, finish, errors — each
+// line stamped with the trace id the service knows about. Next to the waterfall it shows the point of
+// tracing: the logs say something happened, the trace id ties the lines together (or fails to).
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <imgui.h>
+
+#include "ui/app.hpp"
+#include "ui/theme.hpp"
+#include "ui/widgets/label_probe.hpp"
+
+namespace tl::ui {
+namespace {
+
+struct LogLine {
+    int64_t t_ns = 0;
+    uint32_t service = 0;
+    bool error = false;
+    std::string text;
+};
+
+class LogPanel final : public Panel {
+public:
+    const char* name() const override { return "logs"; }
+    const char* title() const override { return "Service logs"; }
+    Area area() const override { return Area::Bottom; }
+    int order() const override { return 10; }
+
+    void draw(const App& app, Actions& actions) override {
+        const Run* run = app.run();
+        if (!run) {
+            ImGui::TextDisabled("Logs come from the simulation; a trace file has none.");
+            return;
+        }
+        const Scenario& sc = app.scenario();
+        if (cached_generation_ != app.generation()) rebuild(app, *run);
+        ImGui::SetNextItemWidth(160 * app.fonts().scale);
+        const char* preview = filter_ < 0 || filter_ >= int(sc.services.size())
+                                  ? "all services"
+                                  : sc.services[size_t(filter_)].name.c_str();
+        if (ImGui::BeginCombo("service", preview)) {
+            if (ImGui::Selectable("all services", filter_ < 0)) filter_ = -1;
+            for (size_t i = 0; i < sc.services.size(); ++i)
+                if (ImGui::Selectable(sc.services[i].name.c_str(), filter_ == int(i))) filter_ = int(i);
+            ImGui::EndCombo();
+        }
+        ImGui::SameLine();
+        ImGui::TextDisabled("one request; each line carries the trace id the service had in hand");
+        ImGui::BeginChild("##lines", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
+        if (app.fonts().mono) ImGui::PushFont(app.fonts().mono);
+        for (const LogLine& l : lines_) {
+            if (filter_ >= 0 && int(l.service) != filter_) continue;
+            const std::string& svc = sc.services[l.service].name;
+            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(service_color(svc)), "%-9s", svc.c_str());
+            ImGui::SameLine();
+            if (l.error)
+                ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kErrorColor), "%s", l.text.c_str());
+            else
+                ImGui::TextUnformatted(l.text.c_str());
+        }
+        if (app.fonts().mono) ImGui::PopFont();
+        ImGui::EndChild();
+        (void)actions;
+    }
+
+private:
+    void rebuild(const App& app, const Run& run) {
+        cached_generation_ = app.generation();
+        lines_.clear();
+        const TraceStore& st = run.observed;
+        for (const Operation& op : run.ops) {
+            std::string trace = "trace_id=-";
+            if (op.span >= 0) trace = "trace_id=" + to_hex(st.spans[size_t(op.span)].trace_id).substr(0, 12) + "..";
+            const std::string& span_name = app.scenario().services[op.service].span_name;
+            char buf[256];
+            std::snprintf(buf, sizeof buf, "%8.2f ms  INFO  start %s  %s", double(op.start_ns) / 1e6, span_name.c_str(),
+                          trace.c_str());
+            lines_.push_back({op.start_ns, op.service, false, buf});
+            std::snprintf(buf, sizeof buf, "%8.2f ms  %s  %s %s after %.2f ms  %s", double(op.end_ns) / 1e6,
+                          op.error ? "ERROR" : "INFO ", op.error ? "failed" : "done ", span_name.c_str(),
+                          double(op.end_ns - op.start_ns) / 1e6, trace.c_str());
+            lines_.push_back({op.end_ns, op.service, op.error, buf});
+        }
+        std::stable_sort(lines_.begin(), lines_.end(),
+                         [](const LogLine& a, const LogLine& b) { return a.t_ns < b.t_ns; });
+    }
+
+    uint64_t cached_generation_ = ~uint64_t(0);
+    std::vector<LogLine> lines_;
+    int filter_ = -1;
+};
+
+}  // namespace
+
+std::unique_ptr<Panel> make_log_panel() {
+    return std::make_unique<LogPanel>();
+}
+
+}  // namespace tl::ui

@@ -1,0 +1,159 @@
+// Service editor: every service and every hop of the scenario in tables — own latency, jitter, error
+// rate, parallel calls, instrumented — and a propagation mode per hop, with each mode's real-world cause
+// as a tooltip. Every change is an Action that re-simulates before the next frame: the waterfall is live.
+// [SECTION] Services
+// [SECTION] Hops
+#include <algorithm>
+#include <string>
+
+#include <imgui.h>
+
+#include "ui/app.hpp"
+#include "ui/imgui_compat.hpp"
+#include "ui/theme.hpp"
+#include "ui/widgets/label_probe.hpp"
+#include "ui/widgets/text_helpers.hpp"
+
+namespace tl::ui {
+namespace {
+
+// [SECTION] Services
+
+void draw_services(const Scenario& sc, Actions& actions) {
+    constexpr ImGuiTableFlags kFlags =
+        ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
+    if (!ImGui::BeginTable("##services", 2, kFlags)) return;
+    ImGui::TableSetupColumn("Service", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn("Timing and errors", ImGuiTableColumnFlags_WidthStretch, 1.9f);
+    ImGui::TableHeadersRow();
+    for (const Service& s : sc.services) {
+        ImGui::PushID(s.name.c_str());
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::PushStyleColor(ImGuiCol_Text, service_color(s.name));
+        ImGui::TextUnformatted(s.name.c_str());
+        ImGui::PopStyleColor();
+        ImGui::TextDisabled("%s", s.span_name.c_str());
+        bool instrumented = s.instrumented;
+        if (ImGui::Checkbox("traced", &instrumented)) actions.push(SetInstrumented{s.name, instrumented});
+        probe_item("instrumented:" + s.name);
+        compat::item_tooltip(
+            "Instrumented: the service records spans and forwards trace context.\n"
+            "Untick to make it a legacy service without tracing.");
+        if (!s.calls.empty()) {
+            bool parallel = s.parallel;
+            if (ImGui::Checkbox("parallel", &parallel)) actions.push(SetParallel{s.name, parallel});
+            probe_item("parallel:" + s.name);
+            compat::item_tooltip("Make its calls at the same time instead of one after another.");
+        }
+
+        ImGui::TableNextColumn();
+        ImGui::SetNextItemWidth(-FLT_MIN);
+        float own = float(s.own.ms);
+        if (ImGui::SliderFloat("##own", &own, 0.0f, std::max(500.0f, float(s.own.ms)), "own %.0f ms"))
+            actions.push(SetLatency{s.name, double(own)});
+        probe_item("own:" + s.name);
+        compat::item_tooltip("Own processing time of %s (Ctrl+click to type a value).", s.name.c_str());
+        ImGui::SetNextItemWidth(-FLT_MIN);
+        float jitter = float(s.own.jitter_ms);
+        if (ImGui::SliderFloat("##jitter", &jitter, 0.0f, std::max(100.0f, float(s.own.jitter_ms)), "jitter %.0f ms"))
+            actions.push(SetJitter{s.name, double(jitter)});
+        probe_item("jitter:" + s.name);
+        ImGui::SetNextItemWidth(-FLT_MIN);
+        float err = float(s.error_rate * 100.0);
+        if (ImGui::SliderFloat("##error", &err, 0.0f, 100.0f, "errors %.0f %%"))
+            actions.push(SetErrorRate{s.name, double(err) / 100.0});
+        probe_item("error:" + s.name);
+        ImGui::PopID();
+    }
+    ImGui::EndTable();
+}
+
+// [SECTION] Hops
+
+void draw_hops(const Scenario& sc, Actions& actions) {
+    constexpr ImGuiTableFlags kFlags =
+        ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
+    if (!ImGui::BeginTable("##hops", 2, kFlags)) return;
+    ImGui::TableSetupColumn("Hop", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn("Propagation", ImGuiTableColumnFlags_WidthStretch, 1.2f);
+    ImGui::TableHeadersRow();
+    for (const Service& s : sc.services) {
+        for (size_t c = 0; c < s.calls.size(); ++c) {
+            const Call& call = s.calls[c];
+            // Calls to the same callee share a mode (set_hop_fault edits them together): list each pair once.
+            bool seen = false;
+            for (size_t k = 0; k < c; ++k) seen = seen || s.calls[k].to == call.to;
+            if (seen) continue;
+            const std::string hop = s.name + "->" + call.to;
+            ImGui::PushID(hop.c_str());
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(service_color(s.name)), "%s", s.name.c_str());
+            ImGui::SameLine(0, 4);
+            ImGui::TextDisabled("->");
+            ImGui::SameLine(0, 4);
+            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(service_color(call.to)), "%s", call.to.c_str());
+            ImGui::SameLine();
+            ImGui::TextDisabled("%s", to_string(call.transport));
+            ImGui::TableNextColumn();
+            ImGui::SetNextItemWidth(-FLT_MIN);
+            const bool broken = call.fault != HopFault::Ok;
+            if (broken) ImGui::PushStyleColor(ImGuiCol_Text, kWarningTextColor);
+            const bool open = ImGui::BeginCombo("##fault", to_string(call.fault));
+            if (broken) ImGui::PopStyleColor();
+            probe_item("fault:" + hop);
+            if (!open) compat::item_tooltip("%s", hop_fault_cause(call.fault));
+            if (open) {
+                for (HopFault f : kAllHopFaults) {
+                    if (ImGui::Selectable(to_string(f), f == call.fault)) actions.push(SetHopFault{s.name, call.to, f});
+                    probe_item("fault:" + hop + "=" + to_string(f));
+                    compat::item_tooltip("%s", hop_fault_cause(f));
+                }
+                ImGui::EndCombo();
+            }
+            ImGui::PopID();
+        }
+    }
+    ImGui::EndTable();
+}
+
+class ServiceEditorPanel final : public Panel {
+public:
+    const char* name() const override { return "editor"; }
+    const char* title() const override { return "Service editor"; }
+    Area area() const override { return Area::Right; }
+    int order() const override { return 10; }
+
+    void draw(const App& app, Actions& actions) override {
+        if (!app.has_scenario()) {
+            ImGui::TextWrapped("No scenario loaded. Choose one in the Scenario menu.");
+            return;
+        }
+        const Scenario& sc = app.scenario();
+        if (app.showing_file()) {
+            ImGui::TextWrapped("Showing a trace file. Editing the scenario returns to the simulation.");
+            if (ImGui::Button("Back to the simulation")) actions.push(ReturnToSimulation{});
+        }
+        ImGui::TextWrapped("%s", sc.title.empty() ? sc.id.c_str() : sc.title.c_str());
+        ImGui::SameLine();
+        help_marker(sc.description.empty() ? "A virtual system to break and repair." : sc.description.c_str());
+        ImGui::SameLine();
+        if (ImGui::SmallButton("Reset")) actions.push(LoadScenario{sc.id});
+        probe_item("editor:reset");
+        compat::item_tooltip("Reload the scenario as it was shipped.");
+        ImGui::TextDisabled("Every change re-simulates at once.");
+        compat::separator_text("Services");
+        draw_services(sc, actions);
+        compat::separator_text("Hops: how trace context travels");
+        draw_hops(sc, actions);
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<Panel> make_service_editor_panel() {
+    return std::make_unique<ServiceEditorPanel>();
+}
+
+}  // namespace tl::ui

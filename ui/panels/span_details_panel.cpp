@@ -1,0 +1,215 @@
+// Span details: everything about the selected span — ids, parent, kind, timing, self time, attributes,
+// events, links, status — and the exact trace context its hop carried on the wire (traceparent,
+// tracestate, flags decoded bit by bit), or that nothing was sent, and why.
+// [SECTION] Helpers
+// [SECTION] Wire context
+// [SECTION] Panel
+#include <cinttypes>
+#include <cstdio>
+#include <string>
+
+#include <imgui.h>
+
+#include "ui/app.hpp"
+#include "ui/imgui_compat.hpp"
+#include "ui/theme.hpp"
+#include "ui/widgets/label_probe.hpp"
+#include "ui/widgets/text_helpers.hpp"
+
+namespace tl::ui {
+namespace {
+
+// [SECTION] Helpers
+
+void row(const char* key, const std::string& value, ImFont* mono = nullptr) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextDisabled("%s", key);
+    ImGui::TableNextColumn();
+    if (mono) ImGui::PushFont(mono);
+    ImGui::TextWrapped("%s", value.c_str());
+    if (mono) ImGui::PopFont();
+}
+
+bool begin_kv_table(const char* id) {
+    if (!ImGui::BeginTable(id, 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) return false;
+    ImGui::TableSetupColumn("key", ImGuiTableColumnFlags_WidthFixed);
+    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
+    return true;
+}
+
+std::string attr_list(const TraceStore& store, std::span<const Attribute> attrs) {
+    std::string out;
+    for (const Attribute& a : attrs)
+        out += (out.empty() ? "" : ", ") + std::string(store.str(a.key)) + "=" + store.value_text(a.value);
+    return out;
+}
+
+// [SECTION] Wire context
+
+void draw_flags(uint8_t flags) {
+    ImGui::Text("trace-flags %02x, bit by bit:", flags);
+    ImGui::Indent();
+    ImGui::BulletText("bit 0 sampled = %d: %s", flags & 1,
+                      (flags & 1) ? "the caller recorded this trace; the callee should too"
+                                  : "the caller did not record it; the callee should not either");
+    ImGui::BulletText("bit 1 random = %d: %s", (flags >> 1) & 1,
+                      (flags & 2) ? "the trace id's right 7 bytes are random (W3C level 2)"
+                                  : "no promise that the trace id is random");
+    if (flags & 0xFC) ImGui::BulletText("bits 2-7 = %02x: reserved, must be ignored", flags & 0xFC);
+    ImGui::Unindent();
+}
+
+void draw_wire_context(const App& app, int32_t span_index) {
+    const Span& s = app.store().spans[size_t(span_index)];
+    ImFont* mono = app.fonts().mono;
+    if (app.showing_file()) {
+        ImGui::TextWrapped("This span came from a trace file: files record spans, not the headers on the wire.");
+        return;
+    }
+    const Run& run = *app.run();
+    const Hop* hop = app.hop_into_span(span_index);
+    if (!hop) {
+        ImGui::TextWrapped(
+            "No incoming hop: the request entered the system here, so this service started a new "
+            "trace and sent its context onward.");
+        return;
+    }
+    const Scenario& sc = app.scenario();
+    const bool outgoing = hop->client_span == span_index;
+    const auto svc_name = [&](int32_t op) -> std::string {
+        if (op < 0 || op >= int32_t(run.ops.size())) return "?";
+        const uint32_t svc = run.ops[size_t(op)].service;
+        return svc < sc.services.size() ? sc.services[svc].name : "?";
+    };
+    ImGui::Text("%s %s -> %s over %s", outgoing ? "Sent on" : "Received on", svc_name(hop->caller_op).c_str(),
+                svc_name(hop->callee_op).c_str(), to_string(hop->transport));
+    ImGui::Text("hop mode: %s", to_string(hop->fault));
+    compat::item_tooltip("%s", hop_fault_cause(hop->fault));
+    if (hop->header_sent) {
+        const std::string tp = hop->traceparent();
+        ImGui::TextDisabled("traceparent");
+        if (mono) ImGui::PushFont(mono);
+        ImGui::TextUnformatted(tp.c_str());
+        if (mono) ImGui::PopFont();
+        probe_item("details:traceparent");
+        if (tp.size() == 55) {
+            ImGui::TextDisabled("version %s | trace-id %s...", tp.substr(0, 2).c_str(), tp.substr(3, 8).c_str());
+            ImGui::TextDisabled("parent-id %s (the caller's span)", tp.substr(36, 16).c_str());
+        }
+        const std::string_view ts = run.observed.str(hop->tracestate);
+        ImGui::TextDisabled("tracestate");
+        if (mono) ImGui::PushFont(mono);
+        ImGui::TextUnformatted(ts.empty() ? "(none)" : std::string(ts).c_str());
+        if (mono) ImGui::PopFont();
+        draw_flags(hop->flags);
+        if (!hop->extracted && !outgoing) {
+            ImGui::PushStyleColor(ImGuiCol_Text, kWarningTextColor);
+            ImGui::TextWrapped("Ignored: %s", hop->explanation().c_str());
+            ImGui::PopStyleColor();
+        } else if (!outgoing) {
+            ImGui::TextWrapped("Extracted: this span continues trace %s.", to_hex(s.trace_id).substr(0, 8).c_str());
+        }
+    } else {
+        ImGui::PushStyleColor(ImGuiCol_Text, kWarningTextColor);
+        ImGui::TextWrapped("traceparent: not sent. %s", hop->explanation().c_str());
+        ImGui::PopStyleColor();
+        probe_item("details:not-sent");
+    }
+}
+
+// [SECTION] Panel
+
+class SpanDetailsPanel final : public Panel {
+public:
+    const char* name() const override { return "details"; }
+    const char* title() const override { return "Span details"; }
+    Area area() const override { return Area::Right; }
+    int order() const override { return 0; }
+
+    void draw(const App& app, Actions& actions) override {
+        const int32_t si = app.view().selected_span;
+        const TraceStore& store = app.store();
+        if (si < 0 || si >= int32_t(store.spans.size())) {
+            ImGui::TextWrapped(
+                "Select a span in the waterfall to see its ids, timing, attributes and the trace "
+                "context it received.");
+            return;
+        }
+        const Span& s = store.spans[size_t(si)];
+        const Analysis& an = app.analysis();
+        const std::string_view svc = store.str(s.service);
+        ImGui::PushStyleColor(ImGuiCol_Text, service_color(svc));
+        ImGui::TextWrapped("%.*s: %.*s", int(svc.size()), svc.data(), int(store.str(s.name).size()),
+                           store.str(s.name).data());
+        ImGui::PopStyleColor();
+        probe_item("details:title");
+        ImFont* mono = app.fonts().mono;
+
+        const int32_t ti = an.trace_of[size_t(si)];
+        const TraceInfo& trace = an.traces[size_t(ti)];
+        if (begin_kv_table("##ids")) {
+            row("trace id", to_hex(s.trace_id), mono);
+            row("span id", to_hex(s.span_id), mono);
+            std::string parent = "none: this is a root span";
+            if (s.parent_span_id.valid()) {
+                parent = to_hex(s.parent_span_id);
+                const int32_t p = an.parent[size_t(si)];
+                parent += p >= 0 ? "  (" + std::string(store.str(store.spans[size_t(p)].name)) + ")"
+                                 : "  (never arrived: this span is an orphan)";
+            }
+            row("parent", parent, mono);
+            row("kind", to_string(s.kind));
+            row("service", std::string(svc));
+            row("start", "+" + format_duration(s.start_ns - trace.start_ns) + " into the trace");
+            row("duration", format_duration(s.duration_ns()));
+            row("self time", format_duration(an.self_ns[size_t(si)]) + " (not covered by children)");
+            if (an.critical_ns[size_t(si)] > 0)
+                row("critical path", format_duration(an.critical_ns[size_t(si)]) + " of this span is on it");
+            std::string status = to_string(s.status);
+            if (!store.str(s.status_message).empty()) status += ": " + std::string(store.str(s.status_message));
+            row("status", status);
+            if (!store.str(s.scope).empty()) row("scope", std::string(store.str(s.scope)));
+            if (!store.str(s.trace_state).empty()) row("tracestate", std::string(store.str(s.trace_state)), mono);
+            ImGui::EndTable();
+        }
+        if (s.parent_span_id.valid() && an.parent[size_t(si)] >= 0) {
+            if (ImGui::SmallButton("Select parent")) actions.push(SelectSpan{an.parent[size_t(si)]});
+            probe_item("details:select-parent");
+        }
+
+        compat::separator_text("Trace context on the wire");
+        draw_wire_context(app, si);
+
+        compat::separator_text("Attributes");
+        const auto attrs = store.attrs(s.attrs);
+        if (attrs.empty()) ImGui::TextDisabled("(none)");
+        if (!attrs.empty() && begin_kv_table("##attrs")) {
+            for (const Attribute& a : attrs) row(std::string(store.str(a.key)).c_str(), store.value_text(a.value));
+            ImGui::EndTable();
+        }
+        const auto events = store.events_of(s);
+        if (!events.empty()) {
+            compat::separator_text("Events");
+            for (const SpanEvent& e : events) {
+                const std::string extra = attr_list(store, store.attrs(e.attrs));
+                ImGui::BulletText("+%s  %s  %s", format_duration(e.time_ns - s.start_ns).c_str(),
+                                  std::string(store.str(e.name)).c_str(), extra.c_str());
+            }
+        }
+        const auto links = store.links_of(s);
+        if (!links.empty()) {
+            compat::separator_text("Links");
+            for (const SpanLink& l : links)
+                ImGui::BulletText("trace %s span %s", to_hex(l.trace_id).c_str(), to_hex(l.span_id).c_str());
+        }
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<Panel> make_span_details_panel() {
+    return std::make_unique<SpanDetailsPanel>();
+}
+
+}  // namespace tl::ui

@@ -1,0 +1,44 @@
+// Keyboard shortcuts: the keys the app and the waterfall react to, listed once so the Help window and the
+// handlers agree. Letters are matched through compat::char_key_pressed.
+#pragma once
+
+#include <span>
+
+namespace tl::ui {
+
+inline constexpr char kShortcutHelp = 'H';
+inline constexpr char kShortcutGhosts = 'G';
+inline constexpr char kShortcutExpandAll = 'E';
+inline constexpr char kShortcutCollapseAll = 'C';
+inline constexpr char kShortcutNextSpan = 'J';
+inline constexpr char kShortcutPrevSpan = 'K';
+inline constexpr char kShortcutZoomIn = '=';
+inline constexpr char kShortcutZoomOut = '-';
+inline constexpr char kShortcutResetView = '0';
+inline constexpr char kShortcutZoomSelected = 'Z';
+
+struct Shortcut {
+    const char* keys;
+    const char* what;
+};
+
+inline std::span<const Shortcut> shortcuts() {
+    static constexpr Shortcut kList[] = {
+        {"Space", "play / pause live traffic"},
+        {"J  or  Down", "select the next span"},
+        {"K  or  Up", "select the previous span"},
+        {"E", "expand every row"},
+        {"C", "collapse every row that has children"},
+        {"=  /  -", "zoom in / out around the centre"},
+        {"Mouse wheel", "zoom around the pointer"},
+        {"Left / Right, drag", "pan the waterfall"},
+        {"Z", "zoom to the selected span"},
+        {"0", "reset zoom to the whole trace"},
+        {"G", "show / hide ground-truth ghosts"},
+        {"Ctrl+O", "open a trace file"},
+        {"H", "show / hide this help"},
+    };
+    return kList;
+}
+
+}  // namespace tl::ui

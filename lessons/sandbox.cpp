@@ -1,0 +1,109 @@
+// Window-less lesson world (see sandbox.hpp).
+#include "lessons/sandbox.hpp"
+
+namespace tl::lessons {
+
+namespace {
+// Which area each panel shares with others (panels of one area are tabs; one is in front).
+const char* panel_area(std::string_view panel) {
+    if (panel == "editor" || panel == "details") return "right";
+    if (panel == "live" || panel == "logs" || panel == "console" || panel == "sampling") return "bottom";
+    if (panel == "lessons" || panel == "quiz") return "left";
+    if (panel == "traces") return "trace-list";
+    if (panel == "waterfall") return "centre";
+    return "other";
+}
+}  // namespace
+
+Result<Sandbox> Sandbox::open(const std::filesystem::path& builtin_dir, const std::string& scenario, uint64_t seed) {
+    auto s = load_scenario(scenario, builtin_dir);
+    if (!s) return Result<Sandbox>::failure(s.error());
+    return Sandbox(builtin_dir, std::move(s.value()), seed);
+}
+
+Sandbox::Sandbox(std::filesystem::path dir, Scenario s, uint64_t seed)
+    : builtin_dir_(std::move(dir)), scenario_(std::move(s)), seed_(seed) {
+    resimulate();
+}
+
+void Sandbox::resimulate() {
+    // Keep the selection on "the same" span (service and name) across re-simulation, as the app does.
+    std::string sel_service, sel_name;
+    if (selected_span >= 0 && static_cast<size_t>(selected_span) < run_.observed.spans.size()) {
+        const Span& s = run_.observed.spans[static_cast<size_t>(selected_span)];
+        sel_service = run_.observed.str(s.service);
+        sel_name = run_.observed.str(s.name);
+    }
+    EngineOptions opt;
+    opt.seed = seed_;
+    Engine(scenario_).run(opt, run_);
+    analyze(run_.observed, analysis_);
+    selected_span = -1;
+    if (!sel_service.empty()) {
+        SpanSelector sel;
+        sel.service = sel_service;
+        sel.name = sel_name;
+        selected_span = resolve_span(world(), sel);
+    }
+}
+
+std::string Sandbox::apply(const LessonAction& a) {
+    if (is_scenario_action(a)) {
+        Scenario edited = scenario_;
+        if (std::string err = apply_scenario_action(edited, a, builtin_dir_); !err.empty()) return err;
+        if (a.kind == ActionKind::LoadScenario) selected_span = -1;
+        scenario_ = std::move(edited);
+        resimulate();
+        return "";
+    }
+    switch (a.kind) {
+        case ActionKind::SelectSpan: {
+            const int s = resolve_span(world(), a.span);
+            if (s < 0) return "no span matches: " + describe(a);
+            selected_span = s;
+            return "";
+        }
+        case ActionKind::ClearSelection:
+            selected_span = -1;
+            return "";
+        case ActionKind::SetHeadSampler:
+            head_sampler = a.sampler;
+            head_ratio = a.value;
+            return "";
+        case ActionKind::OpenPanel: {
+            // Bringing a panel to the front hides the one that shared its area.
+            const char* area = panel_area(a.panel);
+            std::erase_if(visible_panels,
+                          [&](const std::string& p) { return panel_area(p) == std::string_view(area); });
+            visible_panels.push_back(a.panel);
+            return "";
+        }
+        case ActionKind::SetGhosts:
+            ghosts_on = a.flag;
+            return "";
+        default:
+            return "";
+    }
+}
+
+std::string Sandbox::apply_all(const std::vector<LessonAction>& actions) {
+    for (const LessonAction& a : actions)
+        if (std::string err = apply(a); !err.empty()) return err;
+    return "";
+}
+
+LessonWorld Sandbox::world() const {
+    LessonWorld w;
+    w.scenario = &scenario_;
+    w.run = &run_;
+    w.analysis = &analysis_;
+    w.selected_span = selected_span;
+    w.visible_panels = visible_panels;
+    w.ghosts_on = ghosts_on;
+    w.console_seen = w.panel_visible("console");
+    w.head_sampler = head_sampler;
+    w.head_ratio = head_ratio;
+    return w;
+}
+
+}  // namespace tl::lessons

@@ -216,9 +216,7 @@ private:
         s.scope = in_.scope;
         s.kind = kind;
         s.flags = c.flags;
-        s.attrs.begin = static_cast<uint32_t>(store.attributes.size());
-        s.event_begin = static_cast<uint32_t>(store.events.size());
-        s.link_begin = static_cast<uint32_t>(store.links.size());
+        // Attribute, event and link ranges are set when they are written (finish_span, add_attr, links).
         c.span_index = static_cast<int32_t>(store.spans.size());
         store.spans.push_back(s);
         return c;
@@ -230,6 +228,7 @@ private:
         Span& s = store.spans[static_cast<size_t>(c.span_index)];
         // Attributes of one span are contiguous: spans are finished in reverse start order (children first), so
         // a span's attributes are appended in one go by finish_span; this path serves client spans only.
+        if (s.attrs.count == 0) s.attrs.begin = static_cast<uint32_t>(store.attributes.size());
         store.attributes.push_back(Attribute{key, v});
         ++s.attrs.count;
     }
@@ -239,7 +238,7 @@ private:
     }
 
     // Runs one operation of `service` that starts (truly) at `t`; returns its true end.
-    int64_t operation(uint32_t service, int32_t parent_op, int32_t hop, int64_t t, Ctx in, bool in_remote,
+    int64_t operation(uint32_t service, int32_t parent_op, int32_t hop, int64_t t, const Ctx& in, bool in_remote,
                       uint16_t depth) {
         const PlanService& ps = plan_.services[service];
         const auto op_index = static_cast<int32_t>(run_.ops.size());
@@ -261,8 +260,10 @@ private:
         if (self.span_index >= 0 && hop >= 0 && run_.hops[static_cast<size_t>(hop)].transport == Transport::Queue &&
             in.valid && run_.hops[static_cast<size_t>(hop)].extracted) {
             auto& store = run_.observed;
+            Span& consumer = store.spans[static_cast<size_t>(self.span_index)];
+            consumer.link_begin = static_cast<uint32_t>(store.links.size());
+            consumer.link_count = 1;
             store.links.push_back(SpanLink{in.trace, in.span, in.tracestate, {}});
-            store.spans[static_cast<size_t>(self.span_index)].link_count = 1;
         }
 
         const int64_t own = is_fixed(ps.own) ? ps.own_ns : ms_to_ns(draw_ms(ps.own, rng_, opt_.jitter));
@@ -298,8 +299,9 @@ private:
         for (const auto& a : in_.attrs[service]) store.attributes.push_back(a);
         if (ps.http_server) store.attributes.push_back(Attribute{in_.k_status_http, AttrValue::integer(error ? 500 : 200)});
         if (ps.grpc_server) store.attributes.push_back(Attribute{in_.k_status_grpc, AttrValue::integer(error ? 2 : 0)});
-        const auto event_begin = static_cast<uint32_t>(store.events.size());
+        auto event_begin = 0u;
         if (error) {
+            event_begin = static_cast<uint32_t>(store.events.size());
             const auto ea = static_cast<uint32_t>(store.attributes.size());
             store.attributes.push_back(Attribute{in_.k_exc_type, AttrValue::str(in_.v_exc_type)});
             store.attributes.push_back(Attribute{in_.k_exc_msg, AttrValue::str(in_.v_exc_msg)});
@@ -313,7 +315,7 @@ private:
         s.status_message = error ? in_.v_exc_msg : 0;
         s.attrs = AttrRange{attr_begin, static_cast<uint32_t>(store.attributes.size()) - attr_begin};
         s.event_begin = event_begin;
-        s.event_count = static_cast<uint32_t>(store.events.size()) - event_begin;
+        s.event_count = error ? 1 : 0;
     }
 
     // One call from `caller` (running in `self`) at true time `t`; returns when the caller may go on.

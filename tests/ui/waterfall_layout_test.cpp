@@ -1,0 +1,425 @@
+// Waterfall layout (pure, no Dear ImGui): duration text, ruler ticks, rows and collapse, culling to the
+// viewport, clipping to the view, lane folding with counts, playback, and ghosts from the ground truth.
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <filesystem>
+#include <set>
+#include <string>
+
+#include "sim/analysis.hpp"
+#include "sim/engine.hpp"
+#include "sim/scenario.hpp"
+#include "ui/waterfall/waterfall_layout.hpp"
+
+using namespace tl;
+using namespace tl::ui;
+
+namespace {
+
+constexpr int64_t kMs = 1'000'000;
+
+// A hand-built trace: spans given as (parent index or -1, start, end, name, service).
+struct TraceBuilder {
+    TraceStore store;
+    TraceId trace{0x1234, 0x5678};
+    uint32_t add(int parent, int64_t start, int64_t end, const char* name, const char* service = "orders",
+                 StatusCode status = StatusCode::Unset) {
+        Span s;
+        s.trace_id = trace;
+        s.span_id = SpanId{store.spans.size() + 1};
+        if (parent >= 0) s.parent_span_id = store.spans[static_cast<size_t>(parent)].span_id;
+        s.name = store.strings.intern(name);
+        s.service = store.strings.intern(service);
+        s.resource = store.resource_for(s.service);
+        s.start_ns = start;
+        s.end_ns = end;
+        s.status = status;
+        store.spans.push_back(s);
+        return static_cast<uint32_t>(store.spans.size() - 1);
+    }
+};
+
+std::string fmt(int64_t ns) {
+    char buf[32];
+    format_duration(ns, buf, sizeof buf);
+    return buf;
+}
+
+std::vector<std::string> row_names(const WaterfallModel& m) {
+    std::vector<std::string> out;
+    for (const auto& r : m.rows()) out.emplace_back(m.store().str(m.store().spans[static_cast<size_t>(r.span)].name));
+    return out;
+}
+
+// root ─┬ a ─┬ a1
+//       │    └ a2
+//       └ b ── b1
+struct SmallTrace {
+    TraceBuilder tb;
+    Analysis an;
+    WaterfallModel m;
+    uint32_t root, a, a1, a2, b, b1;
+    SmallTrace() {
+        root = tb.add(-1, 0, 100 * kMs, "root", "gateway");
+        a = tb.add(0, 5 * kMs, 40 * kMs, "a", "orders");
+        a1 = tb.add(1, 6 * kMs, 20 * kMs, "a1", "db");
+        a2 = tb.add(1, 22 * kMs, 39 * kMs, "a2", "db", StatusCode::Error);
+        b = tb.add(0, 50 * kMs, 95 * kMs, "b", "payments");
+        b1 = tb.add(4, 55 * kMs, 60 * kMs, "b1", "payments");
+        an = analyze(tb.store);
+        REQUIRE(an.traces.size() == 1);
+        m.build(tb.store, an, 0, nullptr);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("waterfall: durations read with three significant digits and a fitting unit") {
+    CHECK(fmt(850) == "850 ns");
+    CHECK(fmt(1500) == "1.50 \xC2\xB5s");
+    CHECK(fmt(12'400'000) == "12.4 ms");
+    CHECK(fmt(240 * kMs) == "240 ms");
+    CHECK(fmt(2'000'000'000) == "2.00 s");
+    CHECK(fmt(999'999) == "1.00 ms");  // not "1000 µs"
+    CHECK(fmt(-3 * kMs) == "-3.00 ms");
+    char tiny[4];
+    CHECK(format_duration(123456789, tiny, sizeof tiny) == 3);
+    CHECK(std::strlen(tiny) == 3);
+}
+
+TEST_CASE("waterfall: ruler steps are 1-2-5 and majors are at least the spacing apart") {
+    for (int64_t width : {int64_t{700}, 3 * kMs, 240 * kMs, 7'000 * kMs}) {
+        for (float px : {300.0f, 1000.0f, 1900.0f}) {
+            const TimeRange view{0, width};
+            const int64_t step = ruler_step(view, px, 80.0f);
+            REQUIRE(step > 0);
+            int64_t m = step;
+            while (m % 10 == 0) m /= 10;
+            CHECK((m == 1 || m == 2 || m == 5));
+            CHECK(static_cast<double>(step) * px / static_cast<double>(width) >= 80.0 - 1e-6);
+            // The next smaller nice step would be too tight.
+            const int64_t smaller = m == 1 ? step / 2 : m == 2 ? step / 2 : step * 2 / 5;
+            if (smaller > 0) CHECK(static_cast<double>(smaller) * px / static_cast<double>(width) < 80.0);
+        }
+    }
+}
+
+TEST_CASE("waterfall: ruler ticks are labelled relative to the trace start, distinct and in order") {
+    std::vector<RulerTick> ticks;
+    const int64_t origin = 1'767'225'600'000'000'000;
+    ruler_ticks({origin - 10 * kMs, origin + 250 * kMs}, origin, 1000.0f, 90.0f, ticks);
+    REQUIRE(!ticks.empty());
+    std::vector<const RulerTick*> majors;
+    for (const auto& t : ticks)
+        if (t.major) majors.push_back(&t);
+    REQUIRE(majors.size() >= 2);
+    std::set<std::string> labels;
+    float last_x = -1e9f;
+    bool saw_zero = false;
+    for (const RulerTick* t : majors) {
+        CHECK(t->x - last_x >= 90.0f - 0.01f);
+        last_x = t->x;
+        CHECK(labels.insert(t->label).second);
+        if (t->time_ns == origin) {
+            saw_zero = true;
+            CHECK(std::string(t->label) == "0");
+        }
+        CHECK(t->x >= 0.0f);
+        CHECK(t->x <= 1000.0f);
+    }
+    CHECK(saw_zero);
+    CHECK(std::string(majors.back()->label).find("ms") != std::string::npos);
+    for (const auto& t : ticks)
+        if (!t.major) CHECK(t.label[0] == '\0');
+}
+
+TEST_CASE("waterfall: rows follow pre-order and collapsing hides the subtree") {
+    SmallTrace t;
+    t.m.build_rows({}, false);
+    CHECK(row_names(t.m) == std::vector<std::string>{"root", "a", "a1", "a2", "b", "b1"});
+    CHECK(t.m.rows()[2].depth == 2);
+    CHECK((t.m.rows()[1].flags & kRowHasChildren) != 0);
+    CHECK((t.m.rows()[2].flags & kRowHasChildren) == 0);
+    CHECK((t.m.rows()[3].flags & kRowError) != 0);
+
+    std::unordered_set<uint64_t> collapsed{t.tb.store.spans[t.a].span_id.value};
+    t.m.build_rows(collapsed, false);
+    CHECK(row_names(t.m) == std::vector<std::string>{"root", "a", "b", "b1"});
+    CHECK((t.m.rows()[1].flags & kRowCollapsed) != 0);
+    CHECK(t.m.rows()[1].hidden == 2);
+    CHECK(t.m.row_of_span(static_cast<int32_t>(t.a1)) == -1);
+    CHECK(t.m.row_of_span(static_cast<int32_t>(t.b)) == 2);
+
+    collapsed = {t.tb.store.spans[t.root].span_id.value};
+    t.m.build_rows(collapsed, false);
+    CHECK(row_names(t.m) == std::vector<std::string>{"root"});
+    CHECK(t.m.rows()[0].hidden == 5);
+    // Collapsing a leaf changes nothing.
+    collapsed = {t.tb.store.spans[t.b1].span_id.value};
+    t.m.build_rows(collapsed, false);
+    CHECK(t.m.rows().size() == 6);
+}
+
+TEST_CASE("waterfall: bars map time to pixels, clip to the view and keep a minimum width") {
+    SmallTrace t;
+    t.m.build_rows({}, false);
+    WaterfallFrame f;
+    WaterfallLayoutParams p;
+    p.view = {0, 100 * kMs};
+    p.width_px = 1000.0f;
+    p.row_height = 20.0f;
+    p.viewport_px = 400.0f;
+    p.selected_span = static_cast<int32_t>(t.b);
+    layout_rows(t.m, p, f);
+    REQUIRE(f.bars.size() == 6);
+    CHECK(f.bars[1].x0 == doctest::Approx(50.0f));
+    CHECK(f.bars[1].x1 == doctest::Approx(400.0f));
+    CHECK((f.bars[4].flags & kRowSelected) != 0);
+    CHECK((f.bars[1].flags & kRowSelected) == 0);
+
+    // Zoomed to 45–60 ms: "a" and "a1" lie left of the view, "b" is clipped at the left edge.
+    p.view = {45 * kMs, 60 * kMs};
+    layout_rows(t.m, p, f);
+    CHECK_FALSE(f.bars[2].visible);  // a1: 6–20 ms
+    CHECK(f.bars[0].visible);        // root spans the whole view
+    CHECK(f.bars[0].x0 <= 0.0f);
+    CHECK(f.bars[0].x1 >= 1000.0f);
+    CHECK(f.bars[4].visible);
+    CHECK(f.bars[4].x0 == doctest::Approx(5000.0f / 15.0f).epsilon(0.01));
+    for (const auto& b : f.bars) {
+        CHECK(b.x0 >= -4.0f);
+        CHECK(b.x1 <= 1004.0f);
+    }
+    // A 1 ns span at this scale is still drawn min_bar_px wide.
+    p.view = {0, 100 * kMs};
+    TraceBuilder tb;
+    tb.add(-1, 0, 100 * kMs, "root");
+    tb.add(0, 10 * kMs, 10 * kMs + 1, "blink");
+    Analysis an = analyze(tb.store);
+    WaterfallModel m;
+    m.build(tb.store, an, 0, nullptr);
+    m.build_rows({}, false);
+    layout_rows(m, p, f);
+    REQUIRE(f.bars.size() == 2);
+    CHECK(f.bars[1].x1 - f.bars[1].x0 == doctest::Approx(p.min_bar_px));
+}
+
+TEST_CASE("waterfall: only rows inside the viewport are laid out, whatever the trace size") {
+    TraceBuilder tb;
+    tb.add(-1, 0, 10'000 * kMs, "root");
+    for (int i = 0; i < 5000; ++i) tb.add(0, i * 2 * kMs, i * 2 * kMs + kMs, "child");
+    Analysis an = analyze(tb.store);
+    WaterfallModel m;
+    m.build(tb.store, an, 0, nullptr);
+    m.build_rows({}, false);
+    REQUIRE(m.rows().size() == 5001);
+    WaterfallFrame f;
+    WaterfallLayoutParams p;
+    p.view = {0, 10'000 * kMs};
+    p.width_px = 800.0f;
+    p.row_height = 20.0f;
+    p.viewport_px = 200.0f;
+    p.scroll_y = 20.0f * 1000.0f + 5.0f;  // row 1000 partly scrolled off
+    layout_rows(m, p, f);
+    CHECK(f.first_row == 1000);
+    CHECK(f.end_row == 1011);
+    CHECK(f.bars.size() == 11);
+    CHECK(f.bars.front().row == 1000);
+    // Scrolled past the end: nothing, and no crash.
+    p.scroll_y = 1e9f;
+    layout_rows(m, p, f);
+    CHECK(f.bars.empty());
+}
+
+TEST_CASE("waterfall: lanes fold spans narrower than a few pixels into blocks with a count") {
+    TraceBuilder tb;
+    tb.add(-1, 0, 1000 * kMs, "root");
+    // 10 000 children of 10 µs each, evenly spread: far below 3 px at full width.
+    const int n = 10'000;
+    for (int i = 0; i < n; ++i) tb.add(0, int64_t{i} * 100'000, int64_t{i} * 100'000 + 10'000, "tiny");
+    Analysis an = analyze(tb.store);
+    WaterfallModel m;
+    m.build(tb.store, an, 0, nullptr);
+    REQUIRE(m.lane_count() == 2);
+    std::vector<LaneBlock> blocks;
+    layout_lanes(m, {0, 1000 * kMs}, 900.0f, 3.0f, blocks);
+    uint64_t lane1 = 0, lane1_spans = 0;
+    for (const auto& b : blocks) {
+        if (b.lane != 1) continue;
+        ++lane1;
+        lane1_spans += b.count;
+    }
+    CHECK(lane1_spans == n);      // every span accounted for once
+    CHECK(lane1 <= 900 / 3 + 1);  // at most one block per 3 px
+    CHECK(lane1 < 1000);
+    // Zoomed in on 1 ms (10 children, each 9 px wide at 900 px): every span on its own.
+    layout_lanes(m, {500 * kMs, 501 * kMs}, 900.0f, 3.0f, blocks);
+    int singles = 0;
+    for (const auto& b : blocks)
+        if (b.lane == 1) {
+            CHECK(b.count == 1);
+            CHECK(b.x1 - b.x0 == doctest::Approx(9.0f).epsilon(0.05));
+            ++singles;
+        }
+    CHECK(singles == 10);
+    // The root, wider than the view, is one block clipped to it.
+    int roots = 0;
+    for (const auto& b : blocks)
+        if (b.lane == 0) {
+            ++roots;
+            CHECK(b.x0 <= 0.0f);
+            CHECK(b.x1 >= 900.0f);
+        }
+    CHECK(roots == 1);
+}
+
+TEST_CASE("waterfall: lanes skip what lies before the view and stop at its end") {
+    TraceBuilder tb;
+    tb.add(-1, 0, 100 * kMs, "root");
+    for (int i = 0; i < 100; ++i) tb.add(0, i * kMs, i * kMs + kMs / 2, "c");
+    Analysis an = analyze(tb.store);
+    WaterfallModel m;
+    m.build(tb.store, an, 0, nullptr);
+    std::vector<LaneBlock> blocks;
+    layout_lanes(m, {40 * kMs, 50 * kMs}, 1000.0f, 3.0f, blocks);
+    uint32_t count = 0;
+    for (const auto& b : blocks)
+        if (b.lane == 1) {
+            count += b.count;
+            CHECK(b.start_ns >= 40 * kMs);
+            CHECK(b.start_ns < 50 * kMs);
+        }
+    CHECK(count == 10);
+}
+
+TEST_CASE("waterfall: playback shows only started spans and marks running ones") {
+    SmallTrace t;
+    const int64_t cutoff = 30 * kMs;
+    t.m.build_rows({}, false, cutoff);
+    CHECK(row_names(t.m) == std::vector<std::string>{"root", "a", "a1", "a2"});
+    WaterfallFrame f;
+    WaterfallLayoutParams p;
+    p.view = {0, 100 * kMs};
+    p.width_px = 1000.0f;
+    p.viewport_px = 400.0f;
+    p.cutoff_ns = cutoff;
+    layout_rows(t.m, p, f);
+    REQUIRE(f.bars.size() == 4);
+    CHECK((f.bars[0].flags & kRowRunning) != 0);
+    CHECK(f.bars[0].x1 == doctest::Approx(300.0f));  // root grows up to the playhead
+    CHECK((f.bars[2].flags & kRowRunning) == 0);     // a1 already ended at 20 ms
+    CHECK(f.bars[2].x1 == doctest::Approx(200.0f));
+}
+
+namespace {
+Scenario checkout() {
+    auto s = load_scenario("checkout", std::filesystem::path(TRACELAB_SOURCE_DIR) / "assets" / "scenarios");
+    REQUIRE_MESSAGE(s.ok(), s.error());
+    return *s;
+}
+int trace_with(const Run& run, const Analysis& an, std::string_view root_name) {
+    for (size_t i = 0; i < an.traces.size(); ++i)
+        if (an.traces[i].root >= 0 &&
+            run.observed.str(run.observed.spans[static_cast<size_t>(an.traces[i].root)].name) == root_name)
+            return static_cast<int>(i);
+    return -1;
+}
+}  // namespace
+
+TEST_CASE("waterfall: checkout marks the critical path and the slowest hop") {
+    const Run run = simulate(checkout());
+    const Analysis an = analyze(run.observed);
+    REQUIRE(an.traces.size() == 1);
+    WaterfallModel m;
+    m.build(run.observed, an, 0, &run);
+    m.build_rows({}, true);
+    CHECK(m.ghosts().empty());  // nothing split off
+    int critical = 0, slowest = 0;
+    for (const auto& r : m.rows()) {
+        if (r.flags & kRowCritical) ++critical;
+        if (r.flags & kRowSlowest) {
+            ++slowest;
+            CHECK(r.span == an.traces[0].slowest_span);
+        }
+    }
+    CHECK(critical >= 2);
+    CHECK(slowest == 1);
+    WaterfallFrame f;
+    WaterfallLayoutParams p;
+    p.view = {an.traces[0].start_ns, an.traces[0].end_ns};
+    p.width_px = 1000.0f;
+    p.viewport_px = 1000.0f;
+    layout_rows(m, p, f);
+    CHECK(!f.critical.empty());
+    float total = 0.0f;
+    for (const auto& k : f.critical) total += k.x1 - k.x0;
+    CHECK(total == doctest::Approx(1000.0f).epsilon(0.02));  // the critical path covers the root's whole length
+}
+
+TEST_CASE("waterfall: a dropped hop shows a gap in the caller and the lost fragment as a ghost") {
+    Scenario s = checkout();
+    REQUIRE(set_hop_fault(s, "orders", "payments", HopFault::NoInject).empty());
+    const Run run = simulate(s);
+    const Analysis an = analyze(run.observed);
+    REQUIRE(an.traces.size() == 2);
+    const int main = trace_with(run, an, "GET /checkout");
+    REQUIRE(main >= 0);
+    WaterfallModel m;
+    m.build(run.observed, an, main, &run);
+    REQUIRE(!m.ghosts().empty());
+
+    m.build_rows({}, false);
+    const size_t real_rows = m.rows().size();
+    bool gap_in_orders = false;
+    for (const auto& r : m.rows())
+        if ((r.flags & kRowHasGap) &&
+            run.observed.str(run.observed.spans[static_cast<size_t>(r.span)].name) == "orders.Create")
+            gap_in_orders = true;
+    CHECK(gap_in_orders);
+
+    m.build_rows({}, true);
+    REQUIRE(m.rows().size() > real_rows);
+    int ghost_rows = 0;
+    for (size_t i = 0; i < m.rows().size(); ++i) {
+        const WaterfallRow& r = m.rows()[i];
+        if (!(r.flags & kRowGhost)) continue;
+        ++ghost_rows;
+        REQUIRE(r.span >= 0);
+        CHECK(an.trace_of[static_cast<size_t>(r.span)] != main);  // it landed in the other trace
+        // The fragment's root is joined to the caller that dropped the context: orders.
+        if (run.observed.str(run.observed.spans[static_cast<size_t>(r.span)].name) == "payments.Charge") {
+            REQUIRE(r.connector_from >= 0);
+            const WaterfallRow& from = m.rows()[static_cast<size_t>(r.connector_from)];
+            CHECK(run.observed.str(run.observed.spans[static_cast<size_t>(from.span)].name) == "orders.Create");
+            CHECK(r.start_ns >= from.start_ns);
+            CHECK(r.end_ns <= from.end_ns);  // where it really happened: inside the caller
+            CHECK(static_cast<int>(i) > r.connector_from);
+        }
+    }
+    CHECK(ghost_rows >= 1);
+    // Collapsing the caller hides its ghosts with it.
+    const int orders_row = [&] {
+        for (size_t i = 0; i < m.rows().size(); ++i)
+            if (m.rows()[i].span >= 0 &&
+                run.observed.str(run.observed.spans[static_cast<size_t>(m.rows()[i].span)].name) == "orders.Create")
+                return static_cast<int>(i);
+        return -1;
+    }();
+    REQUIRE(orders_row >= 0);
+    std::unordered_set<uint64_t> collapsed{
+        run.observed.spans[static_cast<size_t>(m.rows()[static_cast<size_t>(orders_row)].span)].span_id.value};
+    m.build_rows(collapsed, true);
+    for (const auto& r : m.rows()) CHECK((r.flags & kRowGhost) == 0);
+
+    // Connectors are laid out for ghosts on screen.
+    m.build_rows({}, true);
+    WaterfallFrame f;
+    WaterfallLayoutParams p;
+    p.view = m.extent();
+    p.width_px = 1000.0f;
+    p.viewport_px = 1000.0f;
+    layout_rows(m, p, f);
+    CHECK(!f.connectors.empty());
+    CHECK(!f.gaps.empty());
+}

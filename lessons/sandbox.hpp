@@ -34,7 +34,7 @@ public:
     int selected_span = -1;
     // One panel in front per area, as the app starts.
     std::vector<std::string> visible_panels = {"lessons", "traces", "waterfall", "editor", "live"};
-    bool ghosts_on = false;
+    bool ghosts_on = true;  // the app starts with the ground-truth overlay on
     std::string head_sampler = "always";
     double head_ratio = 1.0;
 

@@ -1,0 +1,170 @@
+// Goal predicates, span selectors and the step machine, on real simulations of the built-in scenarios.
+#include <doctest/doctest.h>
+
+#include "lessons/sandbox.hpp"
+#include "lessons/session.hpp"
+
+using namespace tl;
+using namespace tl::lessons;
+
+namespace {
+const std::filesystem::path kScenarioDir = std::filesystem::path(TRACELAB_SOURCE_DIR) / "assets" / "scenarios";
+
+Sandbox open_box(const std::string& scenario = "checkout") {
+    auto s = Sandbox::open(kScenarioDir, scenario);
+    if (!s) FAIL(s.error());
+    return std::move(s.value());
+}
+
+Goal goal(const char* json) {
+    return parse_goal(JsonIn(Json::parse(json), "test"));
+}
+LessonAction action(const char* json) {
+    return parse_action(JsonIn(Json::parse(json), "test"));
+}
+
+std::string span_service(const Sandbox& b, int span) {
+    return std::string(b.run().observed.str(b.run().observed.spans[static_cast<size_t>(span)].service));
+}
+}  // namespace
+
+TEST_CASE("goals: span selectors on checkout") {
+    Sandbox b = open_box();
+    const LessonWorld w = b.world();
+    REQUIRE(slowest_span(w) >= 0);
+    CHECK(span_service(b, slowest_span(w)) == "payments");  // 160 of 240 ms, all of it its own
+    CHECK(span_service(b, root_span(w)) == "gateway");
+    CHECK(context_break_spans(w).empty());
+    SpanSelector db;
+    db.kind = SpanKind::Client;
+    CHECK(span_service(b, resolve_span(w, db)) == "db");
+    SpanSelector none;
+    none.service = "nobody";
+    CHECK(resolve_span(w, none) == -1);
+}
+
+TEST_CASE("goals: a broken hop is found from either side") {
+    Sandbox b = open_box();
+    REQUIRE(b.apply(action(R"({"type":"set_hop_fault","from":"orders","to":"payments","fault":"no-inject"})")).empty());
+    const LessonWorld w = b.world();
+    const auto breaks = context_break_spans(w);
+    REQUIRE(breaks.size() == 2);
+    CHECK(span_service(b, breaks[0]) == "orders");    // the span whose child went missing
+    CHECK(span_service(b, breaks[1]) == "payments");  // the span that began a new trace
+    const Goal g = goal(R"({"type":"selected_span_is","span":"dropped_context_hop"})");
+    for (int s = 0; s < static_cast<int>(b.run().observed.spans.size()); ++s) {
+        b.selected_span = s;
+        const std::string svc = span_service(b, s);
+        CHECK(goal_holds(g, b.world()) == (svc == "orders" || svc == "payments"));
+    }
+}
+
+TEST_CASE("goals: counts, durations, comparisons and combinators") {
+    Sandbox b = open_box();
+    CHECK(goal_holds(goal(R"({"type":"trace_count","op":"==","value":1})"), b.world()));
+    CHECK(goal_holds(goal(R"({"type":"root_duration_ms","op":">=","value":239})"), b.world()));
+    CHECK_FALSE(goal_holds(goal(R"({"type":"root_duration_ms","op":">","value":241})"), b.world()));
+    REQUIRE(b.apply(action(R"({"type":"set_latency","service":"payments","ms":260})")).empty());
+    // The root grows by exactly the extra 100 ms: payments is on the critical path.
+    CHECK(goal_holds(goal(R"({"type":"root_duration_ms","op":">","value":339})"), b.world()));
+    CHECK(goal_holds(goal(R"({"type":"service_latency","service":"payments","op":"==","value":260})"), b.world()));
+    CHECK(goal_holds(goal(R"({"type":"service_duration_ms","service":"payments","op":">=","value":260})"), b.world()));
+    CHECK(goal_holds(goal(R"({"type":"not","goal":{"type":"slowest_service_is","service":"auth"}})"), b.world()));
+    b.ghosts_on = false;
+    CHECK(goal_holds(goal(R"({"type":"any","of":[{"type":"ghosts_on"},{"type":"all_hops_ok"}]})"), b.world()));
+    CHECK_FALSE(goal_holds(goal(R"({"type":"all","of":[{"type":"ghosts_on"},{"type":"all_hops_ok"}]})"), b.world()));
+    CHECK_FALSE(goal_holds(goal(R"({"type":"trace_has_error"})"), b.world()));
+    REQUIRE(b.apply(action(R"({"type":"set_error_rate","service":"auth","rate":1})")).empty());
+    CHECK(goal_holds(goal(R"({"type":"trace_has_error"})"), b.world()));
+    CHECK(goal_holds(goal(R"({"type":"error_rate","service":"auth","op":">","value":0.5})"), b.world()));
+}
+
+TEST_CASE("goals: an empty world satisfies no data goal") {
+    LessonWorld w;
+    CHECK_FALSE(goal_holds(goal(R"({"type":"trace_count","op":"==","value":0})"), w));
+    CHECK_FALSE(goal_holds(goal(R"({"type":"selected_span_is","span":"slowest"})"), w));
+    CHECK_FALSE(goal_holds(goal(R"({"type":"all_hops_ok"})"), w));
+    CHECK_FALSE(goal_holds(goal(R"({"type":"root_duration_ms","op":">=","value":0})"), w));
+}
+
+TEST_CASE("goals: head sampling, panels and unknown names") {
+    Sandbox b = open_box();
+    const Goal near = goal(R"({"type":"head_sampling_ratio_near","value":0.01,"tolerance":0.002})");
+    CHECK_FALSE(goal_holds(near, b.world()));
+    REQUIRE(b.apply(action(R"({"type":"set_head_sampler","sampler":"ratio","ratio":0.011})")).empty());
+    CHECK(goal_holds(near, b.world()));
+    REQUIRE(b.apply(action(R"({"type":"set_head_sampler","sampler":"always"})")).empty());
+    CHECK_FALSE(goal_holds(near, b.world()));  // a ratio only counts with a ratio-based sampler
+
+    CHECK_FALSE(goal_holds(goal(R"({"type":"panel_open","panel":"console"})"), b.world()));
+    REQUIRE(b.apply(action(R"({"type":"open_panel","panel":"console"})")).empty());
+    CHECK(goal_holds(goal(R"({"type":"panel_open","panel":"console"})"), b.world()));
+    CHECK(goal_holds(goal(R"({"type":"console_seen"})"), b.world()));
+    REQUIRE(b.apply(action(R"({"type":"open_panel","panel":"logs"})")).empty());  // same area: console goes back
+    CHECK_FALSE(goal_holds(goal(R"({"type":"console_seen"})"), b.world()));
+
+    // A failed edit names the problem and leaves the world as it was.
+    const std::string err = b.apply(action(R"({"type":"set_latency","service":"paymnts","ms":5})"));
+    CHECK(err.find("paymnts") != std::string::npos);
+    CHECK_FALSE(b.apply(action(R"({"type":"load_scenario","scenario":"no-such-scenario"})")).empty());
+    CHECK(b.scenario().id == "checkout");
+}
+
+TEST_CASE("goals: the selection follows its span across re-simulation") {
+    Sandbox b = open_box();
+    REQUIRE(b.apply(action(R"({"type":"select_span","service":"payments"})")).empty());
+    REQUIRE(b.apply(action(R"({"type":"set_latency","service":"auth","ms":50})")).empty());
+    REQUIRE(b.selected_span >= 0);
+    CHECK(span_service(b, b.selected_span) == "payments");
+    REQUIRE(b.apply(action(R"({"type":"load_scenario","scenario":"fan-out"})")).empty());
+    CHECK(b.selected_span == -1);
+}
+
+TEST_CASE("session: steps in order, hints one at a time, show me queues the solution") {
+    Lesson l;
+    l.id = "t";
+    for (int i = 0; i < 2; ++i) {
+        Step s;
+        s.id = "s" + std::to_string(i);
+        s.setup = {action(R"({"type":"load_scenario","scenario":"checkout"})")};
+        s.goal = goal(i == 0 ? R"({"type":"slowest_service_is","service":"auth"})"
+                             : R"({"type":"trace_count","op":"==","value":2})");
+        s.hints = {"first", "second"};
+        s.solution = {i == 0 ? action(R"({"type":"set_latency","service":"auth","ms":300})")
+                             : action(R"({"type":"set_hop_fault","from":"gateway","to":"auth","fault":"no-inject"})")};
+        l.steps.push_back(s);
+    }
+    Sandbox b = open_box();
+    LessonSession session(l);
+    CHECK(session.has_pending());
+    // While set-up waits, goals are not checked even if they would hold.
+    REQUIRE(b.apply(action(R"({"type":"set_latency","service":"auth","ms":300})")).empty());
+    CHECK_FALSE(session.update(b.world()));
+    REQUIRE(b.apply_all(session.take_pending()).empty());  // reloads checkout: auth is fast again
+    CHECK_FALSE(session.update(b.world()));
+    CHECK(session.reveal_hint());
+    CHECK(session.reveal_hint());
+    CHECK_FALSE(session.reveal_hint());
+    CHECK(session.status(0).hints_shown == 2);
+    // The learner solves it by hand: done the moment the goal holds.
+    REQUIRE(b.apply(action(R"({"type":"set_latency","service":"auth","ms":250})")).empty());
+    CHECK(session.update(b.world()));
+    CHECK(session.current() == 1);
+    CHECK(session.status(0).done);
+    CHECK_FALSE(session.status(0).solution_shown);
+    REQUIRE(b.apply_all(session.take_pending()).empty());
+    session.show_me();
+    CHECK(session.status(1).solution_shown);
+    REQUIRE(b.apply_all(session.take_pending()).empty());
+    CHECK(session.update(b.world()));
+    CHECK(session.finished());
+    CHECK_FALSE(session.update(b.world()));
+    CHECK_FALSE(session.reveal_hint());
+    // Resuming from saved progress starts at the saved step with its set-up queued.
+    LessonSession resumed(l, 1);
+    CHECK(resumed.current() == 1);
+    CHECK(resumed.status(0).done);
+    CHECK(resumed.take_pending().size() == 1);
+    LessonSession clamped(l, 99);
+    CHECK(clamped.finished());
+}

@@ -1,13 +1,215 @@
-// `tracelab analyze`.
+// `tracelab analyze FILE [--json]`: imports a trace file (OTLP/JSON, Jaeger, Zipkin, Chrome; detected from
+// the content) and lists each trace: root, span count, duration, orphans, warnings, critical path and self
+// time per service. `--json` prints one stable document (described in the README).
+// [SECTION] Summary  [SECTION] Text  [SECTION] JSON  [SECTION] Command
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <istream>
+#include <iterator>
+#include <map>
 #include <ostream>
 
+#include <nlohmann/json.hpp>
+
+#include "sim/analysis.hpp"
+#include "sim/formats/formats.hpp"
 #include "ui/cli/cli.hpp"
 
 namespace tl::cli {
 
-int cmd_analyze(const Args& /*args*/, Io io) {
-    io.err << "tracelab analyze: not available in this build\n";
-    return 1;
+namespace {
+
+const char* kAnalyzeUsage =
+    "usage: tracelab analyze FILE [--json]\n"
+    "\n"
+    "Reads a trace file and lists each trace in it: the root span, span count, duration, orphans (spans whose\n"
+    "parent never arrived), warnings, the critical path and the self time per service.\n"
+    "The format is recognised from the content: OTLP/JSON (also one request per line), Jaeger JSON (a query\n"
+    "response or a single trace), Zipkin v2 JSON, or Chrome Trace Event JSON. FILE - reads standard input.\n"
+    "\n"
+    "  --json    print one JSON document instead of text (its shape is described in the README)\n";
+
+// [SECTION] Summary
+
+struct CriticalEntry {
+    uint32_t span = 0;
+    int64_t ns = 0;
+};
+
+struct ServiceTime {
+    std::string service;
+    int64_t ns = 0;
+};
+
+// The critical path as one entry per span, in order of first appearance along the path.
+std::vector<CriticalEntry> critical_entries(const Analysis& a, const TraceInfo& t) {
+    std::vector<CriticalEntry> out;
+    for (const CriticalSegment& seg : t.critical_path) {
+        const bool seen =
+            std::any_of(out.begin(), out.end(), [&](const CriticalEntry& e) { return e.span == seg.span; });
+        if (!seen) out.push_back(CriticalEntry{seg.span, a.critical_ns[seg.span]});
+    }
+    return out;
+}
+
+// Self time summed per service, largest first (ties by name, so the order is stable).
+std::vector<ServiceTime> self_time_by_service(const TraceStore& st, const Analysis& a, const TraceInfo& t) {
+    std::map<std::string, int64_t> sums;
+    for (uint32_t s : t.spans) sums[std::string(st.str(st.spans[s].service))] += a.self_ns[s];
+    std::vector<ServiceTime> out;
+    for (auto& [svc, ns] : sums) out.push_back(ServiceTime{svc, ns});
+    std::stable_sort(out.begin(), out.end(), [](const ServiceTime& x, const ServiceTime& y) { return x.ns > y.ns; });
+    return out;
+}
+
+// Milliseconds rounded to the microsecond, the precision every format carries.
+double ms(int64_t ns) {
+    return std::round(static_cast<double>(ns) / 1000.0) / 1000.0;
+}
+
+std::string ms_text(int64_t ns) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%.3f ms", ms(ns));
+    return buf;
+}
+
+const char* format_title(TraceFormat f) {
+    switch (f) {
+        case TraceFormat::Otlp:
+            return "OTLP/JSON";
+        case TraceFormat::Jaeger:
+            return "Jaeger JSON";
+        case TraceFormat::Zipkin:
+            return "Zipkin v2 JSON";
+        case TraceFormat::Chrome:
+            return "Chrome Trace Event JSON";
+    }
+    return "";
+}
+
+// [SECTION] Text
+
+void print_text(const ImportedTrace& imp, const Analysis& a, const std::string& source, std::ostream& out) {
+    const TraceStore& st = imp.store;
+    out << source << ": " << format_title(imp.format) << ", " << a.traces.size() << " trace(s), " << st.spans.size()
+        << " span(s)\n";
+    for (const auto& w : imp.warnings) out << "warning: " << w << "\n";
+    for (const TraceInfo& t : a.traces) {
+        out << "\ntrace " << to_hex(t.id) << "\n";
+        if (t.root >= 0) {
+            const Span& r = st.spans[static_cast<size_t>(t.root)];
+            out << "  root           " << st.str(r.name) << " (" << st.str(r.service) << ")\n";
+        } else {
+            out << "  root           none: the root span never arrived\n";
+        }
+        out << "  spans          " << t.spans.size() << "\n";
+        out << "  duration       " << ms_text(t.duration_ns()) << (t.has_error ? "  (has errors)" : "") << "\n";
+        if (!t.orphans.empty()) {
+            out << "  orphans        " << t.orphans.size() << ":";
+            for (uint32_t o : t.orphans)
+                out << " " << to_hex(st.spans[o].span_id) << " (parent " << to_hex(st.spans[o].parent_span_id) << ")";
+            out << "\n";
+        }
+        for (const auto& w : t.warnings) out << "  warning        " << w << "\n";
+        out << "  critical path\n";
+        for (const CriticalEntry& e : critical_entries(a, t)) {
+            const Span& s = st.spans[e.span];
+            out << "    " << ms_text(e.ns) << "  " << st.str(s.name) << " (" << st.str(s.service) << ")\n";
+        }
+        out << "  self time by service\n";
+        for (const ServiceTime& s : self_time_by_service(st, a, t))
+            out << "    " << ms_text(s.ns) << "  " << s.service << "\n";
+    }
+}
+
+// [SECTION] JSON
+
+nlohmann::ordered_json to_json(const ImportedTrace& imp, const Analysis& a, const std::string& source) {
+    using J = nlohmann::ordered_json;
+    const TraceStore& st = imp.store;
+    J doc;
+    doc["file"] = source;
+    doc["format"] = to_string(imp.format);
+    doc["span_count"] = st.spans.size();
+    doc["warnings"] = imp.warnings;
+    J traces = J::array();
+    for (const TraceInfo& t : a.traces) {
+        J tj;
+        tj["trace_id"] = to_hex(t.id);
+        tj["root"] = t.root >= 0 ? J(std::string(st.str(st.spans[static_cast<size_t>(t.root)].name))) : J(nullptr);
+        tj["root_service"] =
+            t.root >= 0 ? J(std::string(st.str(st.spans[static_cast<size_t>(t.root)].service))) : J(nullptr);
+        tj["spans"] = t.spans.size();
+        tj["start_unix_nano"] = std::to_string(t.start_ns);
+        tj["duration_ms"] = ms(t.duration_ns());
+        tj["error"] = t.has_error;
+        J orphans = J::array();
+        for (uint32_t o : t.orphans) orphans.push_back(to_hex(st.spans[o].span_id));
+        tj["orphans"] = orphans;
+        tj["warnings"] = t.warnings;
+        J path = J::array();
+        for (const CriticalEntry& e : critical_entries(a, t)) {
+            const Span& s = st.spans[e.span];
+            path.push_back(J{{"span_id", to_hex(s.span_id)},
+                             {"name", std::string(st.str(s.name))},
+                             {"service", std::string(st.str(s.service))},
+                             {"ms", ms(e.ns)}});
+        }
+        tj["critical_path"] = path;
+        J self = J::array();
+        for (const ServiceTime& s : self_time_by_service(st, a, t))
+            self.push_back(J{{"service", s.service}, {"ms", ms(s.ns)}});
+        tj["self_time_ms"] = self;
+        traces.push_back(std::move(tj));
+    }
+    doc["traces"] = std::move(traces);
+    return doc;
+}
+
+}  // namespace
+
+// [SECTION] Command
+
+int cmd_analyze(const Args& args, Io io) {
+    std::string file;
+    bool json = false;
+    for (const std::string& a : args) {
+        if (a == "--help" || a == "-h") {
+            io.out << kAnalyzeUsage;
+            return 0;
+        }
+        if (a == "--json") {
+            json = true;
+        } else if (a.size() > 1 && a[0] == '-') {
+            io.err << "tracelab analyze: unknown option " << a << "\n" << kAnalyzeUsage;
+            return 2;
+        } else if (!file.empty()) {
+            io.err << "tracelab analyze: one file at a time (got " << file << " and " << a << ")\n";
+            return 2;
+        } else {
+            file = a;
+        }
+    }
+    if (file.empty()) {
+        io.err << "tracelab analyze: which file?\n" << kAnalyzeUsage;
+        return 2;
+    }
+    Result<ImportedTrace> imported =
+        file == "-" ? import_trace_text(std::string(std::istreambuf_iterator<char>(io.in), {}), "<stdin>")
+                    : import_trace_file(file);
+    if (!imported) {
+        io.err << "tracelab analyze: " << imported.error() << "\n";
+        return 1;
+    }
+    const Analysis analysis = analyze(imported->store);
+    const std::string source = file == "-" ? "<stdin>" : file;
+    if (json)
+        io.out << to_json(*imported, analysis, source).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+               << "\n";
+    else
+        print_text(*imported, analysis, source, io.out);
+    return 0;
 }
 
 }  // namespace tl::cli

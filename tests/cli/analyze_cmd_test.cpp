@@ -1,0 +1,132 @@
+// `tracelab analyze`: text and --json output for real corpus files and simulated exports.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <sstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "ui/cli/cli.hpp"
+
+using namespace tl;
+
+namespace {
+
+struct Cli {
+    std::istringstream in;
+    std::ostringstream out, err;
+    int run(const cli::Args& args) { return *cli::run(args, cli::Io{in, out, err}); }
+};
+
+std::string corpus(const char* file) {
+    return std::string(TRACELAB_SHARED_DIR) + "/corpus/" + file;
+}
+
+nlohmann::json analyze_json(const std::string& path) {
+    Cli c;
+    const int code = c.run({"analyze", path, "--json"});
+    INFO(c.err.str());
+    REQUIRE(code == 0);
+    return nlohmann::json::parse(c.out.str());
+}
+
+}  // namespace
+
+TEST_CASE("tracelab analyze --json: Zipkin corpus trace with its critical path and self time") {
+    const auto doc = analyze_json(corpus("zipkin_v2_spans_example.json"));
+    CHECK(doc["format"] == "zipkin");
+    CHECK(doc["span_count"] == 4);
+    REQUIRE(doc["traces"].size() == 1);
+    const auto& t = doc["traces"][0];
+    CHECK(t["trace_id"] == "00000000000000001e223ff1f80f1c69");
+    CHECK(t["root"] == "get");
+    CHECK(t["root_service"] == "servicea");
+    CHECK(t["spans"] == 4);
+    // From the earliest start (the skewed server half, …008761 µs) to the latest end (get: …071068 + 99411 µs).
+    CHECK(t["duration_ms"].get<double>() == doctest::Approx(161.718));
+    CHECK(t["orphans"].empty());
+    REQUIRE(!t["critical_path"].empty());
+    CHECK(t["critical_path"][0]["span_id"] == "bf396325699c84bf");
+    CHECK(t["critical_path"][0]["name"] == "get");
+    double path_ms = 0;
+    for (const auto& e : t["critical_path"]) {
+        CHECK(e.contains("span_id"));
+        CHECK(e.contains("name"));
+        CHECK(e["ms"].get<double>() >= 0);
+        path_ms += e["ms"].get<double>();
+    }
+    CHECK(path_ms <= 99.411 + 0.002);  // the path never exceeds the root it runs through
+    REQUIRE(t["self_time_ms"].is_array());
+    double self_ms = 0;
+    for (const auto& s : t["self_time_ms"]) self_ms += s["ms"].get<double>();
+    CHECK(self_ms > 0);
+    CHECK(t["self_time_ms"].size() == 2);  // servicea and serviceb
+}
+
+TEST_CASE("tracelab analyze --json: a trace whose root never arrived lists its orphan") {
+    const auto doc = analyze_json(corpus("otlp_trace_example.json"));
+    CHECK(doc["format"] == "otlp");
+    REQUIRE(doc["traces"].size() == 1);
+    const auto& t = doc["traces"][0];
+    CHECK(t["root"].is_null());
+    CHECK(t["spans"] == 1);
+    CHECK(t["duration_ms"].get<double>() == doctest::Approx(1000.0));
+    REQUIRE(t["orphans"].size() == 1);
+    CHECK(t["orphans"][0] == "eee19b7ec3c1b174");
+    CHECK(!t["warnings"].empty());
+}
+
+TEST_CASE("tracelab analyze: every corpus file is analysed, with import warnings kept") {
+    for (const char* f :
+         {"otlp_trace_example.json", "jaeger_ui_otlp2jaeger_in.otlp.json", "jaeger_trace_example.json",
+          "jaeger_ui_model_fixture_ui_01.json", "jaeger_ui_trace_two_children.json", "zipkin_v2_spans_example.json",
+          "chrome_trace_event_example.json", "chrome_trace_metadata_example.json"}) {
+        INFO(f);
+        Cli c;
+        CHECK(c.run({"analyze", corpus(f)}) == 0);
+        CHECK(c.out.str().find("critical path") != std::string::npos);
+        CHECK(c.out.str().find("self time by service") != std::string::npos);
+    }
+    const auto dup = analyze_json(corpus("jaeger_trace_example.json"));
+    REQUIRE(!dup["warnings"].empty());
+    CHECK(dup["warnings"][0].get<std::string>().find("more than once") != std::string::npos);
+    const auto two = analyze_json(corpus("jaeger_ui_trace_two_children.json"));
+    CHECK(two["traces"][0]["root"] == "send");
+    CHECK(two["traces"][0]["duration_ms"].get<double>() == doctest::Approx(0.5));  // 100 µs … 600 µs
+}
+
+TEST_CASE("tracelab analyze: a simulated export read back from standard input") {
+    Cli sim;
+    REQUIRE(sim.run({"simulate", "--scenario", "checkout", "--requests", "3", "--format", "jaeger"}) == 0);
+    Cli c;
+    c.in.str(sim.out.str());
+    REQUIRE(c.run({"analyze", "-", "--json"}) == 0);
+    const auto doc = nlohmann::json::parse(c.out.str());
+    CHECK(doc["file"] == "<stdin>");
+    CHECK(doc["format"] == "jaeger");
+    CHECK(doc["traces"].size() >= 3);
+    for (const auto& t : doc["traces"]) {
+        CHECK(t["trace_id"].get<std::string>().size() == 32);
+        CHECK(t["spans"].get<int>() >= 1);
+    }
+}
+
+TEST_CASE("tracelab analyze: errors and usage") {
+    Cli missing;
+    CHECK(missing.run({"analyze", "/nonexistent/trace.json"}) == 1);
+    CHECK(missing.err.str().find("cannot open") != std::string::npos);
+    Cli bad;
+    bad.in.str("{\"hello\": 1}");
+    CHECK(bad.run({"analyze", "-"}) == 1);
+    CHECK(bad.err.str().find("not a trace format") != std::string::npos);
+    Cli none;
+    CHECK(none.run({"analyze"}) == 2);
+    Cli two;
+    CHECK(two.run({"analyze", "a.json", "b.json"}) == 2);
+    Cli opt;
+    CHECK(opt.run({"analyze", "--tree", "a.json"}) == 2);
+    Cli help;
+    CHECK(help.run({"analyze", "--help"}) == 0);
+    CHECK(help.out.str().find("--json") != std::string::npos);
+}

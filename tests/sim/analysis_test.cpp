@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "sim/analysis.hpp"
+#include "sim/engine.hpp"
 #include "sim/ids.hpp"
+#include "sim/scenario.hpp"
 #include "sim/trace_store.hpp"
 
 using namespace tl;
@@ -424,13 +426,31 @@ TEST_SUITE("analysis") {
         }
     }
 
-    TEST_CASE("analysis: back-to-back children follow Jaeger's strict 'ends before' rule") {
-        // Jaeger only follows a child that ends strictly before the point the walk came back to; a child
-        // ending exactly where the next one starts is credited to the parent instead.
+    TEST_CASE("analysis: back-to-back calls are both on the critical path") {
+        // Jaeger UI only follows a child that ends strictly before the point the walk came back to, which
+        // would credit x's time to p. Here a child ending exactly where the next one starts counts.
         TraceStore store;
         auto s = add_trace(store, kT1, {{1, 0, "p", 0, 20}, {2, 1, "x", 0, 10}, {3, 1, "y", 10, 20}});
         const Analysis an = analyze(store);
-        CHECK(path_of(an.traces[0]) == std::vector<Seg>{{s[0], 0, 10}, {s[2], 10, 20}});
+        CHECK(path_of(an.traces[0]) == std::vector<Seg>{{s[1], 0, 10}, {s[2], 10, 20}});
+        CHECK(an.critical_ns[s[0]] == 0);
+    }
+
+    TEST_CASE("analysis: zero-length spans on the critical path never loop") {
+        TraceStore store;
+        auto s = add_trace(store, kT1,
+                           {
+                               {1, 0, "p", 0, 10},
+                               {2, 1, "instant-a", 5, 5},
+                               {3, 1, "instant-b", 5, 5},
+                               {4, 3, "instant-c", 5, 5},
+                               {5, 0, "instant-root", 20, 20},
+                           });
+        const Analysis an = analyze(store);
+        CHECK(path_of(an.traces[0]) == std::vector<Seg>{{s[0], 0, 5}, {s[0], 5, 10}});
+        CHECK(an.critical_ns[s[0]] == 10 * kMs);
+        CHECK(an.self_ns[s[1]] == 0);
+        CHECK(an.traces[0].spans.size() == 5);
     }
 
     TEST_CASE("analysis: duplicate span ids never crash and are reported") {
@@ -585,5 +605,50 @@ TEST_SUITE("analysis") {
                 CHECK(gap_sum == an.self_ns[v]);
             }
         }
+    }
+
+    TEST_CASE("analysis: the simulated checkout request gives the tutorial's critical path") {
+        auto scenario = load_scenario("checkout", std::string(TRACELAB_SOURCE_DIR) + "/assets/scenarios");
+        REQUIRE(scenario.ok());
+        const Run run = simulate(scenario.value());
+        const Analysis an = analyze(run.observed);
+        REQUIRE(an.traces.size() == 1);
+        const TraceInfo& t = an.traces[0];
+        CHECK(t.warnings.empty());
+        auto by_name = [&](std::string_view name) {
+            for (uint32_t v : t.spans) {
+                if (run.observed.str(run.observed.spans[v].name) == name) return v;
+            }
+            FAIL("no span named " << name);
+            return 0u;
+        };
+        CHECK(an.critical_ns[by_name("GET /checkout")] == 25 * kMs);
+        CHECK(an.critical_ns[by_name("auth.Verify")] == 15 * kMs);
+        CHECK(an.critical_ns[by_name("orders.Create")] == 10 * kMs);
+        CHECK(an.critical_ns[by_name("db.INSERT")] == 30 * kMs);
+        CHECK(an.critical_ns[by_name("payments.Charge")] == 160 * kMs);
+        CHECK(t.slowest_span == static_cast<int32_t>(by_name("payments.Charge")));
+    }
+
+    TEST_CASE("analysis: in the async-order scenario the consumer stays off the critical path") {
+        auto scenario = load_scenario("async-order", std::string(TRACELAB_SOURCE_DIR) + "/assets/scenarios");
+        REQUIRE(scenario.ok());
+        const Run run = simulate(scenario.value());
+        const Analysis an = analyze(run.observed);
+        REQUIRE_FALSE(an.traces.empty());
+        bool saw_consumer_under_producer = false;
+        for (const TraceInfo& t : an.traces) {
+            int64_t sum = 0;
+            for (const CriticalSegment& c : t.critical_path) sum += c.end_ns - c.start_ns;
+            if (t.root >= 0) CHECK(sum == run.observed.spans[static_cast<size_t>(t.root)].duration_ns());
+            for (uint32_t v : t.spans) {
+                const int32_t p = an.parent[v];
+                if (p >= 0 && !blocks_parent(run.observed.spans[v].kind, run.observed.spans[p].kind)) {
+                    saw_consumer_under_producer = true;
+                    CHECK(an.critical_ns[v] == 0);
+                }
+            }
+        }
+        CHECK(saw_consumer_under_producer);
     }
 }

@@ -108,6 +108,7 @@ constexpr HexField kFlagsField{"trace-flags", 2};
 
 // Why `text` is not exactly `field.width` lowercase hex digits, or "" when it is.
 std::string hex_field_problem(std::string_view text, const HexField& field) {
+    if (text.size() == field.width && std::all_of(text.begin(), text.end(), is_lower_hex)) return {};  // fast path
     const std::string name = field.name;
     if (text.empty()) return "the " + name + " is empty; it must be " + std::to_string(field.width) + " hex digits";
     for (char c : text) {

@@ -57,7 +57,7 @@ void print_tracestate(std::ostream& out, const TraceState& ts) {
         out << "  " << (i + 1) << ". " << e.key << " = " << e.value;
         if (auto mt = split_multi_tenant_key(e.key))
             out << "  (tenant \"" << mt->first << "\" of tracing system \"" << mt->second << "\")";
-        if (i == 0) out << "  (leftmost: the vendor that wrote the traceparent, usually)";
+        if (i == 0) out << "  (leftmost: usually the vendor that last wrote the traceparent)";
         out << "\n";
     }
 }
@@ -89,12 +89,12 @@ int cmd_traceparent(const Args& args, Io io) {
     if (!value) return usage_error(io, "missing the traceparent VALUE");
 
     std::ostream& out = io.out;
-    ParseNotes tp_notes;
-    auto tp = parse_traceparent(*value, &tp_notes);
+    auto tp = parse_traceparent(*value);
     bool valid = tp.ok();
+    // Notes on a valid traceparent (and on the tracestate that then gets read) reappear in the receiver's
+    // story below, so they are printed there only.
     if (tp.ok()) {
         print_traceparent(out, *tp, *value);
-        for (const auto& n : tp_notes) out << "  note: " << n << "\n";
     } else {
         out << "traceparent: " << *value << "\n";
         out << "  invalid: " << tp.error() << "\n";
@@ -104,10 +104,14 @@ int cmd_traceparent(const Args& args, Io io) {
         std::vector<std::string_view> lines(tracestates.begin(), tracestates.end());
         ParseNotes ts_notes;
         auto ts = parse_tracestate(lines, &ts_notes);
-        out << "tracestate:" << (tracestates.size() == 1 ? " " + tracestates[0] : "") << "\n";
+        if (tracestates.size() == 1)
+            out << "tracestate: " << tracestates[0] << "\n";
+        else
+            out << "tracestate (" << tracestates.size() << " header lines):\n";
         if (ts.ok()) {
             print_tracestate(out, *ts);
-            for (const auto& n : ts_notes) out << "  note: " << n << "\n";
+            if (!tp.ok())
+                for (const auto& n : ts_notes) out << "  note: " << n << "\n";
         } else {
             valid = false;
             out << "  invalid: " << ts.error() << "\n";

@@ -388,7 +388,10 @@ Json scenario_to_json(const Scenario& s) {
         }
         if (!svc.attributes.empty()) {
             Json a = Json::object();
-            for (const auto& [k, v] : svc.attributes) std::visit([&](const auto& x) { a[k] = x; }, v);
+            for (const auto& kv : svc.attributes) {
+                const std::string& key = kv.first;
+                std::visit([&](const auto& x) { a[key] = x; }, kv.second);
+            }
             o["attributes"] = std::move(a);
         }
         services.push_back(std::move(o));

@@ -39,7 +39,7 @@ struct SamplingLabConfig {
     // (a fixed-latency scenario would make every request equally fast). 0 keeps the scenario as it is.
     double jitter_fraction = 0.3;
     double slow_ms = 0;              // a request is "slow" above this; 0: the tail latency threshold, else true p99
-    uint32_t chunk_requests = 4096;  // requests per engine run
+    uint32_t chunk_requests = 1024;  // requests per engine run
 };
 
 // The seed of chunk k (k = 0 is the seed itself).

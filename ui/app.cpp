@@ -98,6 +98,9 @@ void App::restore_selection(int32_t old_op, int32_t old_trace) {
         view_.selected_trace = analysis_.trace_of[size_t(view_.selected_span)];
     else if (old_trace < 0 || old_trace >= int32_t(analysis_.traces.size()))
         view_.selected_trace = analysis_.traces.empty() ? -1 : 0;
+    // A fresh scenario starts with the first trace's root selected, so span details have something to say.
+    if (old_op < 0 && old_trace < 0 && view_.selected_trace >= 0)
+        view_.selected_span = analysis_.traces[size_t(view_.selected_trace)].root;
 }
 
 std::string App::open_trace_file(const std::filesystem::path& path) {
@@ -243,6 +246,7 @@ void App::apply(Action a) {
             [&](const TogglePlaying&) { view_.live.playing = !view_.live.playing && !showing_file(); },
             [&](const SetLiveRate& x) {
                 view_.live.requests_per_second = std::clamp(x.requests_per_second, 0.1, 1000.0);
+                view_.live.until_next_s = std::min(view_.live.until_next_s, 1.0 / view_.live.requests_per_second);
             },
             [&](const FocusPanel& x) {
                 if (auto e = focus_panel(x.name); !e.empty()) add_banner(BannerLevel::Warning, e);

@@ -117,6 +117,8 @@ public:
     [[nodiscard]] const std::vector<std::unique_ptr<Panel>>& panels() const { return panels_; }
     [[nodiscard]] Panel* find_panel(std::string_view name) const;
     [[nodiscard]] const Layout& last_layout() const { return layout_; }
+    // Name of the panel in front in each area during the last frame (lesson goals read this).
+    [[nodiscard]] const std::vector<std::string>& front_panels() const { return area_front_; }
     // True when something moves on its own: the main loop then redraws without waiting for input.
     [[nodiscard]] bool animating() const;
 

@@ -18,7 +18,7 @@ struct GuiOptions {
     int width = 1280, height = 800;  // --size WxH
     bool size_given = false;
     std::string panel;             // --panel NAME
-    int frames = 4;                // --frames N (for --screenshot)
+    int frames = 8;                // --frames N (for --screenshot)
     int frame_times = 0;           // --frame-times N
     bool startup_compare = false;  // --startup-compare
 };

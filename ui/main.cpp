@@ -31,6 +31,7 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
+constexpr int kSettleFrames = 3;  // frames before command-line edits are applied (see run_app)
 double ms_since(Clock::time_point t) {
     return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
 }
@@ -179,18 +180,24 @@ int run_app(const tl::ui::GuiOptions& o) {
     ImGui_ImplOpenGL3_Init("#version 330 core");
     glfwSetWindowUserPointer(window, &app);
     glfwSetDropCallback(window, on_drop);
-    load_initial_model(app, o);
+    // The default scenario first; what the command line asks for is applied once the learning panels have
+    // set themselves up (a lesson's first step loads its own scenario), so the flags win.
+    tl::ui::GuiOptions defaults;
+    load_initial_model(app, defaults);
+    const bool flags_given = o.scenario_given || !o.sim.latency.empty() || !o.sim.error.empty() ||
+                             !o.sim.drop.empty() || !o.trace_file.empty() || !o.panel.empty() || o.sim.seed != 1;
 
     std::vector<double> frame_ms;
     int frame = 0;
     int exit_code = 0;
-    const int total = !o.screenshot.empty() ? std::max(o.frames, 2) : o.frame_times;
+    const int total = !o.screenshot.empty() ? std::max(o.frames, kSettleFrames + 3) : o.frame_times;
     while (!glfwWindowShouldClose(window)) {
         if (scripted || app.animating() || frame < 3)
             glfwPollEvents();
         else
             glfwWaitEventsTimeout(0.5);  // idle: sleep until input (or a slow heartbeat)
         const auto t0 = Clock::now();
+        if (frame == kSettleFrames && flags_given) load_initial_model(app, o);
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
         ImGui::NewFrame();

@@ -156,7 +156,9 @@ public:
     }
 
 private:
+    // Draws one more frame first: a popup's first frame is laid out hidden, so positions settle a frame later.
     const ProbedItem* find_or_frame(std::string_view label) {
+        frame();
         if (!item(label)) frame();
         const ProbedItem* it = item(label);
         if (!it) MESSAGE("no item labelled '" << std::string(label) << "' was drawn; seen: " << seen());

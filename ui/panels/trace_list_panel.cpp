@@ -35,11 +35,11 @@ public:
                                            ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp;
         if (!ImGui::BeginTable("##traces", 5, kFlags)) return;
         ImGui::TableSetupScrollFreeze(0, 1);
-        ImGui::TableSetupColumn("Root span", ImGuiTableColumnFlags_WidthStretch, 3.0f);
-        ImGui::TableSetupColumn("Trace id", ImGuiTableColumnFlags_WidthStretch, 2.0f);
+        ImGui::TableSetupColumn("Root span", ImGuiTableColumnFlags_WidthStretch, 4.0f);
+        ImGui::TableSetupColumn("Trace id", ImGuiTableColumnFlags_WidthFixed);
         ImGui::TableSetupColumn("Spans", ImGuiTableColumnFlags_WidthFixed);
         ImGui::TableSetupColumn("Duration", ImGuiTableColumnFlags_WidthFixed);
-        ImGui::TableSetupColumn("Warnings", ImGuiTableColumnFlags_WidthStretch, 3.0f);
+        ImGui::TableSetupColumn("Warnings", ImGuiTableColumnFlags_WidthStretch, 2.0f);
         ImGui::TableHeadersRow();
         ImGuiListClipper clipper;
         clipper.Begin(int(an.traces.size()));
@@ -67,7 +67,7 @@ public:
                 probe_item("trace:" + std::to_string(i));
                 ImGui::PopID();
                 ImGui::TableNextColumn();
-                ImGui::TextDisabled("%s", to_hex(t.id).substr(0, 16).c_str());
+                ImGui::TextDisabled("%s", to_hex(t.id).substr(0, 8).c_str());
                 compat::item_tooltip("%s", to_hex(t.id).c_str());
                 ImGui::TableNextColumn();
                 ImGui::Text("%zu", t.spans.size());

@@ -1,7 +1,8 @@
-// Waterfall panel: hosts the waterfall widget (ui/waterfall/) for the selected trace and turns what the
-// user did there (select, collapse, zoom) into Actions; also handles the waterfall's keyboard shortcuts.
-// Until the widget lands this draws a plain row-per-span view so the app is usable.
+// Waterfall panel: hosts the waterfall widget (ui/waterfall/) for the selected trace, turns what the user
+// did there into Actions, handles the waterfall's keyboard shortcuts, and replays the request on a scaled
+// clock (spans appear and grow as they run).
 #include <algorithm>
+#include <limits>
 #include <string>
 
 #include <imgui.h>
@@ -10,11 +11,14 @@
 #include "ui/imgui_compat.hpp"
 #include "ui/shortcuts.hpp"
 #include "ui/theme.hpp"
+#include "ui/waterfall/waterfall_view.hpp"
 #include "ui/widgets/label_probe.hpp"
 #include "ui/widgets/text_helpers.hpp"
 
 namespace tl::ui {
 namespace {
+
+constexpr int64_t kShowAll = std::numeric_limits<int64_t>::max();
 
 class WaterfallPanel final : public Panel {
 public:
@@ -22,72 +26,87 @@ public:
     const char* title() const override { return "Waterfall"; }
     Area area() const override { return Area::Centre; }
     int order() const override { return 0; }
+    bool animating(const App& /*app*/) const override { return replaying_; }
 
     void update(const App& app, Actions& actions) override {
-        if (ImGui::GetIO().WantTextInput) return;
-        const int32_t trace = app.current_trace();
-        if (trace < 0) return;
-        const auto& spans = app.analysis().traces[size_t(trace)].spans;
-        if (spans.empty()) return;
-        const bool next = compat::char_key_pressed(kShortcutNextSpan) || compat::key_pressed(ImGuiKey_DownArrow);
-        const bool prev = compat::char_key_pressed(kShortcutPrevSpan) || compat::key_pressed(ImGuiKey_UpArrow);
-        if (!next && !prev) return;
-        auto it = std::find(spans.begin(), spans.end(), uint32_t(std::max(app.view().selected_span, 0)));
-        size_t pos = it == spans.end() ? 0 : size_t(it - spans.begin());
-        if (it != spans.end()) pos = next ? std::min(pos + 1, spans.size() - 1) : (pos > 0 ? pos - 1 : 0);
-        actions.push(SelectSpan{int32_t(spans[pos])});
+        const WaterfallInput in = input(app);
+        if (replaying_) {
+            playback_ns_ += int64_t(double(ImGui::GetIO().DeltaTime) * 1e9 / slowdown_);
+            if (in.trace < 0 || playback_ns_ >= app.analysis().traces[size_t(in.trace)].duration_ns())
+                replaying_ = false;
+        }
+        if (ImGui::GetIO().WantTextInput || in.trace < 0) return;
+        state_.selected_span = app.view().selected_span;
+        const int32_t before = state_.selected_span;
+        if (compat::char_key_pressed(kShortcutNextSpan) || compat::key_pressed(ImGuiKey_DownArrow))
+            state_.select_next(in);
+        if (compat::char_key_pressed(kShortcutPrevSpan) || compat::key_pressed(ImGuiKey_UpArrow))
+            state_.select_previous(in);
+        if (compat::char_key_pressed(kShortcutExpandAll, false)) state_.expand_all();
+        if (compat::char_key_pressed(kShortcutCollapseAll, false)) state_.collapse_all(in);
+        if (compat::char_key_pressed(kShortcutZoomIn)) state_.zoom(1.25);
+        if (compat::char_key_pressed(kShortcutZoomOut)) state_.zoom(0.8);
+        if (compat::char_key_pressed(kShortcutResetView, false)) state_.reset_zoom();
+        if (compat::char_key_pressed(kShortcutZoomSelected, false)) state_.zoom_to_selected(in);
+        if (compat::key_pressed(ImGuiKey_LeftArrow)) state_.pan(-0.1);
+        if (compat::key_pressed(ImGuiKey_RightArrow)) state_.pan(0.1);
+        if (state_.selected_span != before) actions.push(SelectSpan{state_.selected_span});
     }
 
     void draw(const App& app, Actions& actions) override {
-        const int32_t trace = app.current_trace();
-        if (trace < 0) {
+        const WaterfallInput in = input(app);
+        if (in.trace < 0) {
             ImGui::TextDisabled("No spans: every service in this request is uninstrumented or nothing was sampled.");
             return;
         }
-        const TraceStore& store = app.store();
-        const Analysis& an = app.analysis();
-        const TraceInfo& t = an.traces[size_t(trace)];
-        const double t0 = double(t.start_ns), span_ns = std::max(1.0, double(t.duration_ns()));
-        const float name_w = 260.0f * app.fonts().scale;
-        const float row_h = ImGui::GetFrameHeight();
-        ImGui::BeginChild("##rows", ImVec2(0, 0), false);
-        ImDrawList* dl = ImGui::GetWindowDrawList();
-        ImGuiListClipper clipper;
-        clipper.Begin(int(t.spans.size()), row_h);
-        while (clipper.Step()) {
-            for (int r = clipper.DisplayStart; r < clipper.DisplayEnd; ++r) {
-                const uint32_t si = t.spans[size_t(r)];
-                const Span& s = store.spans[si];
-                const std::string_view svc = store.str(s.service);
-                const std::string label = std::string(svc) + ": " + std::string(store.str(s.name));
-                const ImVec2 p = ImGui::GetCursorScreenPos();
-                const float avail = ImGui::GetContentRegionAvail().x;
-                ImGui::PushID(int(si));
-                if (ImGui::InvisibleButton("##row", ImVec2(std::max(avail, 1.0f), row_h)))
-                    actions.push(SelectSpan{int32_t(si)});
-                probe_item("span:" + label);
-                ImGui::PopID();
-                const bool selected = int32_t(si) == app.view().selected_span;
-                if (selected || ImGui::IsItemHovered())
-                    dl->AddRectFilled(p, ImVec2(p.x + avail, p.y + row_h),
-                                      ImGui::GetColorU32(selected ? ImGuiCol_Header : ImGuiCol_HeaderHovered));
-                const float indent = 12.0f * float(an.depth[si]);
-                dl->AddText(ImVec2(p.x + 4 + indent, p.y + 2), service_color(svc), label.c_str());
-                const float bx0 = p.x + name_w, bw = std::max(avail - name_w - 8, 10.0f);
-                const float x0 = bx0 + float((double(s.start_ns) - t0) / span_ns) * bw;
-                const float x1 = std::max(x0 + 2.0f, bx0 + float((double(s.end_ns) - t0) / span_ns) * bw);
-                const ImU32 col = s.status == StatusCode::Error ? kErrorColor : service_color(svc);
-                dl->AddRectFilled(ImVec2(x0, p.y + 3), ImVec2(x1, p.y + row_h - 3), col, 3.0f);
-                const std::string d = format_duration(s.duration_ns());
-                const float tw = ImGui::CalcTextSize(d.c_str()).x;
-                if (x1 + 4 + tw <= bx0 + bw)  // after the bar, else inside it on the dark side
-                    dl->AddText(ImVec2(x1 + 4, p.y + 2), ImGui::GetColorU32(ImGuiCol_Text), d.c_str());
-                else
-                    dl->AddText(ImVec2(std::max(x0 + 2, x1 - tw - 4), p.y + 2), IM_COL32(20, 20, 24, 255), d.c_str());
-            }
-        }
-        ImGui::EndChild();
+        draw_toolbar(app, actions, in);
+        state_.selected_span = app.view().selected_span;
+        const WaterfallEvents ev = draw_waterfall("##waterfall", in, state_, ImVec2(0, 0));
+        if (ev.selection_changed) actions.push(SelectSpan{ev.selected_span});
     }
+
+private:
+    WaterfallInput input(const App& app) const {
+        WaterfallInput in;
+        in.store = &app.store();
+        in.analysis = &app.analysis();
+        in.trace = app.current_trace();
+        in.ground_truth = app.run();
+        in.show_ghosts = app.view().show_ghosts && app.run() != nullptr;
+        in.data_generation = app.generation();
+        in.playback_ns = replaying_ ? playback_ns_ : kShowAll;
+        return in;
+    }
+
+    void draw_toolbar(const App& app, Actions& actions, const WaterfallInput& in) {
+        const TraceInfo& t = app.analysis().traces[size_t(in.trace)];
+        bool ghosts = app.view().show_ghosts;
+        if (app.run() && ImGui::Checkbox("Ghosts", &ghosts)) actions.push(SetGhosts{ghosts});
+        probe_item("waterfall:ghosts");
+        compat::item_tooltip(
+            "Ground truth: draw the spans of this request that ended up in other traces, where\n"
+            "they really happened, joined to the hop that lost the context (G).");
+        ImGui::SameLine();
+        if (ImGui::Button(replaying_ ? "Stop replay" : "Replay")) {
+            replaying_ = !replaying_;
+            playback_ns_ = 0;
+        }
+        probe_item("waterfall:replay");
+        compat::item_tooltip("Replay the request on a slowed clock: spans appear and grow as they run.");
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(110 * app.fonts().scale);
+        ImGui::SliderFloat("##slowdown", &slowdown_, 1.0f, 50.0f, "%.0fx slower", ImGuiSliderFlags_Logarithmic);
+        if (t.incomplete()) {
+            ImGui::SameLine();
+            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kWarningTextColor), "%s",
+                               t.root < 0 ? "no root: the start of this trace never arrived" : "incomplete trace");
+        }
+    }
+
+    WaterfallViewState state_;
+    bool replaying_ = false;
+    int64_t playback_ns_ = 0;
+    float slowdown_ = 10.0f;
 };
 
 }  // namespace

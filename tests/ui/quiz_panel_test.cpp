@@ -1,0 +1,155 @@
+// Quiz panel, headless: answer all five questions by clicking option cards, check the score, the one-answer
+// rule, the explanation and lesson link, the summary, the saved result and the reshuffled retake.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "quiz/results.hpp"
+#include "tests/ui/ui_fixture.hpp"
+#include "ui/app.hpp"
+#include "ui/panels/quiz_panel.hpp"
+
+namespace fs = std::filesystem;
+using tl::ui::QuizSession;
+
+namespace {
+
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        std::string tmpl = (fs::temp_directory_path() / "tl-quiz-panel-XXXXXX").string();
+        path = ::mkdtemp(tmpl.data());
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+};
+
+tl::ui::AppOptions options() {
+    tl::ui::AppOptions o;
+    o.asset_dir = fs::path(TRACELAB_SOURCE_DIR) / "assets";
+    return o;
+}
+
+std::string letter(size_t d) {
+    return std::string(1, tl::quiz::option_letter(d));
+}
+
+}  // namespace
+
+TEST_CASE("quiz panel: answering all five by clicking gives the score, a summary and a saved attempt") {
+    TempDir dir;
+    tl::ui::test::UiFixture ui;
+    tl::ui::App app(options());
+    auto& session = app.slot<QuizSession>();
+    session.results_file = dir.path / "quiz.json";
+    session.seed = 4;
+    REQUIRE(app.focus_panel("quiz").empty());
+    ui.gui = [&] { app.frame(); };
+    ui.run(3);
+    REQUIRE_MESSAGE(session.ready(), session.error);
+    CHECK(session.attempt->seed() == 4);
+    CHECK(ui.visible("Score"));
+    CHECK(ui.visible("Question"));
+
+    const size_t n = session.attempt->question_count();
+    REQUIRE(n == 5);
+    for (size_t q = 0; q < n; ++q) {
+        CAPTURE(q);
+        REQUIRE(session.current == q);
+        CHECK_FALSE(ui.visible("Explanation"));
+        // Answer question 2 wrongly, the rest rightly.
+        const size_t right = session.attempt->right_display_index(q);
+        const size_t pick = q == 1 ? (right + 2) % 4 : right;
+        REQUIRE(ui.click("Option " + letter(pick)));
+        ui.run(2);  // the panel scrolls the explanation into view
+        REQUIRE(session.attempt->answered(q));
+        CHECK(session.attempt->grade(q)->correct == (q != 1));
+        CHECK(ui.visible("Explanation"));
+        CHECK(ui.visible("Go to lesson"));
+        CHECK(session.attempt->score() == static_cast<int>(q < 1 ? q + 1 : q));
+
+        // Scroll back up and click another option: ignored, one answer per question. Then scroll down
+        // to the buttons again, as a person would.
+        REQUIRE(ui.scroll("Go to lesson", 20.0f));
+        ui.run(1);
+        REQUIRE(ui.click("Option " + letter((pick + 1) % 4)));
+        ui.run(1);
+        CHECK(*session.attempt->given(q) == session.attempt->display_order(q)[pick]);
+        CHECK(session.attempt->answered_count() == q + 1);
+        REQUIRE(ui.scroll("Option a", -20.0f));
+        ui.run(1);
+
+        REQUIRE(ui.click("Next question"));
+        ui.run(1);
+    }
+    CHECK(session.in_summary());
+    CHECK(ui.visible("Summary"));
+    CHECK(ui.visible("Retake"));
+    CHECK(ui.visible("Score"));
+    CHECK(session.attempt->score() == 4);
+
+    // The finished attempt was saved where the test pointed the store.
+    tl::quiz::ResultStore saved(dir.path / "quiz.json", "tracing");
+    saved.load();
+    REQUIRE(saved.history().attempts.size() == 1);
+    CHECK(saved.history().attempts[0].score == 4);
+    CHECK(saved.history().attempts[0].complete);
+    CHECK(saved.history().best_score == 4);
+
+    // Retake: a fresh attempt, options in a new order from the next seed.
+    const uint64_t old_seed = session.attempt->seed();
+    REQUIRE(ui.click("Retake"));
+    ui.run(1);
+    CHECK(session.current == 0);
+    CHECK(session.attempt->answered_count() == 0);
+    CHECK(session.attempt->score() == 0);
+    CHECK(session.attempt->seed() == tl::quiz::next_seed(old_seed));
+    CHECK(ui.visible("Question"));
+    CHECK(ui.visible("Score"));
+}
+
+TEST_CASE("quiz panel: \"Go to lesson\" asks for the question's lesson") {
+    TempDir dir;
+    tl::ui::test::UiFixture ui;
+    tl::ui::App app(options());
+    auto& session = app.slot<QuizSession>();
+    session.results_file = dir.path / "quiz.json";
+    session.seed = 1;
+    REQUIRE(app.focus_panel("quiz").empty());
+    ui.gui = [&] { app.frame(); };
+    ui.run(3);
+    REQUIRE(session.ready());
+    REQUIRE(ui.click("Option a"));
+    ui.run(2);
+    REQUIRE(ui.click("Go to lesson"));
+    ui.run(1);
+    const auto* request = app.find_slot<tl::ui::OpenLessonRequest>();
+    REQUIRE(request);
+    CHECK(request->lesson == session.attempt->question(0).lesson);
+    CHECK(request->serial == 1);
+    // Only one question was answered and it was not finished: nothing is saved yet.
+    CHECK_FALSE(fs::exists(dir.path / "quiz.json"));
+}
+
+TEST_CASE("quiz panel: a broken quiz file shows the loader's message instead of a crash") {
+    TempDir dir;
+    const fs::path bad = dir.path / "bad.json";
+    std::ofstream(bad) << R"({"id": "x", "title": "t", "questions": [{"id": "q"}]})";
+    tl::ui::test::UiFixture ui;
+    tl::ui::App app(options());
+    auto& session = app.slot<QuizSession>();
+    session.quiz_file = bad;
+    session.results_file = dir.path / "quiz.json";
+    REQUIRE(app.focus_panel("quiz").empty());
+    ui.gui = [&] { app.frame(); };
+    ui.run(3);
+    CHECK(session.started);
+    CHECK_FALSE(session.ready());
+    CHECK(session.error.find(bad.string() + ": /questions/0: missing required field") != std::string::npos);
+    CHECK_FALSE(ui.visible("Score"));
+}

@@ -1,0 +1,416 @@
+// Quiz panel: one question card at a time with lettered option cards, the explanation after each answer
+// with a way to the lesson that teaches it, an always-visible score, and a summary with a retake.
+// [SECTION] Session operations (run by Custom actions)
+// [SECTION] Drawing helpers
+// [SECTION] Question card
+// [SECTION] Summary
+// [SECTION] Panel
+#include "ui/panels/quiz_panel.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include <imgui.h>
+
+#include "sim/scenario.hpp"
+#include "ui/app.hpp"
+#include "ui/theme.hpp"
+#include "ui/widgets/label_probe.hpp"
+
+namespace tl::ui {
+
+// [SECTION] Session operations (run by Custom actions)
+
+namespace {
+
+void save_attempt(App& app, QuizSession& s) {
+    if (s.recorded || !s.attempt || s.attempt->answered_count() == 0) return;
+    const size_t before = s.results->warnings().size();
+    s.results->record(quiz::make_record(*s.attempt, std::chrono::system_clock::now()));
+    s.recorded = true;
+    for (size_t i = before; i < s.results->warnings().size(); ++i)
+        app.add_banner(BannerLevel::Warning, "Quiz: " + s.results->warnings()[i]);
+}
+
+}  // namespace
+
+void start_quiz(App& app, QuizSession& s) {
+    s.started = true;
+    const std::filesystem::path file = s.quiz_file.empty() ? app.asset_dir() / "quiz" / "tracing.json" : s.quiz_file;
+    auto loaded = quiz::load_quiz_file(file);
+    if (!loaded) {
+        s.error = loaded.error();
+        app.add_banner(BannerLevel::Error, "Quiz: " + s.error);
+        return;
+    }
+    s.quiz = std::make_unique<quiz::Quiz>(std::move(loaded.value()));
+    s.results = std::make_unique<quiz::ResultStore>(
+        s.results_file.empty() ? quiz::ResultStore::default_path() : s.results_file, s.quiz->id);
+    s.results->load();
+    for (const auto& w : s.results->warnings()) app.add_banner(BannerLevel::Warning, "Quiz: " + w);
+    const uint64_t seed = s.seed ? *s.seed : s.results->history().attempts.size() + 1;
+    s.attempt = std::make_unique<quiz::Attempt>(*s.quiz, seed);
+    s.current = 0;
+    s.recorded = false;
+}
+
+void answer_question(App& app, QuizSession& s, size_t display_index) {
+    if (!s.ready() || s.in_summary()) return;
+    if (!s.attempt->answer(s.current, display_index)) return;  // one answer per question
+    if (s.attempt->finished()) save_attempt(app, s);
+}
+
+void next_question(QuizSession& s) {
+    if (!s.ready() || s.in_summary() || !s.attempt->answered(s.current)) return;
+    ++s.current;
+}
+
+void retake_quiz(App& app, QuizSession& s) {
+    if (!s.ready()) return;
+    save_attempt(app, s);
+    s.attempt = std::make_unique<quiz::Attempt>(*s.quiz, quiz::next_seed(s.attempt->seed()));
+    s.current = 0;
+    s.recorded = false;
+    ++s.retakes;
+}
+
+void request_lesson(App& app, const std::string& lesson) {
+    auto& r = app.slot<OpenLessonRequest>();
+    r.lesson = lesson;
+    ++r.serial;
+    if (app.find_panel("lessons")) app.focus_panel("lessons");
+}
+
+namespace {
+
+// [SECTION] Drawing helpers
+
+constexpr ImU32 kRightColor = IM_COL32(80, 180, 100, 255);
+
+enum class CardLook { Open, ChosenRight, ChosenWrong, Right, Dimmed };
+
+// "traces-and-spans" → "Traces and spans", for buttons and tables.
+std::string lesson_title(const std::string& id) {
+    std::string t = id;
+    for (char& c : t)
+        if (c == '-') c = ' ';
+    if (!t.empty() && t[0] >= 'a' && t[0] <= 'z') t[0] = static_cast<char>(t[0] - 'a' + 'A');
+    return t;
+}
+
+std::string letter_label(size_t d) {
+    return std::string(1, quiz::option_letter(d)) + ")";
+}
+
+// An option as a card: a lettered badge and the wrapped text. Returns true when clicked while open.
+bool option_card(const char* id, size_t display_index, const std::string& text, CardLook look, float scale) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float width = ImGui::GetContentRegionAvail().x;
+    const float pad = 8.0f * scale;
+    const float badge = ImGui::GetTextLineHeight() * 1.4f;
+    const float text_x = pad + badge + pad;
+    const float wrap = std::max(40.0f, width - text_x - pad);
+    const ImVec2 text_size = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap);
+    const ImVec2 size(width, std::max(text_size.y, badge) + 2 * pad);
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+
+    const bool clicked = ImGui::InvisibleButton(id, size);
+    const bool open = look == CardLook::Open;
+    const bool hovered = open && ImGui::IsItemHovered();
+    if (hovered) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+
+    ImU32 accent = ImGui::GetColorU32(ImGuiCol_Border);
+    ImU32 bg = ImGui::GetColorU32(hovered ? ImGuiCol_FrameBgHovered : ImGuiCol_FrameBg);
+    ImU32 fg = ImGui::GetColorU32(ImGuiCol_Text);
+    if (look == CardLook::ChosenRight || look == CardLook::Right) accent = kRightColor;
+    if (look == CardLook::ChosenWrong) accent = kErrorColor;
+    if (look == CardLook::Dimmed) fg = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+    if (look == CardLook::ChosenRight || look == CardLook::ChosenWrong)
+        bg = (accent & 0x00FFFFFF) | (static_cast<ImU32>(60) << IM_COL32_A_SHIFT);
+
+    const ImVec2 q(p.x + size.x, p.y + size.y);
+    const float rounding = 5.0f * scale;
+    dl->AddRectFilled(p, q, bg, rounding);
+    dl->AddRect(p, q, accent, rounding, 0, look == CardLook::Open ? 1.0f : 2.0f * scale);
+    const ImVec2 centre(p.x + pad + badge * 0.5f, p.y + pad + badge * 0.5f);
+    dl->AddCircleFilled(
+        centre, badge * 0.5f,
+        look == CardLook::Open || look == CardLook::Dimmed ? ImGui::GetColorU32(ImGuiCol_Button) : accent);
+    const char letter[2] = {quiz::option_letter(display_index), 0};
+    const ImVec2 ls = ImGui::CalcTextSize(letter);
+    dl->AddText(ImVec2(centre.x - ls.x * 0.5f, centre.y - ls.y * 0.5f), ImGui::GetColorU32(ImGuiCol_Text), letter);
+    const float text_y = p.y + pad + std::max(0.0f, (badge - text_size.y) * 0.5f);
+    dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(p.x + text_x, text_y), fg, text.c_str(), nullptr, wrap);
+    return clicked && open;
+}
+
+// Wrapped text on a tinted box with a coloured bar on the left; drawn behind the content via channels.
+template <class F>
+void feedback_box(ImU32 accent, float scale, F&& content) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->ChannelsSplit(2);
+    dl->ChannelsSetCurrent(1);
+    const float pad = 8.0f * scale;
+    const ImVec2 start = ImGui::GetCursorScreenPos();
+    const float width = ImGui::GetContentRegionAvail().x;
+    ImGui::SetCursorScreenPos(ImVec2(start.x + pad + 4 * scale, start.y + pad));
+    ImGui::BeginGroup();
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width - 2 * pad - 4 * scale);
+    content();
+    ImGui::PopTextWrapPos();
+    ImGui::EndGroup();
+    const ImVec2 end(start.x + width, ImGui::GetItemRectMax().y + pad);
+    dl->ChannelsSetCurrent(0);
+    dl->AddRectFilled(start, end, (accent & 0x00FFFFFF) | (static_cast<ImU32>(34) << IM_COL32_A_SHIFT), 4.0f * scale);
+    dl->AddRectFilled(start, ImVec2(start.x + 4 * scale, end.y), accent, 4.0f * scale);
+    dl->ChannelsMerge();
+    ImGui::SetCursorScreenPos(ImVec2(start.x, end.y));
+    ImGui::Dummy(ImVec2(width, 0));
+}
+
+void push_custom(Actions& actions, std::string label, std::function<void(App&)> f) {
+    actions.push(Custom{std::move(label), std::move(f)});
+}
+
+// A dot per question: green right, red wrong, grey to do; the current one is ringed.
+void progress_dots(const quiz::Attempt& a, size_t current, float scale) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float r = 5.0f * scale, step = 16.0f * scale;
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const float cy = p.y + ImGui::GetTextLineHeight() * 0.5f;
+    for (size_t q = 0; q < a.question_count(); ++q) {
+        const ImVec2 c(p.x + r + step * static_cast<float>(q), cy);
+        ImU32 col = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+        if (auto g = a.grade(q)) col = g->correct ? kRightColor : kErrorColor;
+        dl->AddCircleFilled(c, r, col);
+        if (q == current) dl->AddCircle(c, r + 2.5f * scale, ImGui::GetColorU32(ImGuiCol_Text), 0, 1.5f * scale);
+    }
+    ImGui::Dummy(ImVec2(step * static_cast<float>(a.question_count()), ImGui::GetTextLineHeight()));
+}
+
+// [SECTION] Question card
+
+// `bring_into_view`: the question was just answered, so scroll the explanation and buttons into view.
+void draw_question(const App& app, const QuizSession& s, Actions& actions, bool bring_into_view) {
+    const float scale = app.fonts().scale;
+    const quiz::Attempt& a = *s.attempt;
+    const size_t q = s.current;
+    const quiz::Question& question = a.question(q);
+
+    ImGui::TextDisabled("Question %zu of %zu", q + 1, a.question_count());
+    ImGui::SameLine();
+    progress_dots(a, q, scale);
+    ImGui::Spacing();
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextUnformatted(question.prompt.c_str());
+    ImGui::PopTextWrapPos();
+    probe_item("Question");
+    ImGui::Spacing();
+
+    const auto grade = a.grade(q);
+    const size_t right = a.right_display_index(q);
+    for (size_t d = 0; d < question.options.size(); ++d) {
+        CardLook look = CardLook::Open;
+        if (grade) {
+            const bool chosen = a.display_order(q)[d] == grade->given;
+            look = chosen ? (grade->correct ? CardLook::ChosenRight : CardLook::ChosenWrong)
+                          : (d == right ? CardLook::Right : CardLook::Dimmed);
+        }
+        const std::string id = "##option-" + std::to_string(d);
+        if (option_card(id.c_str(), d, a.shown_option(q, d).text, look, scale))
+            push_custom(actions, "quiz: answer " + letter_label(d),
+                        [d](App& app_) { answer_question(app_, app_.slot<QuizSession>(), d); });
+        probe_item("Option " + std::string(1, quiz::option_letter(d)));
+        ImGui::Dummy(ImVec2(0, 2.0f * scale));
+    }
+    if (!grade) {
+        ImGui::TextDisabled("Pick one answer; it counts once.");
+        return;
+    }
+
+    ImGui::Spacing();
+    size_t shown = 0;
+    while (a.display_order(q)[shown] != grade->given) ++shown;
+    feedback_box(grade->correct ? kRightColor : kErrorColor, scale, [&] {
+        if (grade->correct) {
+            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kRightColor), "Right.");
+        } else {
+            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kErrorColor), "Not quite: the answer is %s",
+                               letter_label(right).c_str());
+            ImGui::Spacing();
+            ImGui::TextDisabled("Why %s is wrong", letter_label(shown).c_str());
+            ImGui::TextWrapped("%s", question.options[grade->given].explanation.c_str());
+            ImGui::Spacing();
+            ImGui::TextDisabled("Why %s is right", letter_label(right).c_str());
+        }
+        ImGui::TextWrapped("%s", question.options[grade->right].explanation.c_str());
+    });
+    probe_item("Explanation");
+    ImGui::Spacing();
+
+    // The way on first; the lesson link beside it when the panel is wide enough, else below.
+    const bool last = q + 1 >= a.question_count();
+    if (ImGui::Button(last ? "See your results" : "Next question"))
+        push_custom(actions, "quiz: next", [](App& app_) { next_question(app_.slot<QuizSession>()); });
+    probe_item("Next question");
+    const std::string lesson_button = "Go to lesson: " + lesson_title(question.lesson);
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float lesson_w = ImGui::CalcTextSize(lesson_button.c_str()).x + 2 * style.FramePadding.x;
+    if (ImGui::GetItemRectMax().x + style.ItemSpacing.x + lesson_w <=
+        ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
+        ImGui::SameLine();
+    if (ImGui::Button(lesson_button.c_str())) {
+        const std::string lesson = question.lesson;
+        push_custom(actions, "quiz: open lesson " + lesson, [lesson](App& app_) { request_lesson(app_, lesson); });
+    }
+    probe_item("Go to lesson");
+    if (bring_into_view) ImGui::SetScrollHereY(1.0f);
+}
+
+// [SECTION] Summary
+
+void draw_summary(const QuizSession& s, Actions& actions) {
+    const quiz::Attempt& a = *s.attempt;
+    const int score = a.score();
+    const size_t total = a.question_count();
+    const ImU32 col = score * 5 >= static_cast<int>(total) * 4 ? kRightColor
+                      : score * 2 >= static_cast<int>(total)   ? kWarningTextColor
+                                                               : kErrorColor;
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(col), "You scored %d / %zu", score, total);
+    probe_item("Summary");
+    ImGui::SameLine();
+    if (ImGui::Button("Retake the quiz"))
+        push_custom(actions, "quiz: retake", [](App& app_) { retake_quiz(app_, app_.slot<QuizSession>()); });
+    probe_item("Retake");
+    if (s.results) {
+        const auto& h = s.results->history();
+        if (h.best_total > 0) {
+            ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetColorU32(ImGuiCol_TextDisabled));
+            ImGui::TextWrapped("Best so far: %d / %d over %zu attempt%s. A retake shuffles the options.", h.best_score,
+                               h.best_total, h.attempts.size(), h.attempts.size() == 1 ? "" : "s");
+            ImGui::PopStyleColor();
+        }
+    }
+    ImGui::Spacing();
+
+    // One row per question: the question, the answer given and, when it differs, the right one. Stacked in
+    // one column so it reads well in a narrow side panel.
+    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_PadOuterX;
+    if (!ImGui::BeginTable("##quiz-summary", 2, flags)) return;
+    ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed);
+    ImGui::TableSetupColumn("Question, your answer, the right answer", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableHeadersRow();
+    for (size_t q = 0; q < total; ++q) {
+        const quiz::Question& question = a.question(q);
+        const auto g = a.grade(q);
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        const ImU32 mark = !g ? ImGui::GetColorU32(ImGuiCol_TextDisabled) : g->correct ? kRightColor : kErrorColor;
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(mark), "%zu", q + 1);
+        ImGui::TableNextColumn();
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextUnformatted(question.prompt.c_str());
+        const size_t right = a.right_display_index(q);
+        if (g) {
+            size_t shown = 0;
+            while (a.display_order(q)[shown] != g->given) ++shown;
+            ImGui::PushStyleColor(ImGuiCol_Text, g->correct ? kRightColor : kErrorColor);
+            ImGui::Text("Your answer: %s %s (%s)", letter_label(shown).c_str(), question.options[g->given].text.c_str(),
+                        g->correct ? "right" : "wrong");
+            ImGui::PopStyleColor();
+        } else {
+            ImGui::TextDisabled("Not answered");
+        }
+        if (!g || !g->correct)
+            ImGui::Text("Right answer: %s %s", letter_label(right).c_str(),
+                        question.options[question.correct_index()].text.c_str());
+        ImGui::PopTextWrapPos();
+        const std::string button = "Lesson: " + lesson_title(question.lesson) + "##lesson-" + std::to_string(q);
+        if (ImGui::SmallButton(button.c_str())) {
+            const std::string lesson = question.lesson;
+            push_custom(actions, "quiz: open lesson " + lesson, [lesson](App& app_) { request_lesson(app_, lesson); });
+        }
+        probe_item("Summary lesson " + std::to_string(q + 1));
+    }
+    ImGui::EndTable();
+}
+
+// [SECTION] Panel
+
+class QuizPanel final : public Panel {
+public:
+    const char* name() const override { return "quiz"; }
+    const char* title() const override { return "Quiz"; }
+    Area area() const override { return Area::Left; }
+    int order() const override { return 20; }
+
+    void draw(const App& app, Actions& actions) override {
+        const QuizSession* s = app.find_slot<QuizSession>();
+        if (!s || !s->started) {
+            // Loaded on first view, so the file is only read when someone opens the quiz.
+            start_requested_ = true;
+            push_custom(actions, "quiz: start", [](App& app_) { start_quiz(app_, app_.slot<QuizSession>()); });
+            ImGui::TextDisabled("Loading the quiz...");
+            return;
+        }
+        if (!s->ready()) {
+            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kErrorColor), "The quiz could not be loaded.");
+            ImGui::PushTextWrapPos(0.0f);
+            ImGui::TextUnformatted(s->error.c_str());
+            ImGui::PopTextWrapPos();
+            return;
+        }
+        draw_header(app, *s);
+        // One child window per page (question or summary, per attempt), so each page opens scrolled to the
+        // top. A scrollbar that is always there keeps the wrap width fixed, so an answer does not reflow.
+        char page[48];
+        std::snprintf(page, sizeof page, "##quiz-page-%d-%zu", s->retakes, s->current);
+        ImGui::BeginChild(page, ImVec2(0, 0), false, ImGuiWindowFlags_AlwaysVerticalScrollbar);
+        // An answer scrolls down to its explanation and the buttons below it.
+        const bool answered = !s->in_summary() && s->attempt->answered(s->current);
+        const bool just_answered = answered && !shown_answered_ && shown_page_ == page;
+        shown_page_ = page;
+        shown_answered_ = answered;
+        scroll_pending_ = just_answered;
+        if (s->in_summary())
+            draw_summary(*s, actions);
+        else
+            draw_question(app, *s, actions, just_answered);
+        ImGui::EndChild();
+    }
+
+    bool animating(const App& app) const override {
+        // One more frame after asking to load, so the question appears without waiting for input.
+        const QuizSession* s = app.find_slot<QuizSession>();
+        return scroll_pending_ || (start_requested_ && (!s || !s->started));
+    }
+
+private:
+    bool start_requested_ = false;
+    // What the body showed last frame, to scroll when it changes (not model state: only the view).
+    std::string shown_page_;
+    bool shown_answered_ = false;
+    bool scroll_pending_ = false;  // a scroll was asked for; it lands on the next frame
+
+    // Title on the left, the score on the right: always visible, whatever the body scrolls to.
+    static void draw_header(const App& app, const QuizSession& s) {
+        ImGui::TextUnformatted(s.quiz->title.c_str());
+        char score[48];
+        std::snprintf(score, sizeof score, "Score %d / %zu", s.attempt->score(), s.attempt->question_count());
+        const float w = ImGui::CalcTextSize(score).x;
+        ImGui::SameLine(
+            std::max(ImGui::GetCursorPosX() + 8.0f * app.fonts().scale, ImGui::GetWindowContentRegionMax().x - w));
+        ImGui::TextUnformatted(score);
+        probe_item("Score");
+        ImGui::Separator();
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<Panel> make_quiz_panel() {
+    return std::make_unique<QuizPanel>();
+}
+
+}  // namespace tl::ui

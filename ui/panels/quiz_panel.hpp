@@ -1,0 +1,56 @@
+// Quiz panel state: the attempt in progress, kept in an App slot so tests and other panels can read it.
+// - The panel only reads this and pushes Custom actions; the functions below are what those actions run.
+// - Same quiz file, grading and saved results as `tracelab quiz` (quiz/).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "quiz/attempt.hpp"
+#include "quiz/quiz.hpp"
+#include "quiz/results.hpp"
+
+namespace tl::ui {
+
+class App;
+
+struct QuizSession {
+    // Set-up, read when the quiz starts (tests set these before the first frame).
+    std::filesystem::path quiz_file;     // empty: <asset dir>/quiz/tracing.json
+    std::filesystem::path results_file;  // empty: quiz::ResultStore::default_path()
+    std::optional<uint64_t> seed;        // empty: one more than the saved attempts, as in the CLI
+
+    bool started = false;
+    std::string error;  // the quiz file could not be loaded
+    std::unique_ptr<quiz::Quiz> quiz;
+    std::unique_ptr<quiz::Attempt> attempt;
+    std::unique_ptr<quiz::ResultStore> results;
+    size_t current = 0;     // question on screen; question_count() shows the summary
+    bool recorded = false;  // this attempt is in the saved history
+    int retakes = 0;
+
+    [[nodiscard]] bool ready() const { return attempt != nullptr; }
+    [[nodiscard]] bool in_summary() const { return ready() && current >= attempt->question_count(); }
+};
+
+// "Go to lesson" asks for a lesson by id; the lessons panel reads this slot (serial grows per request).
+struct OpenLessonRequest {
+    std::string lesson;
+    uint64_t serial = 0;
+};
+
+// Loads the quiz and the saved results and starts an attempt. Problems go to the app's banner.
+void start_quiz(App& app, QuizSession& s);
+// Answers the current question with the option shown at `display_index`; saves when it was the last.
+void answer_question(App& app, QuizSession& s, size_t display_index);
+// Moves to the next question, or to the summary after the last.
+void next_question(QuizSession& s);
+// A new attempt with the options reshuffled (the next seed); an unfinished attempt is saved first.
+void retake_quiz(App& app, QuizSession& s);
+// Records a lesson request and brings the lessons panel forward when there is one.
+void request_lesson(App& app, const std::string& lesson);
+
+}  // namespace tl::ui

@@ -10,7 +10,8 @@ namespace tl::ui {
 
 std::string find_font_file(const char* pattern) {
     std::string out;
-    FcConfig* config = FcInitLoadConfigAndFonts();
+    // The process-wide configuration: loaded once, shared by every lookup (loading it is the slow part).
+    FcConfig* config = FcConfigGetCurrent();
     if (!config) return out;
     FcPattern* pat = FcNameParse(reinterpret_cast<const FcChar8*>(pattern));
     if (pat) {
@@ -29,7 +30,6 @@ std::string find_font_file(const char* pattern) {
         }
         FcPatternDestroy(pat);
     }
-    FcConfigDestroy(config);
     return out;
 }
 

@@ -11,7 +11,9 @@ namespace tl::ui {
 std::string format_duration(int64_t ns) {
     char buf[48];
     const double a = std::fabs(double(ns));
-    if (a >= 1e9)
+    if (ns == 0)
+        return "0 ms";
+    else if (a >= 1e9)
         std::snprintf(buf, sizeof buf, "%.2f s", double(ns) / 1e9);
     else if (a >= 1e7)
         std::snprintf(buf, sizeof buf, "%.0f ms", double(ns) / 1e6);

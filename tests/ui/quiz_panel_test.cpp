@@ -153,3 +153,53 @@ TEST_CASE("quiz panel: a broken quiz file shows the loader's message instead of 
     CHECK(session.error.find(bad.string() + ": /questions/0: missing required field") != std::string::npos);
     CHECK_FALSE(ui.visible("Score"));
 }
+
+TEST_CASE("quiz panel: the practical round is set up on the waterfall and answered by clicking a span") {
+    TempDir dir;
+    tl::ui::test::UiFixture ui;
+    tl::ui::App app(options());
+    auto& session = app.slot<QuizSession>();
+    session.results_file = dir.path / "quiz.json";
+    session.seed = 2;
+    REQUIRE(app.focus_panel("quiz").empty());
+    ui.gui = [&] { app.frame(); };
+    ui.run(3);
+    REQUIRE(session.ready());
+    // The questions were covered above; reach the summary directly.
+    for (size_t q = 0; q < session.attempt->question_count(); ++q) {
+        tl::ui::answer_question(app, session, session.attempt->right_display_index(q));
+        tl::ui::next_question(session);
+    }
+    ui.run(2);
+    REQUIRE(session.in_summary());
+
+    // Task 1: the span that ate the latency, in the intact checkout.
+    REQUIRE(ui.scroll("Summary lesson 1", -50.0f));
+    ui.run(1);
+    REQUIRE(ui.click("Practical 1"));
+    ui.run(2);
+    CHECK(session.practical_task == 0);
+    REQUIRE(ui.click("bar payments.Charge"));
+    ui.run(2);
+    REQUIRE(session.attempt->practical_verdict(0));
+    CHECK(session.attempt->practical_verdict(0)->correct);
+    CHECK(session.attempt->practical_score() == 1);
+
+    // Task 2: the broken hop. Clicking the request's own root is wrong, and says why.
+    REQUIRE(app.focus_panel("quiz").empty());
+    ui.run(2);
+    REQUIRE(ui.scroll("Practical score", -50.0f));
+    ui.run(1);
+    REQUIRE(ui.click("Practical 2"));
+    ui.run(2);
+    CHECK(session.practical_task == 1);
+    CHECK(app.analysis().traces.size() == 2);
+    CHECK(app.view().selected_span == -1);  // nothing picked yet
+    REQUIRE(ui.click("bar GET /checkout"));
+    ui.run(2);
+    REQUIRE(session.attempt->practical_verdict(1));
+    CHECK_FALSE(session.attempt->practical_verdict(1)->correct);
+    CHECK(session.attempt->practical_verdict(1)->reason == tl::quiz::PickReason::FirstTraceRoot);
+    CHECK(session.attempt->practical_score() == 1);
+    CHECK(session.attempt->score() == 5);  // the questions' score is untouched
+}

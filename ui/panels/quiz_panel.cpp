@@ -13,6 +13,7 @@
 
 #include <imgui.h>
 
+#include "quiz/span_pick.hpp"
 #include "sim/scenario.hpp"
 #include "ui/app.hpp"
 #include "ui/theme.hpp"
@@ -72,7 +73,36 @@ void retake_quiz(App& app, QuizSession& s) {
     s.attempt = std::make_unique<quiz::Attempt>(*s.quiz, quiz::next_seed(s.attempt->seed()));
     s.current = 0;
     s.recorded = false;
+    s.practical_task = -1;
     ++s.retakes;
+}
+
+void start_practical(App& app, QuizSession& s, size_t task) {
+    if (!s.ready() || task >= s.attempt->practical_count()) return;
+    const quiz::PracticalSetup& setup = s.quiz->practical[task].setup;
+    auto loaded = tl::load_scenario(setup.scenario, app.asset_dir() / "scenarios");
+    if (!loaded) {
+        app.add_banner(BannerLevel::Error, "Quiz: " + loaded.error());
+        return;
+    }
+    Scenario scenario = std::move(loaded.value());
+    for (const auto& l : setup.latency)
+        if (auto e = apply_latency_flag(scenario, l); !e.empty())
+            return app.add_banner(BannerLevel::Error, "Quiz: " + e);
+    for (const auto& d : setup.drop)
+        if (auto e = apply_drop_flag(scenario, d); !e.empty()) return app.add_banner(BannerLevel::Error, "Quiz: " + e);
+    app.set_scenario(std::move(scenario));
+    // A fresh scenario starts with the root selected; clear it so that picking the root is a real click.
+    app.apply(SelectSpan{-1});
+    s.practical_task = static_cast<int>(task);
+    if (app.find_panel("waterfall")) app.focus_panel("waterfall");
+}
+
+void pick_practical_span(App& app, QuizSession& s, int32_t span) {
+    if (!s.ready() || s.practical_task < 0 || span < 0) return;
+    const auto task = static_cast<size_t>(s.practical_task);
+    if (s.attempt->practical_verdict(task)) return;
+    s.attempt->pick(task, quiz::span_pick(app.store(), app.analysis(), static_cast<uint32_t>(span)));
 }
 
 void request_lesson(App& app, const std::string& lesson) {
@@ -270,6 +300,46 @@ void draw_question(const App& app, const QuizSession& s, Actions& actions, bool 
 
 // [SECTION] Summary
 
+// The practical round, under the summary: each task set up on demand, answered by clicking a span on the
+// waterfall, scored apart from the five questions.
+void draw_practical(const QuizSession& s, Actions& actions) {
+    const quiz::Attempt& a = *s.attempt;
+    if (a.practical_count() == 0) return;
+    ImGui::Spacing();
+    ImGui::Separator();
+    ImGui::Text("Practical round: %d / %zu", a.practical_score(), a.practical_count());
+    probe_item("Practical score");
+    ImGui::SameLine();
+    ImGui::TextDisabled("(scored apart from the quiz)");
+    for (size_t t = 0; t < a.practical_count(); ++t) {
+        const quiz::PracticalTask& task = s.quiz->practical[t];
+        ImGui::PushID(static_cast<int>(t));
+        ImGui::Spacing();
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::Text("%zu. %s", t + 1, task.prompt.c_str());
+        const auto verdict = a.practical_verdict(t);
+        if (verdict) {
+            ImGui::PushStyleColor(ImGuiCol_Text, verdict->correct ? kRightColor : kErrorColor);
+            ImGui::TextUnformatted(verdict->correct ? "Right span." : "Not that one.");
+            ImGui::PopStyleColor();
+            ImGui::TextUnformatted(verdict->correct ? task.explanation.c_str()
+                                                    : quiz::practical_reason_text(verdict->reason));
+            if (!verdict->correct) ImGui::TextDisabled("%s", task.hint.c_str());
+        } else if (s.practical_task == static_cast<int>(t)) {
+            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kWarningTextColor),
+                               "Now click the span on the waterfall.");
+        }
+        ImGui::PopTextWrapPos();
+        if (!verdict && s.practical_task != static_cast<int>(t)) {
+            if (ImGui::SmallButton("Set it up on the waterfall"))
+                push_custom(actions, "quiz: practical " + task.id,
+                            [t](App& app_) { start_practical(app_, app_.slot<QuizSession>(), t); });
+            probe_item("Practical " + std::to_string(t + 1));
+        }
+        ImGui::PopID();
+    }
+}
+
 void draw_summary(const QuizSession& s, Actions& actions) {
     const quiz::Attempt& a = *s.attempt;
     const int score = a.score();
@@ -334,6 +404,7 @@ void draw_summary(const QuizSession& s, Actions& actions) {
         probe_item("Summary lesson " + std::to_string(q + 1));
     }
     ImGui::EndTable();
+    draw_practical(s, actions);
 }
 
 // [SECTION] Panel
@@ -378,6 +449,21 @@ public:
         else
             draw_question(app, *s, actions, just_answered);
         ImGui::EndChild();
+    }
+
+    // A span selected on the waterfall while a practical task waits is that task's answer.
+    void update(const App& app, Actions& actions) override {
+        const QuizSession* s = app.find_slot<QuizSession>();
+        if (!s || !s->ready() || s->practical_task < 0) return;
+        if (s->attempt->practical_verdict(static_cast<size_t>(s->practical_task))) return;
+        for (const Action& a : app.last_applied()) {
+            const auto* select = std::get_if<SelectSpan>(&a);
+            if (!select || select->span < 0) continue;
+            const int32_t span = select->span;
+            push_custom(actions, "quiz: practical pick",
+                        [span](App& app_) { pick_practical_span(app_, app_.slot<QuizSession>(), span); });
+            break;
+        }
     }
 
     bool animating(const App& app) const override {

@@ -28,8 +28,9 @@ struct QuizSession {
     std::unique_ptr<quiz::Quiz> quiz;
     std::unique_ptr<quiz::Attempt> attempt;
     std::unique_ptr<quiz::ResultStore> results;
-    size_t current = 0;     // question on screen; question_count() shows the summary
-    bool recorded = false;  // this attempt is in the saved history
+    size_t current = 0;       // question on screen; question_count() shows the summary
+    int practical_task = -1;  // practical task being played on the waterfall, -1 when none
+    bool recorded = false;    // this attempt is in the saved history
     int retakes = 0;
 
     [[nodiscard]] bool ready() const { return attempt != nullptr; }
@@ -50,6 +51,10 @@ void answer_question(App& app, QuizSession& s, size_t display_index);
 void next_question(QuizSession& s);
 // A new attempt with the options reshuffled (the next seed); an unfinished attempt is saved first.
 void retake_quiz(App& app, QuizSession& s);
+// Practical round: sets up the task's simulation and waits for a span to be selected on the waterfall.
+void start_practical(App& app, QuizSession& s, size_t task);
+// Judges `span` (an index into the store) as the pick for the task being played; one pick per task.
+void pick_practical_span(App& app, QuizSession& s, int32_t span);
 // Records a lesson request and brings the lessons panel forward when there is one.
 void request_lesson(App& app, const std::string& lesson);
 

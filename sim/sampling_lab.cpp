@@ -176,7 +176,7 @@ Result<SamplingLabReport> run_sampling_lab(const Scenario& scenario, const Sampl
     rep.head_description = head->description();
     rep.tail_description = tail.description();
     std::vector<RequestFacts> facts;
-    facts.reserve(config.requests);
+    facts.reserve(std::min<uint32_t>(config.requests, 1u << 20));
 
     ChunkWork work;
     const uint32_t chunk = std::max<uint32_t>(1, config.chunk_requests);

@@ -8,6 +8,7 @@
     X(make_span_details_panel)   \
     X(make_service_editor_panel) \
     X(make_live_panel)           \
+    X(make_sampling_panel)       \
     X(make_quiz_panel)           \
     X(make_log_panel)
 

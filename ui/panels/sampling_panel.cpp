@@ -1,0 +1,302 @@
+// Sampling panel: controls for the head sampler and tail policies, a worker-thread run with progress and
+// cancel, and charts of what was kept.
+// [SECTION] Worker  [SECTION] Controls  [SECTION] Charts  [SECTION] Results
+#include "ui/panels/sampling_panel.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include <imgui.h>
+
+#include "ui/app.hpp"
+#include "ui/imgui_compat.hpp"
+#include "ui/theme.hpp"
+#include "ui/widgets/label_probe.hpp"
+
+namespace tl::ui {
+
+namespace {
+constexpr ImU32 kAllColor = IM_COL32(120, 125, 140, 255);
+constexpr ImU32 kKeptColor = IM_COL32(80, 170, 255, 255);
+constexpr ImU32 kErrorBarColor = IM_COL32(220, 60, 60, 200);
+// In HeadKind order.
+constexpr const char* kHeads[] = {"always on", "always off", "TraceIDRatioBased", "ParentBased(ratio)",
+                                  "consistent probability"};
+
+std::string count_text(uint64_t n) {
+    char buf[32];
+    if (n >= 1'000'000)
+        std::snprintf(buf, sizeof buf, "%.2fM", double(n) / 1e6);
+    else if (n >= 10'000)
+        std::snprintf(buf, sizeof buf, "%.1fk", double(n) / 1e3);
+    else
+        std::snprintf(buf, sizeof buf, "%llu", static_cast<unsigned long long>(n));
+    return buf;
+}
+}  // namespace
+
+// [SECTION] Worker
+
+SamplingPanel::~SamplingPanel() {
+    if (job_) {
+        job_->cancel = true;
+        if (job_->thread.joinable()) job_->thread.join();
+    }
+}
+
+void SamplingPanel::start(const App& app) {
+    if (job_) return;
+    if (!app.has_scenario()) {
+        error_ = "The sampling lab simulates a scenario: load one first (a trace file cannot be re-run).";
+        return;
+    }
+    Scenario scenario = app.scenario();
+    if (controls.leaf_error_rate > 0 && !scenario.services.empty())
+        (void)set_error_rate(scenario, scenario.services.back().name, controls.leaf_error_rate);
+    SamplingLabConfig cfg;
+    cfg.requests = static_cast<uint32_t>(std::clamp(controls.requests, 1, 10'000'000));
+    cfg.seed = controls.seed;
+    cfg.head = static_cast<HeadKind>(std::clamp(controls.head, 0, 4));
+    cfg.ratio = std::clamp(double(controls.ratio), 0.0, 1.0);
+    if (controls.tail_latency) cfg.tail.policies.push_back(TailPolicy::latency(controls.tail_latency_ms));
+    if (controls.tail_errors) cfg.tail.policies.push_back(TailPolicy::errors());
+    if (controls.tail_probabilistic) cfg.tail.policies.push_back(TailPolicy::probabilistic(controls.tail_percent));
+    cfg.tail.decision_wait_ms = std::max(0, controls.decision_wait_ms);
+
+    job_ = std::make_unique<Job>();
+    job_->total = cfg.requests;
+    Job* job = job_.get();
+    job->thread = std::thread([job, cfg, scenario = std::move(scenario)] {
+        SamplingLabHooks hooks;
+        hooks.cancel = &job->cancel;
+        hooks.progress = [job](uint64_t done, uint64_t) { job->done_requests.store(done, std::memory_order_relaxed); };
+        job->result = run_sampling_lab(scenario, cfg, hooks);
+        job->done.store(true, std::memory_order_release);
+    });
+}
+
+void SamplingPanel::cancel() {
+    if (job_) job_->cancel = true;
+}
+
+double SamplingPanel::progress() const {
+    if (!job_ || job_->total == 0) return 0;
+    return double(job_->done_requests.load(std::memory_order_relaxed)) / double(job_->total);
+}
+
+void SamplingPanel::finish() {
+    if (!job_ || !job_->done.load(std::memory_order_acquire)) return;
+    job_->thread.join();
+    if (job_->result && job_->result->ok()) {
+        report_ = std::move(job_->result->value());
+        error_.clear();
+    } else if (job_->result) {
+        error_ = job_->result->error();
+    }
+    job_.reset();
+}
+
+void SamplingPanel::update(const App& /*app*/, Actions& /*actions*/) {
+    finish();
+}
+
+bool SamplingPanel::animating(const App& /*app*/) const {
+    return job_ != nullptr;
+}
+
+// [SECTION] Controls
+
+void SamplingPanel::draw_controls(const App& app) {
+    const float s = app.fonts().scale;
+    ImGui::TextUnformatted("Head (SDK, at the first span)");
+    ImGui::SetNextItemWidth(200 * s);
+    ImGui::Combo("##head", &controls.head, kHeads, IM_ARRAYSIZE(kHeads));
+    probe_item("sampling:head");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(160 * s);
+    ImGui::SliderFloat("ratio", &controls.ratio, 0.0001f, 1.0f, "%.4f", ImGuiSliderFlags_Logarithmic);
+    compat::item_tooltip("Share of traces the head sampler records. Ctrl+click to type a value.");
+
+    ImGui::TextUnformatted("Tail (collector, once the trace is complete; kept when any policy matches)");
+    ImGui::Checkbox("errors", &controls.tail_errors);
+    probe_item("sampling:errors");
+    ImGui::SameLine();
+    ImGui::Checkbox("slower than", &controls.tail_latency);
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(90 * s);
+    ImGui::DragInt("ms##latency", &controls.tail_latency_ms, 5, 0, 60'000);
+    ImGui::SameLine();
+    ImGui::Checkbox("random", &controls.tail_probabilistic);
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(80 * s);
+    ImGui::DragFloat("%##tail", &controls.tail_percent, 0.1f, 0.0f, 100.0f, "%.1f");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(90 * s);
+    ImGui::DragInt("decision wait ms", &controls.decision_wait_ms, 10, 0, 600'000);
+    compat::item_tooltip("Spans arriving after the decision are kept only if their trace was kept.");
+
+    ImGui::SetNextItemWidth(140 * s);
+    ImGui::DragInt("requests", &controls.requests, 1000, 1000, 10'000'000);
+    ImGui::SameLine();
+    const std::string leaf = app.has_scenario() && !app.scenario().services.empty()
+                                 ? "error rate of " + app.scenario().services.back().name
+                                 : std::string("error rate");
+    ImGui::SetNextItemWidth(100 * s);
+    ImGui::SliderFloat(leaf.c_str(), &controls.leaf_error_rate, 0.0f, 0.5f, "%.3f");
+    ImGui::SameLine();
+    if (job_) {
+        if (ImGui::Button("Cancel", ImVec2(90 * s, 0))) cancel();
+        probe_item("sampling:cancel");
+        ImGui::SameLine();
+        char overlay[64];
+        std::snprintf(overlay, sizeof overlay, "%s / %s", count_text(job_->done_requests.load()).c_str(),
+                      count_text(job_->total).c_str());
+        ImGui::ProgressBar(float(progress()), ImVec2(-FLT_MIN, 0), overlay);
+        probe_item("sampling:progress");
+    } else {
+        if (ImGui::Button("Run", ImVec2(90 * s, 0))) start(app);
+        probe_item("sampling:run");
+    }
+}
+
+// [SECTION] Charts
+
+namespace {
+
+// Bars over latency buckets [first, last]: `back` in grey, `front` on top in colour, both scaled to `max`.
+void bucket_chart(const char* id, const SamplingLabReport& r, const uint64_t* back, const uint64_t* front,
+                  bool normalise_each, bool share, ImVec2 size) {
+    ImGui::InvisibleButton(id, size);
+    probe_item(id);
+    const ImVec2 p0 = ImGui::GetItemRectMin(), p1 = ImGui::GetItemRectMax();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(p0, p1, IM_COL32(25, 27, 32, 255));
+    int first = kLabBuckets, last = -1;
+    for (int b = 0; b < kLabBuckets; ++b)
+        if (r.hist_all[size_t(b)] > 0) first = std::min(first, b), last = std::max(last, b);
+    if (last < 0) return;
+    const int n = last - first + 1;
+    uint64_t max_back = 1, max_front = 1;
+    for (int b = first; b <= last; ++b) {
+        max_back = std::max(max_back, back[b]);
+        max_front = std::max(max_front, front[b]);
+    }
+    const float w = (p1.x - p0.x) / float(n);
+    const float h = p1.y - p0.y - ImGui::GetTextLineHeight() - 4;
+    int hovered = -1;
+    for (int i = 0; i < n; ++i) {
+        const int b = first + i;
+        const float x0 = p0.x + float(i) * w + 1, x1 = x0 + std::max(1.0f, w - 2);
+        float hb = 0, hf = 0;
+        if (share) {
+            hb = back[b] ? h : 0;
+            hf = back[b] ? h * float(double(front[b]) / double(back[b])) : 0;
+        } else {
+            hb = h * float(double(back[b]) / double(max_back));
+            hf = h * float(double(front[b]) / double(normalise_each ? max_front : max_back));
+        }
+        const float base = p0.y + h + 2;
+        dl->AddRectFilled({x0, base - hb}, {x1, base}, kAllColor);
+        if (normalise_each && !share) {
+            dl->AddRect({x0, base - hf}, {x1, base}, kKeptColor, 0, 0, 2.0f);
+        } else {
+            dl->AddRectFilled({x0, base - hf}, {x1, base}, kKeptColor);
+        }
+        if (r.hist_errored[size_t(b)] > 0 && share) dl->AddRectFilled({x0, base - 3}, {x1, base}, kErrorBarColor);
+        if (ImGui::IsItemHovered() && ImGui::GetIO().MousePos.x >= x0 && ImGui::GetIO().MousePos.x < x1 + 2)
+            hovered = b;
+    }
+    // Axis labels: the first and last bucket edges.
+    char lo[32], hi[32];
+    std::snprintf(lo, sizeof lo, "%.0f ms", first == 0 ? 0.0 : lab_bucket_upper_ms(first - 1));
+    std::snprintf(hi, sizeof hi, "%.0f ms", lab_bucket_upper_ms(last));
+    const float ty = p1.y - ImGui::GetTextLineHeight() - 1;
+    dl->AddText({p0.x + 2, ty}, IM_COL32(190, 190, 200, 255), lo);
+    dl->AddText({p1.x - ImGui::CalcTextSize(hi).x - 2, ty}, IM_COL32(190, 190, 200, 255), hi);
+    if (hovered >= 0) {
+        const double from = hovered == 0 ? 0.0 : lab_bucket_upper_ms(hovered - 1);
+        ImGui::SetTooltip("%.1f – %.1f ms\nall requests: %llu\nkept: %llu (%.2f%%)\nerrored: %llu", from,
+                          lab_bucket_upper_ms(hovered), static_cast<unsigned long long>(r.hist_all[size_t(hovered)]),
+                          static_cast<unsigned long long>(r.hist_kept[size_t(hovered)]),
+                          r.hist_all[size_t(hovered)]
+                              ? 100.0 * double(r.hist_kept[size_t(hovered)]) / double(r.hist_all[size_t(hovered)])
+                              : 0.0,
+                          static_cast<unsigned long long>(r.hist_errored[size_t(hovered)]));
+    }
+}
+
+void legend(ImU32 c, const char* text) {
+    const float sz = ImGui::GetTextLineHeight() * 0.7f;
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    ImGui::GetWindowDrawList()->AddRectFilled({p.x, p.y + sz * 0.25f}, {p.x + sz, p.y + sz * 1.25f}, c);
+    ImGui::Dummy({sz + 4, sz});
+    ImGui::SameLine();
+    ImGui::TextUnformatted(text);
+}
+
+}  // namespace
+
+// [SECTION] Results
+
+void SamplingPanel::draw_results() {
+    if (!error_.empty()) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kErrorColor), "%s", error_.c_str());
+    if (!report_) {
+        ImGui::TextDisabled("Run the lab to see which requests a tracing backend would keep.");
+        return;
+    }
+    const SamplingLabReport& r = *report_;
+    using ull = unsigned long long;
+    ImGui::Text("%s requests%s   head: %s   tail: %s", count_text(r.requests).c_str(),
+                r.cancelled ? " (cancelled)" : "", r.head_description.c_str(), r.tail_description.c_str());
+    ImGui::Text(
+        "kept %s requests (%.2f%%), %llu partial   errored kept %.2f%% of %s   slow (> %.0f ms) kept %.2f%% of %s",
+        count_text(r.requests_kept).c_str(), r.kept_share() * 100, ull(r.partial_requests), r.kept_error_share() * 100,
+        count_text(r.errored).c_str(), r.slow_threshold_ms, r.kept_slow_share() * 100, count_text(r.slow).c_str());
+    ImGui::Text("storage %.2f MB: %s of %s spans (about %llu bytes each)   late spans kept %llu, lost %llu",
+                double(r.bytes_stored) / 1e6, count_text(r.spans_stored).c_str(), count_text(r.spans_possible).c_str(),
+                ull(kStoredSpanBytes), ull(r.late_spans_kept), ull(r.late_spans_dropped));
+    ImGui::Text("p50 / p99: true %.1f / %.1f ms   from stored traces %.1f / %.1f ms", r.true_p50_ms, r.true_p99_ms,
+                r.kept_p50_ms, r.kept_p99_ms);
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted(r.conclusion().c_str());
+    ImGui::PopTextWrapPos();
+    probe_item("sampling:conclusion");
+
+    const float avail_w = ImGui::GetContentRegionAvail().x;
+    const float chart_h = std::max(80.0f, ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 2);
+    const float half = (avail_w - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
+    ImGui::BeginGroup();
+    ImGui::TextUnformatted("Kept share by latency bucket");
+    bucket_chart("sampling:kept-share", r, r.hist_all.data(), r.hist_kept.data(), false, true, {half, chart_h});
+    legend(kKeptColor, "kept");
+    ImGui::SameLine();
+    legend(kAllColor, "dropped");
+    ImGui::SameLine();
+    legend(kErrorBarColor, "has errors");
+    ImGui::EndGroup();
+    ImGui::SameLine();
+    ImGui::BeginGroup();
+    ImGui::TextUnformatted("Latency histogram: all requests vs kept (each scaled to its peak)");
+    bucket_chart("sampling:histogram", r, r.hist_all.data(), r.hist_kept.data(), true, false, {half, chart_h});
+    legend(kAllColor, "all requests");
+    ImGui::SameLine();
+    legend(kKeptColor, "kept");
+    ImGui::EndGroup();
+}
+
+void SamplingPanel::draw(const App& app, Actions& /*actions*/) {
+    // The first time the lab is shown it runs once with the defaults, so there is something to look at.
+    if (!auto_started_) {
+        auto_started_ = true;
+        if (!report_ && !job_) start(app);
+    }
+    draw_controls(app);
+    ImGui::Separator();
+    draw_results();
+}
+
+std::unique_ptr<Panel> make_sampling_panel() {
+    return std::make_unique<SamplingPanel>();
+}
+
+}  // namespace tl::ui

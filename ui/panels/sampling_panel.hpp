@@ -1,0 +1,77 @@
+// Sampling panel: choose a head sampler and tail policies, run a million requests on a worker thread, and
+// see what survives — kept share per latency bucket, latency of all vs kept requests, storage.
+// - The run never blocks a frame: the worker reports progress through atomics and can be cancelled; the
+//   panel picks up the report in update().
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "sim/sampling_lab.hpp"
+#include "ui/panels/panel.hpp"
+
+namespace tl::ui {
+
+// The controls, as plain values (defaults = the rule of thumb: 1% of traces, plus every slow or errored one).
+struct SamplingControls {
+    int head = static_cast<int>(HeadKind::ParentRatio);
+    float ratio = 0.01f;
+    bool tail_errors = true;
+    bool tail_latency = true;
+    int tail_latency_ms = 300;
+    bool tail_probabilistic = false;
+    float tail_percent = 1.0f;
+    int decision_wait_ms = 30'000;
+    int requests = 1'000'000;
+    float leaf_error_rate = 0.01f;  // error rate given to the scenario's last service (0: keep the scenario's)
+    uint64_t seed = 1;
+};
+
+class SamplingPanel final : public Panel {
+public:
+    SamplingPanel() = default;
+    ~SamplingPanel() override;
+    SamplingPanel(const SamplingPanel&) = delete;
+    SamplingPanel& operator=(const SamplingPanel&) = delete;
+
+    [[nodiscard]] const char* name() const override { return "sampling"; }
+    [[nodiscard]] const char* title() const override { return "Sampling lab"; }
+    [[nodiscard]] Area area() const override { return Area::Centre; }
+    [[nodiscard]] int order() const override { return 40; }
+    void draw(const App& app, Actions& actions) override;
+    void update(const App& app, Actions& actions) override;
+    [[nodiscard]] bool animating(const App& app) const override;
+
+    // For tests and the app: start / cancel a run with the current controls.
+    void start(const App& app);
+    void cancel();
+    [[nodiscard]] bool running() const { return job_ != nullptr; }
+    [[nodiscard]] double progress() const;
+    [[nodiscard]] const std::optional<SamplingLabReport>& report() const { return report_; }
+    [[nodiscard]] const std::string& error() const { return error_; }
+    SamplingControls controls;
+
+private:
+    struct Job {
+        std::atomic<bool> cancel{false};
+        std::atomic<bool> done{false};
+        std::atomic<uint64_t> done_requests{0};
+        uint64_t total = 0;
+        std::optional<Result<SamplingLabReport>> result;  // written by the worker before `done`
+        std::thread thread;
+    };
+    void finish();
+    void draw_controls(const App& app);
+    void draw_results();
+
+    std::unique_ptr<Job> job_;
+    std::optional<SamplingLabReport> report_;
+    std::string error_;
+    bool auto_started_ = false;
+};
+
+}  // namespace tl::ui

@@ -337,6 +337,7 @@ TEST_CASE("waterfall: checkout marks the critical path and the slowest hop") {
     CHECK(m.ghosts().empty());  // nothing split off
     int critical = 0, slowest = 0;
     for (const auto& r : m.rows()) {
+        CHECK((r.flags & kRowHasGap) == 0);  // own time of a healthy span is not an unexplained gap
         if (r.flags & kRowCritical) ++critical;
         if (r.flags & kRowSlowest) {
             ++slowest;

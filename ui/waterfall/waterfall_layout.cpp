@@ -73,7 +73,8 @@ void tick_label(int64_t rel, int64_t step, char* buf, size_t n) {
         return;
     }
     for (const Unit& u : kUnits) {
-        if (step * 10 >= u.ns || u.ns == 1) {
+        // Seconds only from half-second steps ("100 ms", not "0.1 s"); other units from a tenth.
+        if (step * (u.ns == 1'000'000'000 ? 2 : 10) >= u.ns || u.ns == 1) {
             const int decimals = step >= u.ns ? 0 : 1;
             std::snprintf(buf, n, "%.*f %s", decimals, static_cast<double>(rel) / static_cast<double>(u.ns), u.name);
             return;
@@ -173,20 +174,26 @@ void WaterfallModel::build(const TraceStore& store, const Analysis& analysis, in
         }
     }
 
-    // Gaps and critical segments indexed by span.
+    if (truth != nullptr) build_ghosts(*truth);
+
+    // Gaps worth marking: those inside a span where the ground truth shows a child that went elsewhere
+    // (a ghost hanging directly off it) and overlapping that child. Ordinary own time is not a gap.
     std::vector<std::pair<uint32_t, uint32_t>> pairs;
     for (size_t i = 0; i < analysis.gaps.size(); ++i) {
-        const uint32_t s = analysis.gaps[i].span;
-        if (s < analysis.trace_of.size() && analysis.trace_of[s] == trace)
-            pairs.emplace_back(s, static_cast<uint32_t>(i));
+        const Gap& gap = analysis.gaps[i];
+        if (gap.span >= analysis.trace_of.size() || analysis.trace_of[gap.span] != trace) continue;
+        const int32_t pos = pos_of_span_[gap.span];
+        const bool lost_child = std::any_of(ghosts_.begin(), ghosts_.end(), [&](const GhostPlacement& g) {
+            return g.caller_ghost < 0 && static_cast<int32_t>(g.anchor_pos) == pos && g.start_ns < gap.end_ns &&
+                   g.end_ns > gap.start_ns;
+        });
+        if (lost_child) pairs.emplace_back(gap.span, static_cast<uint32_t>(i));
     }
     index_by_span(pairs, gap_keys_, gap_values_);
     pairs.clear();
     for (size_t i = 0; i < ti.critical_path.size(); ++i)
         pairs.emplace_back(ti.critical_path[i].span, static_cast<uint32_t>(i));
     index_by_span(pairs, crit_keys_, crit_values_);
-
-    if (truth != nullptr) build_ghosts(*truth);
     extent_ = trace_extent_;
 }
 

@@ -63,7 +63,7 @@ enum WaterfallRowFlags : uint16_t {
     kRowError = 1 << 3,
     kRowCritical = 1 << 4,   // contributes to the critical path
     kRowSlowest = 1 << 5,    // the trace's slowest hop (largest self time)
-    kRowHasGap = 1 << 6,     // unexplained time inside: a child went missing
+    kRowHasGap = 1 << 6,     // unexplained time inside where the ground truth shows a child went elsewhere
     kRowOrphan = 1 << 7,     // its parent never arrived
     kRowNotTraced = 1 << 8,  // ghost with no span at all (uninstrumented or unsampled)
     kRowRunning = 1 << 9,    // playback: started but not finished yet (set by layout_rows)

@@ -397,6 +397,18 @@ void draw_bar(ImDrawList* dl, const WaterfallInput& in, const WaterfallRow& row,
         const ImU32 fill = (row.flags & kRowError) ? kErrorColor : service_color(t.service);
         dl->AddRectFilled(a, b, fill, 2.0f);
     }
+}
+
+// Second pass, over the critical/gap marks: selection outline, playhead edge, label and badge.
+void draw_bar_label(ImDrawList* dl, const WaterfallInput& in, const WaterfallRow& row, const WaterfallBar& bar,
+                    const RowsGeometry& g, const Metrics& mt, float y) {
+    if (!bar.visible) return;
+    std::string scratch;
+    const RowText t = row_text(in, row, scratch);
+    const float x0 = g.bar_x + bar.x0, x1 = g.bar_x + bar.x1;
+    const float pad = std::max(2.0f, mt.row_h * 0.16f);
+    const ImVec2 a{x0, y + pad}, b{std::max(x1, x0 + 1.0f), y + mt.row_h - pad};
+    const bool ghost = (row.flags & kRowGhost) != 0;
     if (bar.flags & kRowSelected)
         dl->AddRect({a.x - 1.5f, a.y - 1.5f}, {b.x + 1.5f, b.y + 1.5f}, kSelectionColor, 2.0f, 0, 2.0f);
     if (bar.flags & kRowRunning) dl->AddLine({b.x, a.y - 1.0f}, {b.x, b.y + 1.0f}, IM_COL32(255, 255, 255, 230), 2.0f);
@@ -410,13 +422,15 @@ void draw_bar(ImDrawList* dl, const WaterfallInput& in, const WaterfallRow& row,
     if (ghost) label += (row.span >= 0) ? "  [other trace]" : "  [no span]";
     label += "  ";
     label += dtext;
+    // The hatched stretch is named in the label, never over it, so texts cannot collide.
+    if (row.flags & kRowHasGap) label += "  (gap: child lost)";
     const float fs = ImGui::GetFontSize();
     const float ty = y + (mt.row_h - fs) * 0.5f;
     const float lw = ImGui::CalcTextSize(label.c_str()).x;
     const float area_l = g.bar_x + 2.0f, area_r = g.bar_x + g.bar_w - 2.0f;
     const float in_l = std::max(x0, area_l) + 4.0f, in_r = std::min(x1, area_r) - 4.0f;
     const ImU32 text = ghost ? IM_COL32(210, 212, 220, 230) : IM_COL32(255, 255, 255, 255);
-    float used_r = x1;
+    float used_r = x1, used_l = x0;
     if (in_r - in_l >= lw) {
         draw_text_shadowed(dl, {in_l, ty}, text, label.c_str());
         used_r = std::max(x1, in_l + lw);
@@ -425,6 +439,7 @@ void draw_bar(ImDrawList* dl, const WaterfallInput& in, const WaterfallRow& row,
         used_r = x1 + 6.0f + lw;
     } else if (x0 - 6.0f - lw >= area_l) {
         draw_text_shadowed(dl, {x0 - 6.0f - lw, ty}, text, label.c_str());
+        used_l = x0 - 6.0f - lw;
     } else {
         const float dw = ImGui::CalcTextSize(dtext).x;
         if (in_r - in_l >= dw)
@@ -434,12 +449,13 @@ void draw_bar(ImDrawList* dl, const WaterfallInput& in, const WaterfallRow& row,
             used_r = x1 + 6.0f + dw;
         }
     }
-    // The slowest hop gets a badge after its label, when there is room.
+    // The slowest hop gets a badge after its label, or before the bar, when there is room.
     if (row.flags & kRowSlowest) {
         const char* badge = "slowest";
         const float bw = ImGui::CalcTextSize(badge).x + 8.0f;
-        const float bx = used_r + 6.0f;
-        if (bx + bw <= area_r) {
+        float bx = used_r + 6.0f;
+        if (bx + bw > area_r) bx = used_l - 6.0f - bw;
+        if (bx >= area_l && bx + bw <= area_r) {
             dl->AddRectFilled({bx, y + 2.0f}, {bx + bw, y + mt.row_h - 2.0f}, IM_COL32(240, 180, 60, 235), 6.0f);
             dl->AddText({bx + 4.0f, ty}, IM_COL32(30, 24, 10, 255), badge);
         }
@@ -455,8 +471,8 @@ void draw_marks(ImDrawList* dl, const WaterfallFrame& f, const RowsGeometry& g, 
         const float y = g.origin.y + static_cast<float>(k.row) * mt.row_h;
         const ImU32 col = (row.flags & kRowError) ? IM_COL32(130, 30, 30, 255)
                                                   : service_color_dark(span_service(*in.store, row.span));
-        dl->AddRectFilled({g.bar_x + k.x0, y + mt.row_h * 0.5f - 0.5f - pad * 0.0f + 3.0f},
-                          {g.bar_x + std::max(k.x1, k.x0 + 1.0f), y + mt.row_h - pad}, col, 0.0f);
+        dl->AddRectFilled({g.bar_x + k.x0, y + mt.row_h * 0.55f},
+                          {g.bar_x + std::max(k.x1, k.x0 + 1.0f), y + mt.row_h - pad}, col);
     }
     // Gaps: hatched amber, the time no child explains.
     for (const WaterfallMark& k : f.gaps) {
@@ -471,14 +487,6 @@ void draw_marks(ImDrawList* dl, const WaterfallFrame& f, const RowsGeometry& g, 
         for (float x = first; x < last; x += 6.0f) dl->AddLine({x, y1}, {x + h, y0}, kGapColor, 1.5f);
         dl->PopClipRect();
         dl->AddRect({x0, y0}, {x1, y1}, kGapColor);
-        const char* q = "unexplained";
-        const float qw = ImGui::CalcTextSize(q).x;
-        if (x1 - x0 > qw + 10.0f) {
-            const float tx = std::max(x0, g.bar_x) +
-                             std::max(5.0f, (std::min(x1, g.bar_x + g.bar_w) - std::max(x0, g.bar_x) - qw) * 0.5f);
-            dl->AddRectFilled({tx - 3.0f, y0 + 1.0f}, {tx + qw + 3.0f, y1 - 1.0f}, IM_COL32(30, 24, 10, 230));
-            dl->AddText({tx, y0 + (h - ImGui::GetFontSize()) * 0.5f}, kGapColor, q);
-        }
     }
 }
 
@@ -735,6 +743,8 @@ WaterfallEvents draw_waterfall(const char* id, const WaterfallInput& in, Waterfa
     for (const WaterfallBar& b : c.frame.bars)
         draw_bar(rdl, in, rows[b.row], b, g, mt, g.origin.y + static_cast<float>(b.row) * mt.row_h);
     draw_marks(rdl, c.frame, g, mt, in, *model);
+    for (const WaterfallBar& b : c.frame.bars)
+        draw_bar_label(rdl, in, rows[b.row], b, g, mt, g.origin.y + static_cast<float>(b.row) * mt.row_h);
     draw_connectors(rdl, c.frame, g, mt);
     rdl->PopClipRect();
     rdl->PushClipRect({g.origin.x, g.top}, {g.bar_x - 1.0f, g.bottom}, true);

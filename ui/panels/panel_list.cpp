@@ -10,7 +10,9 @@
     X(make_live_panel)           \
     X(make_sampling_panel)       \
     X(make_quiz_panel)           \
-    X(make_log_panel)
+    X(make_log_panel)            \
+    X(make_lesson_panel)         \
+    X(make_console_panel)
 
 namespace tl::ui {
 

@@ -1,0 +1,470 @@
+// Lessons: the course inside the app — a lesson chooser, the lesson's prose wrapped to the panel with its
+// glossary terms highlighted (hover for the definition), code samples in a monospace block, and the
+// hands-on steps with done marks, hints and a "Show me" button that plays the step's solution.
+// [SECTION] Model functions  [SECTION] Prose  [SECTION] Steps  [SECTION] Panel
+#include "ui/panels/lesson_panel.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <vector>
+
+#include <imgui.h>
+
+#include "ui/app.hpp"
+#include "ui/panels/quiz_panel.hpp"
+#include "ui/theme.hpp"
+#include "ui/widgets/label_probe.hpp"
+
+namespace tl::ui {
+
+// [SECTION] Model functions
+
+namespace {
+std::filesystem::path progress_path(const LessonState& s) {
+    return s.progress_file ? *s.progress_file : lessons::default_progress_path();
+}
+
+void push_custom(Actions& actions, std::string label, std::function<void(App&)> fn) {
+    actions.push(Custom{std::move(label), std::move(fn)});
+}
+}  // namespace
+
+void start_lessons(App& app, LessonState& s) {
+    s.started = true;
+    const auto dir = s.lesson_dir.empty() ? app.asset_dir() / "lessons" : s.lesson_dir;
+    auto course = lessons::load_course(dir);
+    if (!course) {
+        s.error = course.error();
+        app.add_banner(BannerLevel::Error, s.error);
+        return;
+    }
+    s.course = std::move(course.value());
+    auto loaded = lessons::load_progress(progress_path(s));
+    if (!loaded.warning.empty()) app.add_banner(BannerLevel::Warning, loaded.warning);
+    s.progress = std::move(loaded.progress);
+    size_t index = 0;
+    for (size_t i = 0; i < s.course.size(); ++i)
+        if (s.course[i].id == s.progress.current_lesson) index = i;
+    open_lesson(app, s, index);
+}
+
+void open_lesson(App& app, LessonState& s, size_t index) {
+    if (index >= s.course.size()) return;
+    s.lesson = index;
+    const lessons::Lesson& l = s.course[index];
+    const auto it = s.progress.lessons.find(l.id);
+    const size_t done = it == s.progress.lessons.end() ? 0 : static_cast<size_t>(it->second.steps_done);
+    // A finished lesson opens at its start again, so it can be replayed.
+    s.session = std::make_unique<lessons::LessonSession>(l, done >= l.steps.size() ? 0 : done);
+    s.progress.current_lesson = l.id;
+    s.hold_setup = false;
+    save_lesson_progress(app, s);
+}
+
+void save_lesson_progress(App& app, LessonState& s) {
+    if (const std::string err = lessons::save_progress(progress_path(s), s.progress); !err.empty())
+        app.add_banner(BannerLevel::Warning, "lesson progress not saved: " + err);
+}
+
+lessons::LessonWorld lesson_world(const App& app, const LessonState& s) {
+    lessons::LessonWorld w;
+    w.scenario = app.has_scenario() ? &app.scenario() : nullptr;
+    w.run = app.run();
+    w.analysis = app.run() != nullptr ? &app.analysis() : nullptr;
+    w.selected_span = app.view().selected_span;
+    for (const std::string& p : app.front_panels())
+        if (!p.empty()) w.visible_panels.push_back(p);
+    w.ghosts_on = app.view().show_ghosts;
+    w.console_seen = w.panel_visible("console");
+    w.head_sampler = s.head_sampler;
+    w.head_ratio = s.head_ratio;
+    return w;
+}
+
+void apply_lesson_actions(App& app, LessonState& s, const std::vector<lessons::LessonAction>& actions) {
+    using lessons::ActionKind;
+    for (const lessons::LessonAction& a : actions) {
+        switch (a.kind) {
+            case ActionKind::LoadScenario:  // always reload: a step starts from the scenario as shipped
+                (void)app.load_scenario(a.scenario);
+                break;
+            case ActionKind::SetLatency:
+                app.apply(SetLatency{a.service, a.value});
+                break;
+            case ActionKind::SetJitter:
+                app.apply(SetJitter{a.service, a.value});
+                break;
+            case ActionKind::SetErrorRate:
+                app.apply(SetErrorRate{a.service, a.value});
+                break;
+            case ActionKind::SetHopFault:
+                app.apply(SetHopFault{a.from, a.to, a.fault});
+                break;
+            case ActionKind::SetInstrumented:
+                app.apply(SetInstrumented{a.service, a.flag});
+                break;
+            case ActionKind::SetParallel:
+                app.apply(SetParallel{a.service, a.flag});
+                break;
+            case ActionKind::SelectSpan: {
+                const int span = lessons::resolve_span(lesson_world(app, s), a.span);
+                if (span >= 0) app.apply(SelectSpan{span});
+                break;
+            }
+            case ActionKind::ClearSelection:
+                app.apply(SelectSpan{-1});
+                break;
+            case ActionKind::SetHeadSampler:
+                s.head_sampler = a.sampler;
+                s.head_ratio = a.value;
+                break;
+            case ActionKind::OpenPanel:
+                (void)app.focus_panel(a.panel);
+                break;
+            case ActionKind::SetGhosts:
+                app.apply(SetGhosts{a.flag});
+                break;
+        }
+    }
+}
+
+void check_lesson_step(App& app, LessonState& s) {
+    if (!s.ready()) return;
+    const size_t before = s.session->current();
+    if (!s.session->update(lesson_world(app, s))) return;
+    auto& lp = s.progress.lessons[s.session->lesson().id];
+    lp.steps_done = std::max(lp.steps_done, static_cast<int>(before + 1));
+    s.hold_setup = s.session->has_pending();
+    save_lesson_progress(app, s);
+}
+
+void reveal_lesson_hint(App& app, LessonState& s) {
+    if (!s.ready() || !s.session->reveal_hint()) return;
+    ++s.progress.lessons[s.session->lesson().id].hints_used;
+    save_lesson_progress(app, s);
+}
+
+void show_lesson_solution(LessonState& s) {
+    if (!s.ready() || s.session->finished()) return;
+    s.hold_setup = false;
+    s.session->show_me();
+    ++s.progress.lessons[s.session->lesson().id].solutions_used;
+}
+
+// [SECTION] Prose
+
+namespace {
+constexpr ImU32 kTermColor = IM_COL32(250, 200, 90, 255);
+constexpr ImU32 kDoneColor = IM_COL32(90, 190, 110, 255);
+constexpr ImU32 kCodeBg = IM_COL32(24, 26, 32, 255);
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+// Draws `text` word by word, wrapped to the available width; words inside a glossary term are coloured
+// and show the term's definition when hovered.
+void draw_prose(const std::string& text, const std::vector<lessons::GlossaryEntry>& glossary) {
+    const std::string low = lower(text);
+    std::vector<int> term_at(text.size(), -1);
+    for (size_t g = 0; g < glossary.size(); ++g) {
+        const std::string t = lower(glossary[g].term);
+        for (size_t p = low.find(t); p != std::string::npos; p = low.find(t, p + t.size())) {
+            // Only where the term starts a word ("log" in "logs", not in "catalog").
+            if (p > 0 && std::isalnum(static_cast<unsigned char>(low[p - 1])) != 0) continue;
+            for (size_t i = p; i < p + t.size(); ++i)
+                if (term_at[i] < 0) term_at[i] = static_cast<int>(g);
+        }
+    }
+    const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
+    const float space = ImGui::CalcTextSize(" ").x;
+    bool first = true;
+    size_t i = 0;
+    while (i < text.size()) {
+        while (i < text.size() && text[i] == ' ') ++i;
+        if (i >= text.size()) break;
+        size_t j = i;
+        while (j < text.size() && text[j] != ' ') ++j;
+        const std::string word = text.substr(i, j - i);
+        const float w = ImGui::CalcTextSize(word.c_str()).x;
+        if (!first) {
+            ImGui::SameLine(0.0f, space);
+            if (ImGui::GetCursorScreenPos().x + w > right) ImGui::NewLine();
+        }
+        first = false;
+        const int term = term_at[i];
+        if (term >= 0) {
+            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kTermColor), "%s", word.c_str());
+            if (ImGui::IsItemHovered()) {
+                ImGui::BeginTooltip();
+                ImGui::PushTextWrapPos(ImGui::GetFontSize() * 24.0f);
+                ImGui::TextUnformatted(glossary[static_cast<size_t>(term)].term.c_str());
+                ImGui::Separator();
+                ImGui::TextUnformatted(glossary[static_cast<size_t>(term)].definition.c_str());
+                ImGui::PopTextWrapPos();
+                ImGui::EndTooltip();
+            }
+        } else {
+            ImGui::TextUnformatted(word.c_str());
+        }
+        i = j;
+    }
+}
+
+void draw_code(const App& app, const lessons::Block& b, int index) {
+    ImFont* mono = app.fonts().mono;
+    if (mono) ImGui::PushFont(mono);
+    int lines = 1;
+    for (char c : b.text) lines += c == '\n' ? 1 : 0;
+    const float h = static_cast<float>(lines) * ImGui::GetTextLineHeight() + 2.0f * ImGui::GetStyle().WindowPadding.y +
+                    ImGui::GetStyle().ScrollbarSize;
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, kCodeBg);
+    ImGui::BeginChild(("##code" + std::to_string(index)).c_str(), ImVec2(0, h), true,
+                      ImGuiWindowFlags_HorizontalScrollbar);
+    ImGui::TextDisabled("%s", b.language == "cpp" ? "C++" : b.language == "go" ? "Go" : b.language.c_str());
+    // Tabs render as nothing in Dear ImGui's fonts: show them as four spaces.
+    std::string text = b.text;
+    for (size_t p = text.find('\t'); p != std::string::npos; p = text.find('\t', p)) text.replace(p, 1, "    ");
+    ImGui::TextUnformatted(text.c_str());
+    ImGui::EndChild();
+    ImGui::PopStyleColor();
+    if (mono) ImGui::PopFont();
+    probe_item("Code sample " + std::to_string(index));
+}
+
+void draw_body(const App& app, const lessons::Lesson& l) {
+    int code_index = 0;
+    for (const lessons::Block& b : l.body) {
+        switch (b.kind) {
+            case lessons::Block::Kind::Heading:
+                ImGui::Spacing();
+                ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(IM_COL32(150, 190, 255, 255)), "%s", b.text.c_str());
+                break;
+            case lessons::Block::Kind::Paragraph:
+                draw_prose(b.text, l.glossary);
+                break;
+            case lessons::Block::Kind::Code:
+                draw_code(app, b, code_index++);
+                break;
+        }
+        ImGui::Spacing();
+    }
+    if (!l.glossary.empty() && ImGui::CollapsingHeader("Glossary")) {
+        for (const auto& g : l.glossary) {
+            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kTermColor), "%s", g.term.c_str());
+            ImGui::Indent();
+            ImGui::PushTextWrapPos(0.0f);
+            ImGui::TextUnformatted(g.definition.c_str());
+            ImGui::PopTextWrapPos();
+            ImGui::Unindent();
+        }
+    }
+    probe_item("Glossary");
+}
+
+// [SECTION] Steps
+
+void draw_steps(const LessonState& s, Actions& actions, bool scroll_to_current) {
+    const lessons::LessonSession& session = *s.session;
+    const lessons::Lesson& l = session.lesson();
+    ImGui::Separator();
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(IM_COL32(150, 190, 255, 255)), "Try it  (%zu of %zu done)",
+                       std::min(session.current(), l.steps.size()), l.steps.size());
+    for (size_t i = 0; i < l.steps.size(); ++i) {
+        const lessons::Step& step = l.steps[i];
+        const lessons::StepStatus& st = session.status(i);
+        ImGui::PushID(static_cast<int>(i));
+        ImGui::PushTextWrapPos(0.0f);
+        if (st.done) {
+            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kDoneColor), "[x] %zu. %s", i + 1,
+                               step.instruction.c_str());
+            if (!step.done_text.empty()) ImGui::TextDisabled("    %s", step.done_text.c_str());
+        } else if (i == session.current()) {
+            ImGui::Text("[ ] %zu. %s", i + 1, step.instruction.c_str());
+            for (int h = 0; h < st.hints_shown; ++h)
+                ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kWarningTextColor), "    Hint: %s",
+                                   step.hints[static_cast<size_t>(h)].c_str());
+        } else {
+            ImGui::TextDisabled("[ ] %zu. %s", i + 1, step.instruction.c_str());
+        }
+        ImGui::PopTextWrapPos();
+        probe_item("Step " + std::to_string(i + 1));
+        if (i + 1 == session.current() && s.hold_setup) {
+            ImGui::Indent();
+            if (ImGui::Button("Next step"))
+                push_custom(actions, "lessons: next step",
+                            [](App& app) { app.slot<LessonState>().hold_setup = false; });
+            probe_item("Next step");
+            ImGui::Unindent();
+        }
+        if (i == session.current()) {
+            if (scroll_to_current) ImGui::SetScrollHereY(0.2f);
+            ImGui::Indent();
+            const bool more_hints = st.hints_shown < static_cast<int>(step.hints.size());
+            if (!more_hints) ImGui::BeginDisabled();
+            if (ImGui::Button("Hint"))
+                push_custom(actions, "lessons: hint",
+                            [](App& app) { reveal_lesson_hint(app, app.slot<LessonState>()); });
+            probe_item("Hint");
+            if (!more_hints) ImGui::EndDisabled();
+            ImGui::SameLine();
+            if (ImGui::Button("Show me"))
+                push_custom(actions, "lessons: show me",
+                            [](App& app) { show_lesson_solution(app.slot<LessonState>()); });
+            probe_item("Show me");
+            if (ImGui::IsItemHovered()) {
+                std::string tip;
+                for (const auto& a : step.solution) tip += (tip.empty() ? "" : "\n") + lessons::describe(a);
+                ImGui::SetTooltip("%s", tip.c_str());
+            }
+            ImGui::Unindent();
+        }
+        ImGui::PopID();
+    }
+}
+
+// [SECTION] Panel
+
+class LessonPanel final : public Panel {
+public:
+    const char* name() const override { return "lessons"; }
+    const char* title() const override { return "Lessons"; }
+    Area area() const override { return Area::Left; }
+    int order() const override { return 0; }
+
+    void update(const App& app, Actions& actions) override {
+        const LessonState* s = app.find_slot<LessonState>();
+        if (s == nullptr || !s->started) {
+            push_custom(actions, "lessons: start", [](App& a) {
+                auto& st = a.slot<LessonState>();
+                if (!st.started) start_lessons(a, st);
+            });
+            return;
+        }
+        // "Go to lesson" from the quiz.
+        if (const auto* req = app.find_slot<OpenLessonRequest>(); req && req->serial != s->lesson_request_serial) {
+            push_custom(actions, "lessons: open requested", [](App& a) {
+                auto& st = a.slot<LessonState>();
+                const auto& r = a.slot<OpenLessonRequest>();
+                st.lesson_request_serial = r.serial;
+                for (size_t i = 0; i < st.course.size(); ++i)
+                    if (st.course[i].id == r.lesson) open_lesson(a, st, i);
+            });
+        }
+        if (!s->ready() || app.showing_file()) return;
+        if (s->session->has_pending() && !s->hold_setup) {
+            push_custom(actions, "lessons: apply", [](App& a) {
+                auto& st = a.slot<LessonState>();
+                if (st.ready()) apply_lesson_actions(a, st, st.session->take_pending());
+            });
+            return;
+        }
+        const lessons::Step* step = s->session->current_step();
+        if (step != nullptr && lessons::goal_holds(step->goal, lesson_world(app, *s)))
+            push_custom(actions, "lessons: step done", [](App& a) { check_lesson_step(a, a.slot<LessonState>()); });
+    }
+
+    void draw(const App& app, Actions& actions) override {
+        const LessonState* s = app.find_slot<LessonState>();
+        if (s == nullptr || !s->started) {
+            ImGui::TextDisabled("Loading the course...");
+            return;
+        }
+        if (!s->error.empty()) {
+            ImGui::PushTextWrapPos(0.0f);
+            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kErrorColor), "%s", s->error.c_str());
+            ImGui::PopTextWrapPos();
+            return;
+        }
+        if (!s->ready()) return;
+        draw_chooser(*s, actions);
+        const lessons::Lesson& l = s->session->lesson();
+        const float steps_h =
+            std::max(ImGui::GetTextLineHeightWithSpacing() * 9.0f, ImGui::GetContentRegionAvail().y * 0.42f);
+        ImGui::BeginChild("##lesson-scroll", ImVec2(0, -steps_h), false);
+        if (scrolled_lesson_ != l.id) {
+            ImGui::SetScrollY(0.0f);
+            scrolled_lesson_ = l.id;
+        }
+        ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(235, 235, 240, 255));
+        ImGui::TextUnformatted(l.title.c_str());
+        ImGui::PopStyleColor();
+        probe_item("Lesson title");
+        if (!l.summary.empty()) {
+            ImGui::PushTextWrapPos(0.0f);
+            ImGui::TextDisabled("%s", l.summary.c_str());
+            ImGui::PopTextWrapPos();
+        }
+        ImGui::Spacing();
+        draw_body(app, l);
+        ImGui::EndChild();
+        // The hands-on steps stay pinned below the prose, so the current step is always in view.
+        ImGui::BeginChild("##lesson-steps", ImVec2(0, 0), false);
+        const bool moved = scroll_to_step_ != s->session->current() || scrolled_lesson_ != steps_lesson_;
+        draw_steps(*s, actions, moved);
+        scroll_to_step_ = s->session->current();
+        steps_lesson_ = l.id;
+        ImGui::Spacing();
+        if (s->session->finished()) {
+            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kDoneColor), "Lesson complete.");
+            if (s->lesson + 1 < s->course.size()) {
+                ImGui::SameLine();
+                if (ImGui::Button("Next lesson"))
+                    push_custom(actions, "lessons: next", [](App& a) {
+                        auto& st = a.slot<LessonState>();
+                        open_lesson(a, st, st.lesson + 1);
+                    });
+                probe_item("Next lesson");
+            }
+            if (moved) ImGui::SetScrollHereY(1.0f);
+        }
+        if (ImGui::SmallButton("Restart lesson"))
+            push_custom(actions, "lessons: restart", [](App& a) {
+                auto& st = a.slot<LessonState>();
+                if (!st.ready()) return;
+                st.session->restart();
+                st.progress.lessons[st.session->lesson().id].steps_done = 0;
+                save_lesson_progress(a, st);
+            });
+        probe_item("Restart lesson");
+        ImGui::EndChild();
+    }
+
+private:
+    void draw_chooser(const LessonState& s, Actions& actions) {
+        auto label = [&](size_t i) {
+            const auto& l = s.course[i];
+            const auto it = s.progress.lessons.find(l.id);
+            const int done = it == s.progress.lessons.end() ? 0 : it->second.steps_done;
+            std::string mark = done >= static_cast<int>(l.steps.size()) ? "  [done]"
+                               : done > 0 ? "  (" + std::to_string(done) + "/" + std::to_string(l.steps.size()) + ")"
+                                          : "";
+            return std::to_string(l.order) + ". " + l.title + mark;
+        };
+        ImGui::SetNextItemWidth(-FLT_MIN);
+        if (ImGui::BeginCombo("##lesson", label(s.lesson).c_str())) {
+            for (size_t i = 0; i < s.course.size(); ++i) {
+                if (ImGui::Selectable(label(i).c_str(), i == s.lesson) && i != s.lesson)
+                    push_custom(actions, "lessons: open", [i](App& a) { open_lesson(a, a.slot<LessonState>(), i); });
+                probe_item("Lesson " + std::to_string(i + 1));
+            }
+            ImGui::EndCombo();
+        }
+        probe_item("Lesson chooser");
+    }
+
+    std::string scrolled_lesson_;
+    std::string steps_lesson_;
+    size_t scroll_to_step_ = ~size_t{0};
+};
+
+}  // namespace
+
+std::unique_ptr<Panel> make_lesson_panel() {
+    return std::make_unique<LessonPanel>();
+}
+
+}  // namespace tl::ui

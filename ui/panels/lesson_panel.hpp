@@ -1,0 +1,58 @@
+// Lesson panel state: the course, the lesson being played and its step machine, kept in an App slot so
+// tests and other panels (the quiz's "Go to lesson") can read it.
+// - The panel reads this and pushes Custom actions; the functions below are what those actions run.
+// - Lesson actions are mapped onto the App's own actions here (scenario edits, selection, panels, ghosts).
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lessons/lesson.hpp"
+#include "lessons/progress.hpp"
+#include "lessons/session.hpp"
+#include "lessons/world.hpp"
+
+namespace tl::ui {
+
+class App;
+
+struct LessonState {
+    // Set-up, read when the course starts (tests set these before the first frame).
+    std::filesystem::path lesson_dir;                    // empty: <asset dir>/lessons
+    std::optional<std::filesystem::path> progress_file;  // empty: lessons::default_progress_path()
+
+    bool started = false;
+    std::string error;  // the course could not be loaded
+    std::vector<lessons::Lesson> course;
+    size_t lesson = 0;  // index into course
+    std::unique_ptr<lessons::LessonSession> session;
+    lessons::CourseProgress progress;
+    uint64_t lesson_request_serial = 0;  // last OpenLessonRequest handled
+    // After a step turns done, the next step's set-up waits for "Next step", so the learner can look at
+    // what they just did before the scenario is reset.
+    bool hold_setup = false;
+    // Head-sampling settings chosen through lessons (the sampling lab reads the same names).
+    std::string head_sampler = "always";
+    double head_ratio = 1.0;
+
+    [[nodiscard]] bool ready() const { return session != nullptr; }
+};
+
+// Loads the course and saved progress and opens the saved lesson. Problems go to the app's banner.
+void start_lessons(App& app, LessonState& s);
+// Opens lesson `index` at its saved step; its set-up is applied on the next frame.
+void open_lesson(App& app, LessonState& s, size_t index);
+// Applies lesson actions through the App (scenario edits re-simulate at once, so later actions see them).
+void apply_lesson_actions(App& app, LessonState& s, const std::vector<lessons::LessonAction>& actions);
+// The world lesson goals are checked against, as the App shows it now.
+lessons::LessonWorld lesson_world(const App& app, const LessonState& s);
+// Checks the current step's goal; a completed step is saved at once.
+void check_lesson_step(App& app, LessonState& s);
+void reveal_lesson_hint(App& app, LessonState& s);
+void show_lesson_solution(LessonState& s);
+void save_lesson_progress(App& app, LessonState& s);
+
+}  // namespace tl::ui

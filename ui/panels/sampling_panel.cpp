@@ -4,6 +4,7 @@
 #include "ui/panels/sampling_panel.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include <imgui.h>
@@ -57,7 +58,8 @@ void SamplingPanel::start(const App& app) {
     cfg.requests = static_cast<uint32_t>(std::clamp(controls.requests, 1, 10'000'000));
     cfg.seed = controls.seed;
     cfg.head = static_cast<HeadKind>(std::clamp(controls.head, 0, 4));
-    cfg.ratio = std::clamp(double(controls.ratio), 0.0, 1.0);
+    // The slider holds a float: round to 6 digits so 0.01 stays 0.01 (and the description says so).
+    cfg.ratio = std::clamp(std::round(double(controls.ratio) * 1e6) / 1e6, 0.0, 1.0);
     if (controls.tail_latency) cfg.tail.policies.push_back(TailPolicy::latency(controls.tail_latency_ms));
     if (controls.tail_errors) cfg.tail.policies.push_back(TailPolicy::errors());
     if (controls.tail_probabilistic) cfg.tail.policies.push_back(TailPolicy::probabilistic(controls.tail_percent));
@@ -130,7 +132,6 @@ void SamplingPanel::draw_controls(const App& app) {
     ImGui::SameLine();
     ImGui::SetNextItemWidth(80 * s);
     ImGui::DragFloat("%##tail", &controls.tail_percent, 0.1f, 0.0f, 100.0f, "%.1f");
-    ImGui::SameLine();
     ImGui::SetNextItemWidth(90 * s);
     ImGui::DragInt("decision wait ms", &controls.decision_wait_ms, 10, 0, 600'000);
     compat::item_tooltip("Spans arriving after the decision are kept only if their trace was kept.");
@@ -143,7 +144,6 @@ void SamplingPanel::draw_controls(const App& app) {
                                  : std::string("error rate");
     ImGui::SetNextItemWidth(100 * s);
     ImGui::SliderFloat(leaf.c_str(), &controls.leaf_error_rate, 0.0f, 0.5f, "%.3f");
-    ImGui::SameLine();
     if (job_) {
         if (ImGui::Button("Cancel", ImVec2(90 * s, 0))) cancel();
         probe_item("sampling:cancel");
@@ -203,6 +203,14 @@ void bucket_chart(const char* id, const SamplingLabReport& r, const uint64_t* ba
             dl->AddRectFilled({x0, base - hf}, {x1, base}, kKeptColor);
         }
         if (r.hist_errored[size_t(b)] > 0 && share) dl->AddRectFilled({x0, base - 3}, {x1, base}, kErrorBarColor);
+        if (share && back[b] > 0) {
+            char pct[16];
+            std::snprintf(pct, sizeof pct, "%.1f%%", 100.0 * double(front[b]) / double(back[b]));
+            const ImVec2 ts = ImGui::CalcTextSize(pct);
+            if (ts.x < w - 2)
+                dl->AddText({x0 + (x1 - x0 - ts.x) * 0.5f, std::max(p0.y + 2, base - hf - ts.y - 2)},
+                            IM_COL32(235, 235, 240, 255), pct);
+        }
         if (ImGui::IsItemHovered() && ImGui::GetIO().MousePos.x >= x0 && ImGui::GetIO().MousePos.x < x1 + 2)
             hovered = b;
     }
@@ -246,8 +254,12 @@ void SamplingPanel::draw_results() {
     }
     const SamplingLabReport& r = *report_;
     using ull = unsigned long long;
+    // ParentBased's full description lists all four delegates; the root is what the learner chose.
+    std::string head = r.head_description;
+    if (head.size() > 48 && head.find(',') != std::string::npos) head = head.substr(0, head.find(',')) + ",…}";
+    ImGui::PushTextWrapPos(0);
     ImGui::Text("%s requests%s   head: %s   tail: %s", count_text(r.requests).c_str(),
-                r.cancelled ? " (cancelled)" : "", r.head_description.c_str(), r.tail_description.c_str());
+                r.cancelled ? " (cancelled)" : "", head.c_str(), r.tail_description.c_str());
     ImGui::Text(
         "kept %s requests (%.2f%%), %llu partial   errored kept %.2f%% of %s   slow (> %.0f ms) kept %.2f%% of %s",
         count_text(r.requests_kept).c_str(), r.kept_share() * 100, ull(r.partial_requests), r.kept_error_share() * 100,
@@ -257,13 +269,12 @@ void SamplingPanel::draw_results() {
                 ull(kStoredSpanBytes), ull(r.late_spans_kept), ull(r.late_spans_dropped));
     ImGui::Text("p50 / p99: true %.1f / %.1f ms   from stored traces %.1f / %.1f ms", r.true_p50_ms, r.true_p99_ms,
                 r.kept_p50_ms, r.kept_p99_ms);
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextUnformatted(r.conclusion().c_str());
     ImGui::PopTextWrapPos();
-    probe_item("sampling:conclusion");
 
     const float avail_w = ImGui::GetContentRegionAvail().x;
-    const float chart_h = std::max(80.0f, ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 2);
+    // Leave room under the charts for their legends and the conclusion (about five wrapped lines).
+    const float chart_h =
+        std::max(100.0f, ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 8);
     const float half = (avail_w - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
     ImGui::BeginGroup();
     ImGui::TextUnformatted("Kept share by latency bucket");
@@ -282,6 +293,10 @@ void SamplingPanel::draw_results() {
     ImGui::SameLine();
     legend(kKeptColor, "kept");
     ImGui::EndGroup();
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted(r.conclusion().c_str());
+    ImGui::PopTextWrapPos();
+    probe_item("sampling:conclusion");
 }
 
 void SamplingPanel::draw(const App& app, Actions& /*actions*/) {

@@ -4,6 +4,7 @@
 // - The parent is the first CHILD_OF reference within the span's own trace, else the first FOLLOWS_FROM;
 //   every other reference is kept as a link.
 // [SECTION] Reading  [SECTION] Writing
+#include <charconv>
 #include <cmath>
 #include <unordered_map>
 
@@ -368,7 +369,6 @@ struct JaegerReader {
         auto spans = t.find("spans");
         if (spans == t.end() || spans->is_null()) in.fail(w, "missing required field \"spans\"");
         if (!spans->is_array()) in.fail(w / "spans", std::string("expected an array, found ") + json_type_name(*spans));
-        st.spans.reserve(st.spans.size() + spans->size());
         for (size_t i = 0; i < spans->size(); ++i) {
             const size_t a = st.attributes.size(), e = st.events.size(), l = st.links.size();
             try {
@@ -442,6 +442,13 @@ void write_tag(JsonWriter& w, std::string_view key, const TraceStore& st, const 
             break;
     }
     w.end_object();
+}
+
+// "p1", "p2", … (a char buffer: GCC 12 warns falsely about "p" + std::to_string in Release builds).
+std::string process_key(size_t index) {
+    char buf[24] = {'p'};
+    auto r = std::to_chars(buf + 1, buf + sizeof buf, index + 1);
+    return std::string(buf, r.ptr);
 }
 
 void write_string_tag(JsonWriter& w, std::string_view key, std::string_view value) {
@@ -537,7 +544,7 @@ std::string write_jaeger(const TraceStore& st) {
                 w.end_object();
             }
             w.end_array();
-            w.field("processID", "p" + std::to_string(process_of[i] + 1));
+            w.field("processID", process_key(process_of[i]));
             w.key("warnings");
             w.null();
             w.end_object();
@@ -548,7 +555,7 @@ std::string write_jaeger(const TraceStore& st) {
         for (size_t p = 0; p < process_keys.size(); ++p) {
             const uint64_t key = process_keys[p];
             const bool real = (key >> 32) == 0;
-            w.key("p" + std::to_string(p + 1));
+            w.key(process_key(p));
             w.begin_object();
             w.field("serviceName", st.str(real ? st.resources[key].service : static_cast<StrId>(key & 0xffffffff)));
             w.key("tags");

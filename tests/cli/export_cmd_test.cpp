@@ -90,6 +90,9 @@ public:
         port_ = svr_.bind_to_any_port("127.0.0.1");
         REQUIRE(port_ > 0);
         thread_ = std::thread([this] { svr_.listen_after_bind(); });
+        // stop() is a no-op until the accept loop runs, so wait for it (bounded) before anyone can stop.
+        for (int i = 0; i < 500 && !svr_.is_running(); ++i) std::this_thread::sleep_for(10ms);
+        REQUIRE(svr_.is_running());
     }
     ~Collector() {
         stopping_ = true;

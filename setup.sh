@@ -67,11 +67,19 @@ case "$cmd" in
         CC=clang CXX=clang++ configure build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRACELAB_FUZZ=ON \
             -DTRACELAB_BUILD_APP=OFF -DTRACELAB_BUILD_BENCH=OFF -DTRACELAB_WERROR=ON
         cmake --build build-fuzz -j "$(jobs)" --target tl_fuzz_all
+        seeds=()
+        [ -d ../shared/corpus ] && seeds=(../shared/corpus)
         for f in build-fuzz/tests/*_fuzz; do
-            echo "== $(basename "$f") for ${seconds}s"
-            mkdir -p "build-fuzz/corpus/$(basename "$f")"
-            "$f" -max_total_time="$seconds" -rss_limit_mb=2048 -print_final_stats=0 \
-                "build-fuzz/corpus/$(basename "$f")" tests/fuzz/seeds 2>&1 | tail -n 3
+            name=$(basename "$f")
+            echo "== $name for ${seconds}s"
+            mkdir -p "build-fuzz/corpus/$name"
+            if ! "$f" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
+                "build-fuzz/corpus/$name" "${seeds[@]}" > "build-fuzz/$name.log" 2>&1; then
+                tail -n 40 "build-fuzz/$name.log"
+                echo "$name found a problem (log: build-fuzz/$name.log)"
+                exit 1
+            fi
+            grep -E "^(Done|#[0-9]+ +DONE)" "build-fuzz/$name.log" | tail -n 1
         done
         ;;
     bench)

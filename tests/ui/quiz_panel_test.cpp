@@ -179,8 +179,15 @@ TEST_CASE("quiz panel: the practical round is set up on the waterfall and answer
     REQUIRE(ui.click("Practical 1"));
     ui.run(2);
     CHECK(session.practical_task == 0);
+    // While the task waits, the waterfall does not give the answer away.
+    CHECK(session.hide_latency_hints);
+    CHECK_FALSE(ui.visible("waterfall slowest badge"));
+    CHECK_FALSE(ui.visible("waterfall critical path"));
     REQUIRE(ui.click("bar payments.Charge"));
     ui.run(2);
+    CHECK_FALSE(session.hide_latency_hints);
+    CHECK(ui.visible("waterfall slowest badge"));
+    CHECK(ui.visible("waterfall critical path"));
     REQUIRE(session.attempt->practical_verdict(0));
     CHECK(session.attempt->practical_verdict(0)->correct);
     CHECK(session.attempt->practical_score() == 1);

@@ -424,3 +424,72 @@ TEST_CASE("waterfall: a dropped hop shows a gap in the caller and the lost fragm
     CHECK(!f.connectors.empty());
     CHECK(!f.gaps.empty());
 }
+
+TEST_CASE("waterfall: ghosts sit among their caller's children in the order the calls happened") {
+    Scenario s = checkout();
+    REQUIRE(set_hop_fault(s, "orders", "payments", HopFault::NoInject).empty());
+    const Run run = simulate(s);
+    const Analysis an = analyze(run.observed);
+    const int main = trace_with(run, an, "GET /checkout");
+    REQUIRE(main >= 0);
+    WaterfallModel m;
+    m.build(run.observed, an, main, &run);
+    m.build_rows({}, true);
+    const auto& rows = m.rows();
+    auto name_of = [&](const WaterfallRow& r) {
+        return r.span >= 0 ? std::string(run.observed.str(run.observed.spans[static_cast<size_t>(r.span)].name))
+                           : std::string();
+    };
+    int orders = -1, ghost = -1;
+    for (size_t i = 0; i < rows.size(); ++i) {
+        if (!(rows[i].flags & kRowGhost) && name_of(rows[i]) == "orders.Create") orders = static_cast<int>(i);
+        if ((rows[i].flags & kRowGhost) && name_of(rows[i]) == "payments.Charge") ghost = static_cast<int>(i);
+    }
+    REQUIRE(orders >= 0);
+    REQUIRE(ghost > orders);
+    const int32_t orders_span = rows[static_cast<size_t>(orders)].span;
+    int siblings = 0;
+    for (size_t i = static_cast<size_t>(orders) + 1; i < rows.size(); ++i) {
+        const WaterfallRow& r = rows[i];
+        if (r.flags & kRowGhost) continue;
+        if (r.depth <= rows[static_cast<size_t>(orders)].depth) break;  // past the caller's subtree
+        if (an.parent[static_cast<size_t>(r.span)] != orders_span) continue;
+        ++siblings;
+        // A real child that started before the lost call is above its ghost, one that started after is below.
+        if (r.start_ns < rows[static_cast<size_t>(ghost)].start_ns)
+            CHECK(static_cast<int>(i) < ghost);
+        else
+            CHECK(static_cast<int>(i) > ghost);
+    }
+    CHECK(siblings >= 1);
+}
+
+TEST_CASE("waterfall: a folded minimap block counts the failed spans inside it") {
+    TraceBuilder tb;
+    tb.add(-1, 0, 1000 * kMs, "root");
+    for (int i = 0; i < 1000; ++i)
+        tb.add(0, int64_t{i} * kMs, int64_t{i} * kMs + 10'000, "tiny", "orders",
+               i == 500 ? StatusCode::Error : StatusCode::Unset);
+    Analysis an = analyze(tb.store);
+    WaterfallModel m;
+    m.build(tb.store, an, 0, nullptr);
+    std::vector<LaneBlock> blocks;
+    layout_lanes(m, {0, 1000 * kMs}, 100.0f, 3.0f, blocks);
+    uint32_t errors = 0, folded_with_error = 0;
+    for (const auto& b : blocks) {
+        if (b.lane != 1) continue;
+        errors += b.errors;
+        if (b.errors > 0) {
+            CHECK(b.count > 1);
+            CHECK(b.start_ns <= 500 * kMs);
+            CHECK(b.end_ns >= 500 * kMs);
+            ++folded_with_error;
+        }
+    }
+    CHECK(errors == 1);
+    CHECK(folded_with_error == 1);
+    // Zoomed in, the failed span is its own block and the others carry none.
+    layout_lanes(m, {499 * kMs, 502 * kMs}, 900.0f, 3.0f, blocks);
+    for (const auto& b : blocks)
+        if (b.lane == 1) CHECK(b.errors == (b.start_ns == 500 * kMs ? 1u : 0u));
+}

@@ -74,6 +74,7 @@ void retake_quiz(App& app, QuizSession& s) {
     s.current = 0;
     s.recorded = false;
     s.practical_task = -1;
+    s.hide_latency_hints = false;
     ++s.retakes;
 }
 
@@ -95,6 +96,7 @@ void start_practical(App& app, QuizSession& s, size_t task) {
     // A fresh scenario starts with the root selected; clear it so that picking the root is a real click.
     app.apply(SelectSpan{-1});
     s.practical_task = static_cast<int>(task);
+    s.hide_latency_hints = true;
     if (app.find_panel("waterfall")) app.focus_panel("waterfall");
 }
 
@@ -103,6 +105,7 @@ void pick_practical_span(App& app, QuizSession& s, int32_t span) {
     const auto task = static_cast<size_t>(s.practical_task);
     if (s.attempt->practical_verdict(task)) return;
     s.attempt->pick(task, quiz::span_pick(app.store(), app.analysis(), static_cast<uint32_t>(span)));
+    s.hide_latency_hints = false;
 }
 
 void request_lesson(App& app, const std::string& lesson) {

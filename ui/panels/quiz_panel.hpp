@@ -30,7 +30,10 @@ struct QuizSession {
     std::unique_ptr<quiz::ResultStore> results;
     size_t current = 0;       // question on screen; question_count() shows the summary
     int practical_task = -1;  // practical task being played on the waterfall, -1 when none
-    bool recorded = false;    // this attempt is in the saved history
+    // While a practical task waits for its pick, the waterfall hides its slowest badge and critical-path band
+    // (they would give the answer away). Set by start_practical, cleared by the pick and by a retake.
+    bool hide_latency_hints = false;
+    bool recorded = false;  // this attempt is in the saved history
     int retakes = 0;
 
     [[nodiscard]] bool ready() const { return attempt != nullptr; }

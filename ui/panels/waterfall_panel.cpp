@@ -9,6 +9,7 @@
 
 #include "ui/app.hpp"
 #include "ui/imgui_compat.hpp"
+#include "ui/panels/quiz_panel.hpp"
 #include "ui/shortcuts.hpp"
 #include "ui/theme.hpp"
 #include "ui/waterfall/waterfall_view.hpp"
@@ -72,6 +73,9 @@ private:
         in.analysis = &app.analysis();
         in.trace = app.current_trace();
         in.ground_truth = app.run();
+        in.scenario = app.has_scenario() ? &app.scenario() : nullptr;
+        // A practical quiz task asks which span ate the latency: do not show the answer on the bars.
+        if (const QuizSession* quiz = app.find_slot<QuizSession>()) in.hide_latency_hints = quiz->hide_latency_hints;
         in.show_ghosts = app.view().show_ghosts && app.run() != nullptr;
         in.data_generation = app.generation();
         in.playback_ns = replaying_ ? playback_ns_ : kShowAll;

@@ -165,12 +165,15 @@ void WaterfallModel::build(const TraceStore& store, const Analysis& analysis, in
                          [&](uint32_t a, uint32_t b) { return store.spans[a].start_ns < store.spans[b].start_ns; });
         lane.starts.resize(lane.spans.size());
         lane.max_end.resize(lane.spans.size());
+        lane.errors_before.resize(lane.spans.size() + 1);
+        lane.errors_before[0] = 0;
         int64_t running = std::numeric_limits<int64_t>::min();
         for (size_t i = 0; i < lane.spans.size(); ++i) {
             const Span& sp = store.spans[lane.spans[i]];
             lane.starts[i] = sp.start_ns;
             running = std::max(running, sp.end_ns);
             lane.max_end[i] = running;
+            lane.errors_before[i + 1] = lane.errors_before[i] + (sp.status == StatusCode::Error ? 1u : 0u);
         }
     }
 
@@ -234,14 +237,62 @@ void WaterfallModel::build_rows(const std::unordered_set<uint64_t>& collapsed, b
         extent_.start_ns = std::min(extent_.start_ns, ghost_extent_.start_ns);
         extent_.end_ns = std::max(extent_.end_ns, ghost_extent_.end_ns);
     }
+    if (show_ghosts && !ghosts_.empty()) {
+        extent_.start_ns = std::min(extent_.start_ns, ghost_extent_.start_ns);
+        extent_.end_ns = std::max(extent_.end_ns, ghost_extent_.end_ns);
+    }
+    // Ghosts join their anchor's children in time order: a ghost block (a top-level ghost and the ghosts it
+    // called) goes before the first real child that started after it, or after the anchor's subtree.
+    struct PendingAnchor {
+        size_t next = 0, end = 0;  // ghost indices still to place
+        uint32_t subtree_end = 0;  // pre-order position where the anchor's subtree ends
+        int32_t row = -1;
+        int32_t span = -1;
+    };
+    std::vector<PendingAnchor> pending;
+    auto emit_block = [&](PendingAnchor& pa) {
+        size_t k = pa.next;
+        do {
+            const GhostPlacement& gp = ghosts_[k];
+            if (gp.start_ns <= cutoff_ns) {
+                WaterfallRow gr;
+                gr.op = gp.op;
+                gr.start_ns = gp.start_ns;
+                gr.end_ns = gp.end_ns;
+                gr.depth = gp.depth;
+                gr.flags = kRowGhost;
+                if (gp.connector)
+                    gr.connector_from = gp.caller_ghost < 0 ? pa.row : ghost_row[static_cast<size_t>(gp.caller_ghost)];
+                gr.span = gp.span;
+                if (gp.span < 0) gr.flags |= kRowNotTraced;
+                if (gp.error) gr.flags |= kRowError;
+                ghost_row[k] = static_cast<int32_t>(rows_.size());
+                rows_.push_back(gr);
+            }
+            ++k;
+        } while (k < pa.end && ghosts_[k].caller_ghost >= 0);
+        pa.next = k;
+    };
+    auto close_ended = [&](uint32_t at) {
+        while (!pending.empty() && pending.back().subtree_end <= at) {
+            while (pending.back().next < pending.back().end) emit_block(pending.back());
+            pending.pop_back();
+        }
+    };
     size_t g = 0;
     uint32_t pos = 0;
     while (pos < n) {
+        close_ended(pos);
         const uint32_t s = ti.spans[pos];
         const Span& sp = store_->spans[s];
         if (sp.start_ns > cutoff_ns) {
             ++pos;
             continue;
+        }
+        // Ghosts of the parent that started before this child come first.
+        if (!pending.empty() && pending.back().span == a.parent[s]) {
+            PendingAnchor& pa = pending.back();
+            while (pa.next < pa.end && ghosts_[pa.next].start_ns < sp.start_ns) emit_block(pa);
         }
         WaterfallRow row;
         row.span = static_cast<int32_t>(s);
@@ -265,28 +316,16 @@ void WaterfallModel::build_rows(const std::unordered_set<uint64_t>& collapsed, b
         rows_.push_back(row);
 
         while (g < ghosts_.size() && ghosts_[g].anchor_pos < pos) ++g;
-        if (show_ghosts && !is_collapsed) {
-            for (size_t k = g; k < ghosts_.size() && ghosts_[k].anchor_pos == pos; ++k) {
-                const GhostPlacement& gp = ghosts_[k];
-                if (gp.start_ns > cutoff_ns) continue;
-                WaterfallRow gr;
-                gr.op = gp.op;
-                gr.start_ns = gp.start_ns;
-                gr.end_ns = gp.end_ns;
-                gr.depth = gp.depth;
-                gr.flags = kRowGhost;
-                if (gp.connector)
-                    gr.connector_from =
-                        gp.caller_ghost < 0 ? anchor_row : ghost_row[static_cast<size_t>(gp.caller_ghost)];
-                gr.span = gp.span;
-                if (gp.span < 0) gr.flags |= kRowNotTraced;
-                if (gp.error) gr.flags |= kRowError;
-                ghost_row[k] = static_cast<int32_t>(rows_.size());
-                rows_.push_back(gr);
-            }
+        if (show_ghosts && !is_collapsed && g < ghosts_.size() && ghosts_[g].anchor_pos == pos) {
+            size_t e = g;
+            while (e < ghosts_.size() && ghosts_[e].anchor_pos == pos) ++e;
+            pending.push_back({g, e, subtree_end_[pos], anchor_row, static_cast<int32_t>(s)});
+            // Leaves close at once; others wait for their children.
+            close_ended(pos + 1);
         }
         pos = is_collapsed ? subtree_end_[pos] : pos + 1;
     }
+    close_ended(std::numeric_limits<uint32_t>::max());
 }
 
 // [SECTION] Ghosts
@@ -486,6 +525,7 @@ void layout_lanes(const WaterfallModel& model, TimeRange view, float width_px, f
             blk.span = static_cast<int32_t>(lane.spans[i]);
             blk.start_ns = a;
             blk.end_ns = std::min(e, cutoff_ns);
+            blk.errors = lane.errors_before[j] - lane.errors_before[i];
             double x0 = time_to_x(view, a, width_px), x1 = time_to_x(view, blk.end_ns, width_px);
             if (x1 - x0 < 1.0) x1 = x0 + 1.0;
             blk.x0 = static_cast<float>(std::max(x0, -1.0));

@@ -124,9 +124,10 @@ public:
     void critical_of(int32_t span, const uint32_t** begin, const uint32_t** end) const;
 
     struct Lane {
-        std::vector<uint32_t> spans;   // span indices at this depth (deeper ones share the last lane), by start
-        std::vector<int64_t> starts;   // their start times
-        std::vector<int64_t> max_end;  // running maximum of end times (non-decreasing: binary-searchable)
+        std::vector<uint32_t> spans;          // span indices at this depth (deeper ones share the last lane), by start
+        std::vector<int64_t> starts;          // their start times
+        std::vector<int64_t> max_end;         // running maximum of end times (non-decreasing: binary-searchable)
+        std::vector<uint32_t> errors_before;  // errored spans before each index (size + 1): O(1) per block
     };
     [[nodiscard]] const Lane& lane(int i) const { return lanes_[static_cast<size_t>(i)]; }
 
@@ -207,6 +208,7 @@ struct LaneBlock {
     uint32_t count = 0;  // spans folded into it
     int32_t span = -1;   // the span when count == 1, else the first one
     int64_t start_ns = 0, end_ns = 0;
+    uint32_t errors = 0;  // spans in the block whose status is error
 };
 
 // Each lane binary-searched to the view; spans that start within `min_px` of a narrow block, or overlap

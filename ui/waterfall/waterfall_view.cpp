@@ -48,6 +48,7 @@ struct WaterfallCache {
     std::vector<LaneBlock> lanes;
     WaterfallFrame frame;
     std::vector<RulerTick> ticks;
+    float auto_name_w = 0.0f;  // name column width that fits the longest label seen since the rows changed
 };
 
 namespace {
@@ -96,6 +97,7 @@ WaterfallModel* ensure_model(const WaterfallInput& in, WaterfallViewState& st) {
         c.rows_ghosts = ghosts;
         c.rows_cutoff = cutoff;
         c.rows_built = true;
+        c.auto_name_w = 0.0f;
     }
     const TimeRange ext = c.model.extent();
     st.trace_start_ns = ext.start_ns;
@@ -128,9 +130,11 @@ void set_view(WaterfallViewState& st, int64_t start, int64_t width) {
 
 void WaterfallViewState::reset() {
     const float column = name_column_px;
+    const bool column_set = name_column_set;
     auto keep = std::move(cache);
     *this = WaterfallViewState{};
     name_column_px = column;
+    name_column_set = column_set;
     cache = std::move(keep);
     ++collapse_generation;
     if (cache) cache->rows_built = false;
@@ -205,6 +209,8 @@ void WaterfallViewState::zoom_to_selected(const WaterfallInput& in) {
 
 namespace {
 
+constexpr ImU32 kCriticalBandColor = IM_COL32(14, 16, 22, 235);
+
 struct Metrics {
     float row_h = 20.0f;
     float indent = 12.0f;
@@ -268,7 +274,17 @@ RowText row_text(const WaterfallInput& in, const WaterfallRow& row, std::string&
     scratch.clear();
     if (in.ground_truth && row.op >= 0 && static_cast<size_t>(row.op) < in.ground_truth->ops.size()) {
         const uint32_t svc = in.ground_truth->ops[static_cast<size_t>(row.op)].service;
-        scratch = "service #" + std::to_string(svc);
+        if (in.scenario && svc < in.scenario->services.size()) {
+            const Service& sv = in.scenario->services[svc];
+            scratch = sv.name;
+            if (!sv.span_name.empty()) {
+                const auto at = scratch.size();
+                scratch += sv.span_name;
+                return {std::string_view(scratch).substr(0, at), std::string_view(scratch).substr(at)};
+            }
+        } else {
+            scratch = "service #" + std::to_string(svc);
+        }
     }
     return {scratch, "(not traced)"};
 }
@@ -292,10 +308,16 @@ bool draw_minimap(const WaterfallInput& in, WaterfallViewState& st, WaterfallCac
     const float lane_h = std::clamp((max.y - min.y - 6.0f) / static_cast<float>(lanes), 1.0f, 6.0f);
     for (const LaneBlock& b : c.lanes) {
         const float y = min.y + 3.0f + lane_h * static_cast<float>(b.lane);
-        const bool error = b.count == 1 && in.store->spans[static_cast<size_t>(b.span)].status == StatusCode::Error;
+        const bool error = b.count == 1 && b.errors > 0;
         const ImU32 col =
             error ? kErrorColor : service_color(span_service(*in.store, b.span), b.count > 1 ? 0.65f : 1.0f);
-        dl->AddRectFilled({min.x + b.x0, y}, {min.x + b.x1, y + std::max(1.0f, lane_h - 1.0f)}, col);
+        const float y1 = y + std::max(1.0f, lane_h - 1.0f);
+        dl->AddRectFilled({min.x + b.x0, y}, {min.x + b.x1, y1}, col);
+        // A folded block hiding an error gets a red tick, so no failure disappears in the fold.
+        if (b.count > 1 && b.errors > 0) {
+            const float cx = min.x + 0.5f * (b.x0 + b.x1);
+            dl->AddRectFilled({cx - 1.0f, y - 1.0f}, {cx + 1.0f, y1 + 1.0f}, kErrorColor);
+        }
     }
     const bool changed = TimeRangeSelector("##minimap", min, max, full, view, &st.minimap);
     probe_item("waterfall minimap");
@@ -307,11 +329,15 @@ bool draw_minimap(const WaterfallInput& in, WaterfallViewState& st, WaterfallCac
                 char dur[32];
                 format_duration(b.end_ns - b.start_ns, dur, sizeof dur);
                 ImGui::BeginTooltip();
-                if (b.count > 1)
+                if (b.count > 1) {
                     ImGui::Text("%u spans folded together (%s)", b.count, dur);
-                else
+                    if (b.errors > 0)
+                        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kErrorColor), "%u of them failed (red tick)",
+                                           b.errors);
+                } else {
                     ImGui::Text("%.*s  %s", static_cast<int>(span_name(*in.store, b.span).size()),
                                 span_name(*in.store, b.span).data(), dur);
+                }
                 ImGui::TextDisabled("Drag to choose the time range shown below");
                 ImGui::EndTooltip();
                 break;
@@ -401,7 +427,7 @@ void draw_bar(ImDrawList* dl, const WaterfallInput& in, const WaterfallRow& row,
 
 // Second pass, over the critical/gap marks: selection outline, playhead edge, label and badge.
 void draw_bar_label(ImDrawList* dl, const WaterfallInput& in, const WaterfallRow& row, const WaterfallBar& bar,
-                    const RowsGeometry& g, const Metrics& mt, float y) {
+                    const RowsGeometry& g, const Metrics& mt, float y, float inside_r) {
     if (!bar.visible) return;
     std::string scratch;
     const RowText t = row_text(in, row, scratch);
@@ -413,44 +439,47 @@ void draw_bar_label(ImDrawList* dl, const WaterfallInput& in, const WaterfallRow
         dl->AddRect({a.x - 1.5f, a.y - 1.5f}, {b.x + 1.5f, b.y + 1.5f}, kSelectionColor, 2.0f, 0, 2.0f);
     if (bar.flags & kRowRunning) dl->AddLine({b.x, a.y - 1.0f}, {b.x, b.y + 1.0f}, IM_COL32(255, 255, 255, 230), 2.0f);
 
-    // Label: "name  duration" inside the bar if it fits, else after it, else before it, else the duration only.
+    // Label: the longest text that fits, each tried inside the bar, after it, then before it — "name  duration"
+    // (with a note on ghosts and gaps), then "name  duration", then the duration alone. Inside text stops
+    // before the first hatched gap (`inside_r`), so it is never drawn over one.
     const int64_t dur = std::min(row.end_ns, std::max(row.start_ns, row.end_ns)) - row.start_ns;
     char dtext[32];
     format_duration((bar.flags & kRowRunning) ? 0 : dur, dtext, sizeof dtext);
     if (bar.flags & kRowRunning) std::snprintf(dtext, sizeof dtext, "running");
-    std::string label(t.name);
-    if (ghost) label += (row.span >= 0) ? "  [other trace]" : "  [no span]";
-    label += "  ";
-    label += dtext;
-    // The hatched stretch is named in the label, never over it, so texts cannot collide.
-    if (row.flags & kRowHasGap) label += "  (gap: child lost)";
+    std::string plain(t.name);
+    plain += "  ";
+    plain += dtext;
+    std::string full(t.name);
+    if (ghost) full += (row.span >= 0) ? "  [other trace]" : "  [no span]";
+    full += "  ";
+    full += dtext;
+    if (row.flags & kRowHasGap) full += "  (gap: child lost)";
     const float fs = ImGui::GetFontSize();
     const float ty = y + (mt.row_h - fs) * 0.5f;
-    const float lw = ImGui::CalcTextSize(label.c_str()).x;
     const float area_l = g.bar_x + 2.0f, area_r = g.bar_x + g.bar_w - 2.0f;
-    const float in_l = std::max(x0, area_l) + 4.0f, in_r = std::min(x1, area_r) - 4.0f;
+    const float in_l = std::max(x0, area_l) + 4.0f, in_r = std::min({x1, area_r, inside_r}) - 4.0f;
     const ImU32 text = ghost ? IM_COL32(210, 212, 220, 230) : IM_COL32(255, 255, 255, 255);
     float used_r = x1, used_l = x0;
-    if (in_r - in_l >= lw) {
-        draw_text_shadowed(dl, {in_l, ty}, text, label.c_str());
-        used_r = std::max(x1, in_l + lw);
-    } else if (x1 + 6.0f + lw <= area_r) {
-        draw_text_shadowed(dl, {x1 + 6.0f, ty}, text, label.c_str());
-        used_r = x1 + 6.0f + lw;
-    } else if (x0 - 6.0f - lw >= area_l) {
-        draw_text_shadowed(dl, {x0 - 6.0f - lw, ty}, text, label.c_str());
-        used_l = x0 - 6.0f - lw;
-    } else {
-        const float dw = ImGui::CalcTextSize(dtext).x;
-        if (in_r - in_l >= dw)
-            draw_text_shadowed(dl, {in_l, ty}, text, dtext);
-        else if (x1 + 6.0f + dw <= area_r) {
-            draw_text_shadowed(dl, {x1 + 6.0f, ty}, text, dtext);
-            used_r = x1 + 6.0f + dw;
+    const char* candidates[3] = {full.c_str(), plain == full ? nullptr : plain.c_str(), dtext};
+    bool placed = false;
+    for (const char* label : candidates) {
+        if (!label || placed) continue;
+        const float lw = ImGui::CalcTextSize(label).x;
+        if (in_r - in_l >= lw) {
+            draw_text_shadowed(dl, {in_l, ty}, text, label);
+            placed = true;
+        } else if (x1 + 6.0f + lw <= area_r) {
+            draw_text_shadowed(dl, {x1 + 6.0f, ty}, text, label);
+            used_r = x1 + 6.0f + lw;
+            placed = true;
+        } else if (x0 - 6.0f - lw >= area_l) {
+            draw_text_shadowed(dl, {x0 - 6.0f - lw, ty}, text, label);
+            used_l = x0 - 6.0f - lw;
+            placed = true;
         }
     }
     // The slowest hop gets a badge after its label, or before the bar, when there is room.
-    if (row.flags & kRowSlowest) {
+    if ((row.flags & kRowSlowest) && !in.hide_latency_hints) {
         const char* badge = "slowest";
         const float bw = ImGui::CalcTextSize(badge).x + 8.0f;
         float bx = used_r + 6.0f;
@@ -458,6 +487,8 @@ void draw_bar_label(ImDrawList* dl, const WaterfallInput& in, const WaterfallRow
         if (bx >= area_l && bx + bw <= area_r) {
             dl->AddRectFilled({bx, y + 2.0f}, {bx + bw, y + mt.row_h - 2.0f}, IM_COL32(240, 180, 60, 235), 6.0f);
             dl->AddText({bx + 4.0f, ty}, IM_COL32(30, 24, 10, 255), badge);
+            if (LabelProbe* probe = active_probe())
+                probe->record("waterfall slowest badge", {bx, y}, {bx + bw, y + mt.row_h}, ImGui::GetFrameCount());
         }
     }
 }
@@ -465,15 +496,21 @@ void draw_bar_label(ImDrawList* dl, const WaterfallInput& in, const WaterfallRow
 void draw_marks(ImDrawList* dl, const WaterfallFrame& f, const RowsGeometry& g, const Metrics& mt,
                 const WaterfallInput& in, const WaterfallModel& m) {
     const float pad = std::max(2.0f, mt.row_h * 0.16f);
-    // Critical path: a darker band through the middle of the bar.
-    for (const WaterfallMark& k : f.critical) {
-        const WaterfallRow& row = m.rows()[k.row];
-        const float y = g.origin.y + static_cast<float>(k.row) * mt.row_h;
-        const ImU32 col = (row.flags & kRowError) ? IM_COL32(130, 30, 30, 255)
-                                                  : service_color_dark(span_service(*in.store, row.span));
-        dl->AddRectFilled({g.bar_x + k.x0, y + mt.row_h * 0.55f},
-                          {g.bar_x + std::max(k.x1, k.x0 + 1.0f), y + mt.row_h - pad}, col);
-    }
+    // Critical path: a dark band along the bottom of the bar over exactly the stretches on the path, with a
+    // light edge above it so it reads on dark and light service colours alike.
+    if (!in.hide_latency_hints)
+        for (const WaterfallMark& k : f.critical) {
+            const WaterfallRow& row = m.rows()[k.row];
+            const float y = g.origin.y + static_cast<float>(k.row) * mt.row_h;
+            const float y1 = y + mt.row_h - pad;
+            const float y0 = y1 - std::max(3.0f, std::round(mt.row_h * 0.22f));
+            const float x0 = g.bar_x + k.x0, x1 = g.bar_x + std::max(k.x1, k.x0 + 1.0f);
+            const ImU32 col = (row.flags & kRowError) ? IM_COL32(110, 20, 20, 255) : kCriticalBandColor;
+            dl->AddRectFilled({x0, y0}, {x1, y1}, col);
+            dl->AddLine({x0, y0 - 0.5f}, {x1, y0 - 0.5f}, IM_COL32(255, 255, 255, 90));
+            if (LabelProbe* probe = active_probe())
+                probe->record("waterfall critical path", {x0, y0}, {x1, y1}, ImGui::GetFrameCount());
+        }
     // Gaps: hatched amber, the time no child explains.
     for (const WaterfallMark& k : f.gaps) {
         const float y0 = g.origin.y + static_cast<float>(k.row) * mt.row_h + pad;
@@ -533,11 +570,12 @@ void draw_tooltip(const WaterfallInput& in, const WaterfallModel& m, const Water
         const Analysis& an = m.analysis();
         format_duration(an.self_ns[static_cast<size_t>(row.span)], c, sizeof c);
         ImGui::Text("self time %s", c);
-        if (row.flags & kRowCritical) {
+        if ((row.flags & kRowCritical) && !in.hide_latency_hints) {
             format_duration(an.critical_ns[static_cast<size_t>(row.span)], c, sizeof c);
-            ImGui::Text("on the critical path for %s", c);
+            ImGui::Text("on the critical path for %s (dark band under the bar):", c);
+            ImGui::TextDisabled("the request's end waited on this span for that long");
         }
-        if (row.flags & kRowSlowest)
+        if ((row.flags & kRowSlowest) && !in.hide_latency_hints)
             ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kWarningTextColor), "slowest hop (largest self time)");
         if (row.flags & kRowError) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kErrorColor), "status: error");
         if (row.flags & kRowOrphan)
@@ -577,7 +615,28 @@ WaterfallEvents draw_waterfall(const char* id, const WaterfallInput& in, Waterfa
     const ImVec2 win_min = ImGui::GetCursorScreenPos();
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float scrollbar = ImGui::GetStyle().ScrollbarSize;
-    const float name_w = std::clamp(st.name_column_px, 120.0f, std::max(120.0f, avail.x * 0.5f));
+    // Name column: the dragged width, else wide enough for the longest label on screen (grows while scrolling,
+    // recomputed when the rows change), clamped so the bars keep most of the room.
+    const float max_name_w = std::max(120.0f, avail.x * 0.6f);
+    if (!st.name_column_set) {
+        const auto& all = model->rows();
+        const float rows_view_h = std::max(0.0f, avail.y - mt.minimap_h - mt.ruler_h);
+        const auto first = static_cast<size_t>(std::max(0.0f, st.scroll_y / mt.row_h));
+        const size_t end = std::min(all.size(), first + static_cast<size_t>(rows_view_h / mt.row_h) + 2);
+        std::string scratch;
+        for (size_t r = first; r < end; ++r) {
+            const WaterfallRow& row = all[r];
+            const RowText t = row_text(in, row, scratch);
+            float w = 6.0f + static_cast<float>(row.depth) * mt.indent + fs * 0.9f + 9.0f;
+            w += ImGui::CalcTextSize(t.service.data(), t.service.data() + t.service.size()).x;
+            w += ImGui::CalcTextSize("  ").x;
+            w += ImGui::CalcTextSize(t.name.data(), t.name.data() + t.name.size()).x;
+            if (row.flags & kRowCollapsed) w += ImGui::CalcTextSize("+0000").x + 6.0f;
+            c.auto_name_w = std::max(c.auto_name_w, w + 12.0f);
+        }
+        st.name_column_px = std::clamp(c.auto_name_w, 160.0f, std::max(160.0f, avail.x * 0.4f));
+    }
+    const float name_w = std::clamp(st.name_column_px, 120.0f, max_name_w);
     const float bar_x = win_min.x + name_w;
     const float bar_w = std::max(10.0f, avail.x - name_w - scrollbar);
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -602,6 +661,20 @@ WaterfallEvents draw_waterfall(const char* id, const WaterfallInput& in, Waterfa
             ev.view_changed = true;
         }
         probe_item("Reset zoom");
+        ImGui::SameLine();
+        ImGui::TextDisabled("(legend)");
+        if (ImGui::IsItemHovered()) {
+            ImGui::BeginTooltip();
+            ImGui::TextUnformatted("Bar colour: the service. Red: the span failed.");
+            if (!in.hide_latency_hints) {
+                ImGui::TextUnformatted("Dark band under a bar: the critical path, the stretches the request's end");
+                ImGui::TextUnformatted("waited on. Shorten those and the request gets faster.");
+                ImGui::TextUnformatted("\"slowest\": the span with the most time of its own.");
+            }
+            ImGui::TextUnformatted("Hatched amber: time where a child call went missing from this trace.");
+            ImGui::TextUnformatted("Dashed outline (ghosts on): where a lost call really ran.");
+            ImGui::EndTooltip();
+        }
     }
     if (draw_minimap(in, st, c, {bar_x, win_min.y}, {bar_x + bar_w, win_min.y + mt.minimap_h}, full, &view)) {
         st.view_start_ns = view.start_ns;
@@ -642,6 +715,19 @@ WaterfallEvents draw_waterfall(const char* id, const WaterfallInput& in, Waterfa
     g.bar_w = bar_w;
     g.top = ImGui::GetWindowPos().y;
     g.bottom = g.top + rows_h;
+
+    // The name column's edge: drag to resize, double-click to fit the labels again. Submitted before the rows'
+    // interaction surface so it wins the pointer over the few pixels it covers.
+    ImGui::SetCursorPos({name_w - 4.0f, st.scroll_y});
+    ImGui::InvisibleButton("##name_column_edge", {8.0f, rows_h});
+    probe_item("waterfall name column edge");
+    if (ImGui::IsItemHovered() || ImGui::IsItemActive()) ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeEW);
+    if (ImGui::IsItemActive() && ImGui::GetIO().MouseDelta.x != 0.0f) {
+        st.name_column_px = std::clamp(name_w + ImGui::GetIO().MouseDelta.x, 120.0f, max_name_w);
+        st.name_column_set = true;
+    }
+    if (ImGui::IsItemHovered() && ImGui::IsMouseDoubleClicked(0)) st.name_column_set = false;
+    const bool edge_hot = ImGui::IsItemHovered() || ImGui::IsItemActive();
 
     // Interaction surface over the visible part of the rows.
     ImGui::SetCursorPos({0.0f, st.scroll_y});
@@ -737,14 +823,19 @@ WaterfallEvents draw_waterfall(const char* id, const WaterfallInput& in, Waterfa
             bg = IM_COL32(255, 255, 255, 16);
         if (bg) rdl->AddRectFilled({g.origin.x, y}, {right, y + mt.row_h}, bg);
     }
-    rdl->AddLine({g.bar_x - 0.5f, g.top}, {g.bar_x - 0.5f, g.bottom}, IM_COL32(80, 84, 96, 255));
+    rdl->AddLine({g.bar_x - 0.5f, g.top}, {g.bar_x - 0.5f, g.bottom},
+                 edge_hot ? IM_COL32(150, 170, 220, 255) : IM_COL32(80, 84, 96, 255), edge_hot ? 2.0f : 1.0f);
     DrawTimeGrid(rdl, g.bar_x, g.top, g.bottom, c.ticks);
     rdl->PushClipRect({g.bar_x, g.top}, {right, g.bottom}, true);
     for (const WaterfallBar& b : c.frame.bars)
         draw_bar(rdl, in, rows[b.row], b, g, mt, g.origin.y + static_cast<float>(b.row) * mt.row_h);
     draw_marks(rdl, c.frame, g, mt, in, *model);
-    for (const WaterfallBar& b : c.frame.bars)
-        draw_bar_label(rdl, in, rows[b.row], b, g, mt, g.origin.y + static_cast<float>(b.row) * mt.row_h);
+    for (const WaterfallBar& b : c.frame.bars) {
+        float inside_r = right;
+        for (const WaterfallMark& k : c.frame.gaps)
+            if (k.row == b.row) inside_r = std::min(inside_r, g.bar_x + k.x0);
+        draw_bar_label(rdl, in, rows[b.row], b, g, mt, g.origin.y + static_cast<float>(b.row) * mt.row_h, inside_r);
+    }
     draw_connectors(rdl, c.frame, g, mt);
     rdl->PopClipRect();
     rdl->PushClipRect({g.origin.x, g.top}, {g.bar_x - 1.0f, g.bottom}, true);

@@ -13,6 +13,7 @@
 
 #include "sim/analysis.hpp"
 #include "sim/engine.hpp"
+#include "sim/scenario.hpp"
 #include "sim/trace_store.hpp"
 #include "ui/widgets/timeline.hpp"
 
@@ -24,9 +25,13 @@ struct WaterfallCache;  // derived per-trace data and per-frame scratch (waterfa
 struct WaterfallInput {
     const TraceStore* store = nullptr;
     const Analysis* analysis = nullptr;
-    int trace = -1;                     // index into analysis->traces
-    const Run* ground_truth = nullptr;  // nullable: needed for ghosts (spans of this request in other traces)
+    int trace = -1;                          // index into analysis->traces
+    const Run* ground_truth = nullptr;       // nullable: needed for ghosts (spans of this request in other traces)
+    const tl::Scenario* scenario = nullptr;  // nullable: names the services of ghosts that have no span
     bool show_ghosts = false;
+    // Hide the answers to "which span ate the latency" (slowest badge, critical-path band): a practical quiz
+    // task is being played on this waterfall.
+    bool hide_latency_hints = false;
     // Playback: elapsed ns since the trace's start_ns. INT64_MAX shows everything; otherwise only spans that
     // have started by then, their bars growing up to that instant.
     int64_t playback_ns = std::numeric_limits<int64_t>::max();
@@ -44,8 +49,9 @@ struct WaterfallViewState {
     int32_t selected_span = -1;              // index into TraceStore::spans, -1 for none
     int32_t hovered_span = -1;               // set by the last draw
     float scroll_y = 0.0f;                   // rows area scroll, px
-    float name_column_px = 240.0f;
-    bool scroll_to_selected = false;  // set by select_next/previous; the next draw scrolls the row into view
+    float name_column_px = 240.0f;           // used once name_column_set; else sized from the longest visible label
+    bool name_column_set = false;            // the user dragged the name column's edge
+    bool scroll_to_selected = false;         // set by select_next/previous; the next draw scrolls the row into view
 
     // Filled by each draw; used by the keyboard helpers below.
     int64_t trace_start_ns = 0;

@@ -22,7 +22,7 @@ const char* to_string(Area a) {
 }
 
 namespace {
-constexpr float kMinSide = 200.0f;    // left/right columns
+constexpr float kMinSide = 180.0f;    // left/right columns
 constexpr float kMinCentre = 320.0f;  // waterfall width
 constexpr float kMinBottom = 60.0f;
 constexpr float kMinMiddle = 220.0f;  // height of the three columns
@@ -45,10 +45,12 @@ Layout layout(const LayoutInput& in, const SplitterState& s) {
     bottom = std::min(bottom, height * 0.6f);
     const float middle = std::max(height - bottom - gap, 1.0f);
 
-    // Horizontal split: the centre keeps its minimum; the sides share what is left.
+    // Horizontal split: the centre keeps its minimum (absolute and as a share of the width); the sides share
+    // what is left, in the proportion the user gave them.
     float left = std::max(s.left_width * k, kMinSide * k);
     float right = std::max(s.right_width * k, kMinSide * k);
-    const float sides_budget = std::max(width - kMinCentre * k - 2 * gap, 2.0f);
+    const float min_centre = std::max(kMinCentre * k, kCentreShare * width);
+    const float sides_budget = std::max(width - min_centre - 2 * gap, 2.0f);
     if (left + right > sides_budget) {
         const float f = sides_budget / (left + right);
         left *= f;

@@ -18,6 +18,8 @@ enum class Area { Left, TraceList, Centre, Right, Bottom };
 inline constexpr size_t kAreaCount = 5;
 const char* to_string(Area a);  // "left", "trace-list", …
 
+inline constexpr float kCentreShare = 0.45f;
+
 enum class Splitter { Left, Right, Bottom, TraceList };
 inline constexpr size_t kSplitterCount = 4;
 
@@ -33,9 +35,9 @@ struct Rect {
 
 // What the user dragged: sizes in pixels (at content scale 1; layout() scales them).
 struct SplitterState {
-    float left_width = 330.0f;
-    float right_width = 400.0f;
-    float bottom_height = 170.0f;
+    float left_width = 300.0f;
+    float right_width = 300.0f;
+    float bottom_height = 140.0f;
     float trace_list_height = 118.0f;
 };
 
@@ -55,7 +57,8 @@ struct Layout {
 };
 
 // Places every area. Sizes are clamped so that each area keeps a usable minimum and nothing overlaps, even
-// when the window is small (1024×640) or the splitters were dragged to extremes.
+// when the window is small (1024×640) or the splitters were dragged to extremes. The centre (the waterfall)
+// always keeps at least kCentreShare of the width: on a small window the side columns give way first.
 Layout layout(const LayoutInput& in, const SplitterState& splitters);
 
 // Applies a drag of (dx, dy) pixels on a splitter handle to the state (unscaled), clamped to sane ranges.

@@ -65,6 +65,24 @@ TEST_CASE("layout: areas tile the window without overlap at common sizes") {
     }
 }
 
+TEST_CASE("layout: the waterfall dominates by default, side columns give way on a small window") {
+    const Layout big = layout(LayoutInput{1280, 800, 24, 1, 4}, SplitterState{});
+    const Rect& centre = big.area(Area::Centre);
+    CHECK(centre.w > big.area(Area::Left).w + big.area(Area::Right).w);
+    CHECK(centre.h > 2.5f * big.area(Area::Bottom).h);
+
+    const Layout small = layout(LayoutInput{1024, 640, 24, 1, 4}, SplitterState{});
+    CHECK(small.area(Area::Centre).w >= kCentreShare * 1024 - 1);
+    CHECK(small.area(Area::Left).w >= 180.0f);
+    CHECK(small.area(Area::Right).w >= 180.0f);
+    CHECK(small.area(Area::Left).w < big.area(Area::Left).w);
+
+    // A column the user dragged wide is kept where the window has room for it.
+    SplitterState wide;
+    wide.right_width = 520;
+    CHECK(layout(LayoutInput{1920, 1080, 24, 1, 4}, wide).area(Area::Right).w == doctest::Approx(520));
+}
+
 TEST_CASE("layout: extreme splitters are clamped, dragging moves the boundary") {
     SplitterState s;
     s.left_width = 5000;

@@ -5,15 +5,18 @@
 // [SECTION] Live traffic
 // [SECTION] Frame
 // [SECTION] Menu bar, banner, dialogs, help
+// [SECTION] Send to collector
 #include "ui/app.hpp"
 
 #include <imgui.h>
 #include <imgui_stdlib.h>
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 
 #include "sim/formats/formats.hpp"
 #include "sim/storage.hpp"
+#include "ui/cli/otlp_http.hpp"
 #include "ui/imgui_compat.hpp"
 #include "ui/shortcuts.hpp"
 #include "ui/theme.hpp"
@@ -157,6 +160,7 @@ std::string App::focus_panel(std::string_view name) {
 
 bool App::animating() const {
     if (view_.live.playing || dragging_splitter_ >= 0) return true;
+    if (collector_.state == CollectorSend::State::Sending) return true;
     return std::any_of(panels_.begin(), panels_.end(), [this](const auto& p) { return p->animating(*this); });
 }
 
@@ -283,12 +287,24 @@ void App::tick_live(float dt) {
     if (live.until_next_s > 0) return;
     live.until_next_s = 1.0 / std::max(live.requests_per_second, 0.1);
     ++live.requests_sent;
-    seed_ = options_.seed + live.requests_sent;
-    resimulate();
-    if (!run_.request_first_op.empty()) {
-        const Operation& entry = run_.ops[run_.request_first_op[0]];
+    const uint64_t seed = options_.seed + live.requests_sent;
+    // Pinned: the new request runs on its own, the one on screen stays. Following: it replaces the view.
+    Run pinned_run;
+    const Run* run = &run_;
+    if (live.pinned) {
+        Engine engine(scenario_);
+        EngineOptions opt;
+        opt.seed = seed;
+        engine.run(opt, pinned_run);
+        run = &pinned_run;
+    } else {
+        seed_ = seed;
+        resimulate();
+    }
+    if (!run->request_first_op.empty()) {
+        const Operation& entry = run->ops[run->request_first_op[0]];
         bool error = false;
-        for (const Operation& op : run_.ops) error = error || op.error;
+        for (const Operation& op : run->ops) error = error || op.error;
         constexpr size_t kKeep = 2000;
         if (live.root_ms.size() >= kKeep) {
             live.root_ms.erase(live.root_ms.begin());
@@ -325,6 +341,8 @@ void App::frame() {
 
     draw_help();
     draw_file_dialogs();
+    poll_collector_send();
+    draw_collector_dialog();
     apply_actions();
 }
 
@@ -437,6 +455,8 @@ void App::draw_menu_bar() {
             export_dialog_ = true;
             dialog_path_ = "trace.json";
         }
+        if (ImGui::MenuItem("Send to collector...")) collector_dialog_ = true;
+        probe_item("file:send-to-collector");
         if (showing_file() && has_scenario_ && ImGui::MenuItem("Back to the simulation")) push(ReturnToSimulation{});
         ImGui::EndMenu();
     } else {
@@ -579,6 +599,123 @@ void App::draw_help() {
     }
     ImGui::End();
     if (!open) push(ToggleHelp{});
+}
+
+// [SECTION] Send to collector
+
+struct App::CollectorJob {
+    std::atomic<bool> done{false};
+    otlp::HttpExportResult result;  // written by the worker before `done`
+};
+
+void App::open_collector_dialog() {
+    collector_dialog_ = true;
+}
+
+void App::start_collector_send(const std::string& endpoint) {
+    if (collector_.state == CollectorSend::State::Sending) return;
+    otlp::HttpExportOptions options;
+    options.endpoint = otlp::resolve_traces_endpoint(endpoint);
+    // The body is built here, on the frame's thread, so the worker never reads the live store.
+    std::string body = write_trace(store(), TraceFormat::Otlp);
+    collector_.spans = store().spans.size();
+    collector_.state = CollectorSend::State::Sending;
+    collector_.success = false;
+    collector_.status = "Sending " + std::to_string(collector_.spans) + " spans to " + options.endpoint + "...";
+    auto job = std::make_shared<CollectorJob>();
+    collector_job_ = job;
+    collector_worker_ = std::jthread([job, options = std::move(options), body = std::move(body)](std::stop_token stop) {
+        job->result = otlp::send_otlp_traces(body, options, stop);
+        job->done.store(true, std::memory_order_release);
+    });
+}
+
+void App::cancel_collector_send() {
+    if (collector_.state == CollectorSend::State::Sending) collector_worker_.request_stop();
+}
+
+void App::poll_collector_send() {
+    if (collector_.state != CollectorSend::State::Sending || !collector_job_) return;
+    if (!collector_job_->done.load(std::memory_order_acquire)) return;
+    const otlp::HttpExportResult& r = collector_job_->result;
+    collector_.state = CollectorSend::State::Done;
+    collector_.success =
+        r.outcome == otlp::ExportOutcome::Accepted || r.outcome == otlp::ExportOutcome::PartiallyAccepted;
+    std::string text;
+    switch (r.outcome) {
+        case otlp::ExportOutcome::Accepted:
+            text = "Accepted: the collector took all " + std::to_string(collector_.spans) + " spans";
+            break;
+        case otlp::ExportOutcome::PartiallyAccepted:
+            text = "Partly accepted: " + std::to_string(r.rejected_spans) + " spans rejected";
+            break;
+        case otlp::ExportOutcome::Rejected:
+            text = "Rejected with HTTP " + std::to_string(r.http_status);
+            break;
+        case otlp::ExportOutcome::GaveUp:
+            text = "Gave up after " + std::to_string(r.attempts) + " attempts (last answer HTTP " +
+                   std::to_string(r.http_status) + ")";
+            break;
+        case otlp::ExportOutcome::TimedOut:
+            text = "Timed out after " + std::to_string(r.attempts) + " attempts";
+            break;
+        case otlp::ExportOutcome::Unreachable:
+            text = "Collector unreachable";
+            break;
+        case otlp::ExportOutcome::Cancelled:
+            text = "Cancelled";
+            break;
+    }
+    if (!r.collector_message.empty())
+        text += " (collector says: " + r.collector_message + ")";
+    else if (!r.message.empty() && !collector_.success)
+        text += ": " + r.message;
+    collector_.status = text;
+    collector_job_.reset();
+    add_banner(collector_.success ? BannerLevel::Info : BannerLevel::Warning, "Send to collector: " + text);
+}
+
+void App::draw_collector_dialog() {
+    if (collector_dialog_) {
+        if (collector_.endpoint.empty()) collector_.endpoint = otlp::resolve_traces_endpoint("");
+        ImGui::OpenPopup("Send to collector");
+        collector_dialog_ = false;
+    }
+    ImGui::SetNextWindowSize(ImVec2(560 * fonts_.scale, 0), ImGuiCond_Appearing);
+    if (!ImGui::BeginPopupModal("Send to collector", nullptr)) return;
+    ImGui::TextWrapped(
+        "Sends the %zu spans on screen as OTLP/JSON over HTTP to a collector (an OpenTelemetry Collector, "
+        "Jaeger or any OTLP receiver). The default comes from OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or "
+        "OTEL_EXPORTER_OTLP_ENDPOINT.",
+        store().spans.size());
+    const bool sending = collector_.state == CollectorSend::State::Sending;
+    ImGui::BeginDisabled(sending);
+    ImGui::SetNextItemWidth(-FLT_MIN);
+    ImGui::InputText("##collector-endpoint", &collector_.endpoint);
+    probe_item("collector:endpoint");
+    ImGui::EndDisabled();
+    if (!collector_.status.empty()) {
+        const ImU32 col = sending              ? ImGui::GetColorU32(ImGuiCol_Text)
+                          : collector_.success ? IM_COL32(90, 190, 110, 255)
+                                               : kWarningTextColor;
+        ImGui::PushStyleColor(ImGuiCol_Text, col);
+        ImGui::TextWrapped("%s", collector_.status.c_str());
+        ImGui::PopStyleColor();
+        probe_item(sending ? "collector:sending" : collector_.success ? "collector:accepted" : "collector:failed");
+    }
+    ImGui::BeginDisabled(sending || collector_.endpoint.empty());
+    if (ImGui::Button("Send")) start_collector_send(collector_.endpoint);
+    probe_item("collector:send");
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    if (sending) {
+        if (ImGui::Button("Cancel")) cancel_collector_send();
+        probe_item("collector:cancel");
+    } else {
+        if (ImGui::Button("Close") || compat::key_pressed(ImGuiKey_Escape, false)) ImGui::CloseCurrentPopup();
+        probe_item("collector:close");
+    }
+    ImGui::EndPopup();
 }
 
 }  // namespace tl::ui

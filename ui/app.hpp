@@ -11,8 +11,10 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <typeindex>
 #include <unordered_map>
 #include <vector>
@@ -33,6 +35,9 @@ namespace tl::ui {
 
 struct LiveTraffic {
     bool playing = false;
+    // Follow latest: each request replaces what the waterfall shows. Pinned: the request on screen stays,
+    // new requests only feed the histogram.
+    bool pinned = false;
     double requests_per_second = 2.0;
     double until_next_s = 0.0;  // time left until the next request
     uint64_t requests_sent = 0;
@@ -52,6 +57,16 @@ enum class BannerLevel { Info, Warning, Error };
 struct BannerMessage {
     BannerLevel level = BannerLevel::Info;
     std::string text;
+};
+
+// "Send to collector": the OTLP/HTTP export of the shown traces, run on a worker thread.
+struct CollectorSend {
+    enum class State { Idle, Sending, Done };
+    State state = State::Idle;
+    std::string endpoint;  // what the dialog's field holds
+    std::string status;    // the outcome (or progress) in words
+    bool success = false;  // the last send was accepted (fully or in part)
+    size_t spans = 0;      // spans in the last send
 };
 
 // Fonts the panels may use; null pointers mean Dear ImGui's default font.
@@ -121,6 +136,10 @@ public:
     [[nodiscard]] const std::vector<std::string>& front_panels() const { return area_front_; }
     // True when something moves on its own: the main loop then redraws without waiting for input.
     [[nodiscard]] bool animating() const;
+    // The command line (or the learner) chose a scenario or edits at start-up: lessons then do not replace
+    // them with their own set-up until the learner starts a lesson or step.
+    [[nodiscard]] bool startup_choice() const { return startup_choice_; }
+    [[nodiscard]] const CollectorSend& collector_send() const { return collector_; }
 
     // [SECTION] Set-up used by main.cpp and tests
     void set_fonts(const AppFonts& fonts) { fonts_ = fonts; }
@@ -129,6 +148,14 @@ public:
     std::string focus_panel(std::string_view name);
     void save_settings_now();
     Settings& mutable_settings() { return settings_; }
+    void set_startup_choice(bool chosen) { startup_choice_ = chosen; }
+    // Live traffic: keep the request on screen (true) or follow the latest one (false).
+    void set_live_pinned(bool pinned) { view_.live.pinned = pinned; }
+    // Opens the "Send to collector" dialog (File menu); the endpoint defaults as for `tracelab export`.
+    void open_collector_dialog();
+    // Starts sending the shown traces to `endpoint` on a worker thread; the frame polls the outcome.
+    void start_collector_send(const std::string& endpoint);
+    void cancel_collector_send();
 
     // [SECTION] Feature state slots (lesson progress, quiz attempt, sampling run …), one object per type.
     template <class T>
@@ -156,6 +183,8 @@ private:
     void draw_help();
     void draw_file_dialogs();
     std::string export_trace(const std::string& path, TraceFormat format);
+    void draw_collector_dialog();
+    void poll_collector_send();
 
     AppOptions options_;
     std::filesystem::path asset_dir_;
@@ -185,6 +214,14 @@ private:
     std::string dialog_path_;
     int export_format_ = 0;
     int dragging_splitter_ = -1;
+    bool startup_choice_ = false;
+    // Collector send: the dialog's state, the worker's result slot and the worker (declared last, so it is
+    // stopped and joined before anything it touches goes away).
+    struct CollectorJob;
+    CollectorSend collector_;
+    bool collector_dialog_ = false;
+    std::shared_ptr<CollectorJob> collector_job_;
+    std::jthread collector_worker_;
 };
 
 }  // namespace tl::ui

@@ -7,7 +7,7 @@ namespace tl::ui {
 
 const char* gui_usage() {
     return "usage: tracelab [simulation flags] [TRACE_FILE]\n"
-           "       tracelab --screenshot OUT.png [--size WxH] [--panel NAME] [--frames N] [...]\n"
+           "       tracelab --screenshot OUT.png [--size WxH] [--panel NAME] [--frames N] [--play] [...]\n"
            "       tracelab --frame-times N [--size WxH] [...]\n"
            "       tracelab --startup-compare\n";
 }
@@ -62,6 +62,8 @@ Result<GuiOptions> parse_gui_options(const cli::Args& args) {
             if (!v) return need("--frame-times");
             if (!count(*v, o.frame_times, 1000000))
                 return R::failure("--frame-times " + *v + ": expected a positive number");
+        } else if (a == "--play") {
+            o.play = true;
         } else if (a == "--startup-compare") {
             o.startup_compare = true;
         } else if (a.rfind("--", 0) == 0 || (a.size() > 1 && a[0] == '-')) {

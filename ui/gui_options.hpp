@@ -21,6 +21,7 @@ struct GuiOptions {
     int frames = 8;                // --frames N (for --screenshot)
     int frame_times = 0;           // --frame-times N
     bool startup_compare = false;  // --startup-compare
+    bool play = false;             // --play: live traffic runs from the start
 };
 
 // Parses the arguments after the program name. Errors say which flag is wrong.

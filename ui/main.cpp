@@ -31,7 +31,9 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr int kSettleFrames = 3;  // frames before command-line edits are applied (see run_app)
+// In screenshot mode the clock advances by this much per frame, so live traffic gives the same picture on
+// every machine (half a second: 240 frames send 240 requests at the default 2 requests/s).
+constexpr float kScriptedFrameSeconds = 0.5f;
 double ms_since(Clock::time_point t) {
     return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
 }
@@ -180,26 +182,26 @@ int run_app(const tl::ui::GuiOptions& o) {
     ImGui_ImplOpenGL3_Init("#version 330 core");
     glfwSetWindowUserPointer(window, &app);
     glfwSetDropCallback(window, on_drop);
-    // The default scenario first; what the command line asks for is applied once the learning panels have
-    // set themselves up (a lesson's first step loads its own scenario), so the flags win.
-    tl::ui::GuiOptions defaults;
-    load_initial_model(app, defaults);
-    const bool flags_given = o.scenario_given || !o.sim.latency.empty() || !o.sim.error.empty() ||
-                             !o.sim.drop.empty() || !o.trace_file.empty() || !o.panel.empty() || o.sim.seed != 1;
+    // What the command line asks for is in place before the first frame. When it chose a scenario or edits,
+    // the app records it, so the lessons do not replace them with a step's set-up until the learner starts one.
+    app.set_startup_choice(o.scenario_given || !o.sim.latency.empty() || !o.sim.error.empty() || !o.sim.drop.empty() ||
+                           !o.trace_file.empty() || o.sim.seed != 1);
+    load_initial_model(app, o);
+    if (o.play) app.push(tl::ui::SetPlaying{true});
 
     std::vector<double> frame_ms;
     int frame = 0;
     int exit_code = 0;
-    const int total = !o.screenshot.empty() ? std::max(o.frames, kSettleFrames + 3) : o.frame_times;
+    const int total = !o.screenshot.empty() ? std::max(o.frames, 3) : o.frame_times;
     while (!glfwWindowShouldClose(window)) {
         if (scripted || app.animating() || frame < 3)
             glfwPollEvents();
         else
             glfwWaitEventsTimeout(0.5);  // idle: sleep until input (or a slow heartbeat)
         const auto t0 = Clock::now();
-        if (frame == kSettleFrames && flags_given) load_initial_model(app, o);
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
+        if (!o.screenshot.empty()) io.DeltaTime = kScriptedFrameSeconds;
         ImGui::NewFrame();
         app.frame();
         render(window);

@@ -12,6 +12,7 @@
 #include <imgui.h>
 
 #include "ui/app.hpp"
+#include "ui/imgui_compat.hpp"
 #include "ui/panels/quiz_panel.hpp"
 #include "ui/theme.hpp"
 #include "ui/widgets/label_probe.hpp"
@@ -47,6 +48,8 @@ void start_lessons(App& app, LessonState& s) {
     for (size_t i = 0; i < s.course.size(); ++i)
         if (s.course[i].id == s.progress.current_lesson) index = i;
     open_lesson(app, s, index);
+    s.at_startup = s.ready();
+    if (s.ready() && app.startup_choice()) s.hold_setup = s.session->has_pending();
 }
 
 void open_lesson(App& app, LessonState& s, size_t index) {
@@ -59,6 +62,7 @@ void open_lesson(App& app, LessonState& s, size_t index) {
     s.session = std::make_unique<lessons::LessonSession>(l, done >= l.steps.size() ? 0 : done);
     s.progress.current_lesson = l.id;
     s.hold_setup = false;
+    s.at_startup = false;
     save_lesson_progress(app, s);
 }
 
@@ -84,6 +88,8 @@ lessons::LessonWorld lesson_world(const App& app, const LessonState& s) {
 
 void apply_lesson_actions(App& app, LessonState& s, const std::vector<lessons::LessonAction>& actions) {
     using lessons::ActionKind;
+    const bool at_startup = s.at_startup;
+    s.at_startup = false;
     for (const lessons::LessonAction& a : actions) {
         switch (a.kind) {
             case ActionKind::LoadScenario:  // always reload: a step starts from the scenario as shipped
@@ -119,8 +125,8 @@ void apply_lesson_actions(App& app, LessonState& s, const std::vector<lessons::L
                 s.head_sampler = a.sampler;
                 s.head_ratio = a.value;
                 break;
-            case ActionKind::OpenPanel:
-                (void)app.focus_panel(a.panel);
+            case ActionKind::OpenPanel:  // not while the app starts: the default tabs stay in front
+                if (!at_startup) (void)app.focus_panel(a.panel);
                 break;
             case ActionKind::SetGhosts:
                 app.apply(SetGhosts{a.flag});
@@ -292,7 +298,19 @@ void draw_steps(const LessonState& s, Actions& actions, bool scroll_to_current) 
         }
         ImGui::PopTextWrapPos();
         probe_item("Step " + std::to_string(i + 1));
-        if (i + 1 == session.current() && s.hold_setup) {
+        if (i == session.current() && s.hold_setup && s.at_startup) {
+            ImGui::Indent();
+            if (ImGui::Button("Start step"))
+                push_custom(actions, "lessons: start step", [](App& app) {
+                    auto& state = app.slot<LessonState>();
+                    state.hold_setup = false;
+                    state.at_startup = false;
+                });
+            probe_item("Start step");
+            compat::item_tooltip("Loads this step's scenario, replacing the one chosen on the command line.");
+            ImGui::Unindent();
+        }
+        if (i + 1 == session.current() && s.hold_setup && !s.at_startup) {
             ImGui::Indent();
             if (ImGui::Button("Next step"))
                 push_custom(actions, "lessons: next step",
@@ -355,6 +373,8 @@ public:
             });
         }
         if (!s->ready() || app.showing_file()) return;
+        // Set-up held at start-up: nothing is checked until the learner starts the step.
+        if (s->at_startup && s->hold_setup && s->session->has_pending()) return;
         if (s->session->has_pending() && !s->hold_setup) {
             push_custom(actions, "lessons: apply", [](App& a) {
                 auto& st = a.slot<LessonState>();

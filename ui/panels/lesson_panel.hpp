@@ -34,6 +34,10 @@ struct LessonState {
     // After a step turns done, the next step's set-up waits for "Next step", so the learner can look at
     // what they just did before the scenario is reset.
     bool hold_setup = false;
+    // The lesson was reopened by the app starting, not by the learner: its set-up does not bring panels to
+    // the front, and when the command line chose a scenario or edits (App::startup_choice) the set-up waits
+    // for "Start step" so it does not replace them.
+    bool at_startup = false;
     // Head-sampling settings chosen through lessons (the sampling lab reads the same names).
     std::string head_sampler = "always";
     double head_ratio = 1.0;

@@ -1,5 +1,6 @@
 // Live traffic: play/pause a stream of requests (one re-simulation per request, new seed each time) and a
-// histogram of the root's latency with p50/p95/p99 — the metric that says "slow" but not where.
+// histogram of the root's latency with p50/p95/p99 — the metric that says "slow" but not where — beside the
+// request log. The view either follows the latest request or stays pinned on the one the learner looks at.
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -46,21 +47,66 @@ public:
             ImGui::SameLine();
             ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kErrorColor), "%zu with errors", errors);
         }
+        ImGui::SameLine(0, 24 * app.fonts().scale);
+        if (ImGui::RadioButton("Follow latest", !live.pinned))
+            actions.push(Custom{"live: follow", [](App& a) { a.set_live_pinned(false); }});
+        probe_item("live:follow");
+        compat::item_tooltip("Each new request replaces the trace on screen.");
+        ImGui::SameLine();
+        if (ImGui::RadioButton("Pin this request", live.pinned))
+            actions.push(Custom{"live: pin", [](App& a) { a.set_live_pinned(true); }});
+        probe_item("live:pin");
+        compat::item_tooltip("Keep the trace on screen; new requests still feed the histogram.");
         if (live.root_ms.empty()) {
             ImGui::TextDisabled("Press Play to send requests. The histogram shows the latency of each whole request.");
             return;
         }
         const double p50 = percentile(live.root_ms, 0.50), p95 = percentile(live.root_ms, 0.95),
                      p99 = percentile(live.root_ms, 0.99);
+        const float avail = ImGui::GetContentRegionAvail().x;
+        const float log_w = std::min(360.0f * app.fonts().scale, avail * 0.4f);
+        ImGui::BeginGroup();
+        ImGui::PushItemWidth(avail - log_w - ImGui::GetStyle().ItemSpacing.x);
         ImGui::Text("root latency  p50 %.1f ms   p95 %.1f ms   p99 %.1f ms", p50, p95, p99);
+        probe_item("live:percentiles");
         // Histogram over 30 buckets from 0 to the max.
         const double hi = *std::max_element(live.root_ms.begin(), live.root_ms.end()) * 1.05 + 1e-9;
         float buckets[30] = {};
         for (double v : live.root_ms) buckets[std::min(29, int(v / hi * 30.0))] += 1.0f;
         const std::string overlay = "0 .. " + std::to_string(int(hi)) + " ms";
-        ImGui::PlotHistogram("##latency", buckets, 30, 0, overlay.c_str(), 0.0f, FLT_MAX,
-                             ImVec2(-FLT_MIN, std::max(40.0f, ImGui::GetContentRegionAvail().y)));
+        ImGui::PlotHistogram(
+            "##latency", buckets, 30, 0, overlay.c_str(), 0.0f, FLT_MAX,
+            ImVec2(avail - log_w - ImGui::GetStyle().ItemSpacing.x, std::max(40.0f, ImGui::GetContentRegionAvail().y)));
         probe_item("live:histogram");
+        ImGui::PopItemWidth();
+        ImGui::EndGroup();
+        ImGui::SameLine();
+        draw_request_log(app, live, log_w);
+    }
+
+private:
+    // One line per request, newest first; only the visible lines are drawn.
+    static void draw_request_log(const App& app, const LiveTraffic& live, float width) {
+        ImGui::BeginChild("##live-log", ImVec2(width, 0), true);
+        if (app.fonts().mono) ImGui::PushFont(app.fonts().mono);
+        const size_t n = live.root_ms.size();
+        const uint64_t first_number = live.requests_sent >= n ? live.requests_sent - n + 1 : 1;
+        ImGuiListClipper clipper;
+        clipper.Begin(int(n));
+        while (clipper.Step()) {
+            for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
+                const size_t i = n - 1 - size_t(row);
+                const bool error = live.root_error[i];
+                const ImU32 col = error ? kErrorColor : ImGui::GetColorU32(ImGuiCol_Text);
+                ImGui::PushStyleColor(ImGuiCol_Text, col);
+                ImGui::Text("#%-5llu %8.1f ms  %s", static_cast<unsigned long long>(first_number + i), live.root_ms[i],
+                            error ? "ERROR" : "ok");
+                ImGui::PopStyleColor();
+            }
+        }
+        if (app.fonts().mono) ImGui::PopFont();
+        ImGui::EndChild();
+        probe_item("live:requests");
     }
 };
 

@@ -478,6 +478,17 @@ void draw_bar_label(ImDrawList* dl, const WaterfallInput& in, const WaterfallRow
             placed = true;
         }
     }
+    // Nowhere clear of the gap: the shortest text that fits on the bar, on a dark backing over the hatching.
+    const float wide_r = std::min(x1, area_r) - 4.0f;
+    for (const char* label : {plain.c_str(), static_cast<const char*>(dtext)}) {
+        if (placed) break;
+        const float lw = ImGui::CalcTextSize(label).x;
+        if (wide_r - in_l < lw) continue;
+        dl->AddRectFilled({in_l - 2.0f, ty - 1.0f}, {in_l + lw + 2.0f, ty + fs + 1.0f}, IM_COL32(20, 22, 28, 210),
+                          3.0f);
+        draw_text_shadowed(dl, {in_l, ty}, text, label);
+        placed = true;
+    }
     // The slowest hop gets a badge after its label, or before the bar, when there is room.
     if ((row.flags & kRowSlowest) && !in.hide_latency_hints) {
         const char* badge = "slowest";

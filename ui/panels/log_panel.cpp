@@ -40,25 +40,32 @@ public:
         const char* preview = filter_ < 0 || filter_ >= int(sc.services.size())
                                   ? "all services"
                                   : sc.services[size_t(filter_)].name.c_str();
+        const int filter_before = filter_;
         if (ImGui::BeginCombo("service", preview)) {
             if (ImGui::Selectable("all services", filter_ < 0)) filter_ = -1;
             for (size_t i = 0; i < sc.services.size(); ++i)
                 if (ImGui::Selectable(sc.services[i].name.c_str(), filter_ == int(i))) filter_ = int(i);
             ImGui::EndCombo();
         }
+        if (filter_ != filter_before) refilter();
         ImGui::SameLine();
         ImGui::TextDisabled("one request; each line carries the trace id the service had in hand");
         ImGui::BeginChild("##lines", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
         if (app.fonts().mono) ImGui::PushFont(app.fonts().mono);
-        for (const LogLine& l : lines_) {
-            if (filter_ >= 0 && int(l.service) != filter_) continue;
-            const std::string& svc = sc.services[l.service].name;
-            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(service_color(svc)), "%-9s", svc.c_str());
-            ImGui::SameLine();
-            if (l.error)
-                ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kErrorColor), "%s", l.text.c_str());
-            else
-                ImGui::TextUnformatted(l.text.c_str());
+        // A request can log hundreds of thousands of lines: only the visible ones are drawn.
+        ImGuiListClipper clipper;
+        clipper.Begin(int(shown_.size()));
+        while (clipper.Step()) {
+            for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
+                const LogLine& l = lines_[shown_[size_t(row)]];
+                const std::string& svc = sc.services[l.service].name;
+                ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(service_color(svc)), "%-9s", svc.c_str());
+                ImGui::SameLine();
+                if (l.error)
+                    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kErrorColor), "%s", l.text.c_str());
+                else
+                    ImGui::TextUnformatted(l.text.c_str());
+            }
         }
         if (app.fonts().mono) ImGui::PopFont();
         ImGui::EndChild();
@@ -85,10 +92,19 @@ private:
         }
         std::stable_sort(lines_.begin(), lines_.end(),
                          [](const LogLine& a, const LogLine& b) { return a.t_ns < b.t_ns; });
+        if (filter_ >= int(app.scenario().services.size())) filter_ = -1;
+        refilter();
+    }
+
+    void refilter() {
+        shown_.clear();
+        for (size_t i = 0; i < lines_.size(); ++i)
+            if (filter_ < 0 || int(lines_[i].service) == filter_) shown_.push_back(i);
     }
 
     uint64_t cached_generation_ = ~uint64_t(0);
     std::vector<LogLine> lines_;
+    std::vector<size_t> shown_;  // indices into lines_ that pass the service filter
     int filter_ = -1;
 };
 

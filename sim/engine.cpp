@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace tl {
 
@@ -41,17 +42,70 @@ struct PlanService {
     bool grpc_server = false;
 };
 
+// How many records one request writes at most (ops and hops exactly); index [1] with client spans on.
+// Engine::run sizes its arrays from these once, so the walk writes through running indices.
+struct RequestBounds {
+    uint64_t ops = 0;
+    uint64_t spans[2] = {0, 0};
+    uint64_t attributes[2] = {0, 0};
+    uint64_t events = 0;
+    uint64_t links = 0;
+};
+
 struct Engine::Plan {
     std::vector<PlanService> services;
     uint32_t entry = 0;
     int64_t interval_ns = 0;
     bool client_spans = false;
+    // False only for an unvalidated scenario without services or whose calls loop; run() then simulates nothing.
+    bool runnable = true;
+    RequestBounds bounds;
 };
 
 namespace {
 // Latencies are never negative, so rounding is a plain add-and-truncate (llround is a libm call).
 int64_t ms_to_ns(double ms) {
     return ms >= 0 ? static_cast<int64_t>(ms * 1e6 + 0.5) : -static_cast<int64_t>(-ms * 1e6 + 0.5);
+}
+
+// Adds to `b` the records of one operation of `service` and everything below it (mirrors the walk's
+// recording rules, without sampling: a sampler only ever records fewer). Returns false on a call loop.
+bool request_bounds(const Engine::Plan& p, uint32_t service, RequestBounds& b, int depth = 0) {
+    if (depth > static_cast<int>(p.services.size())) return false;
+    const PlanService& ps = p.services[service];
+    b.ops += 1;
+    if (ps.instrumented) {
+        const uint64_t status = (ps.http_server ? 1 : 0) + (ps.grpc_server ? 1 : 0);
+        const uint64_t attrs = ps.attributes.size() + status + (ps.error_rate > 0 ? 2 : 0);
+        for (int cs = 0; cs < 2; ++cs) {
+            b.spans[cs] += 1;
+            b.attributes[cs] += attrs;
+        }
+        b.events += ps.error_rate > 0 ? 1 : 0;
+    }
+    for (const PlanCall& c : ps.calls) {
+        RequestBounds one;
+        if (!request_bounds(p, c.callee, one, depth + 1)) return false;
+        const bool remote = c.transport != Transport::InProcess;
+        const bool queue = c.transport == Transport::Queue;
+        const bool client = remote && ps.instrumented && c.fault != HopFault::NoInject;
+        for (int cs = 0; cs < 2; ++cs) {
+            if (client && (cs == 1 || queue)) {
+                one.spans[cs] += 1;
+                one.attributes[cs] += queue ? 2 : 1;
+            }
+        }
+        if (queue && p.services[c.callee].instrumented) one.links += 1;
+        const auto n = static_cast<uint64_t>(c.repeat);
+        b.ops += one.ops * n;
+        for (int cs = 0; cs < 2; ++cs) {
+            b.spans[cs] += one.spans[cs] * n;
+            b.attributes[cs] += one.attributes[cs] * n;
+        }
+        b.events += one.events * n;
+        b.links += one.links * n;
+    }
+    return true;
 }
 }  // namespace
 
@@ -106,6 +160,7 @@ Engine::Engine(const Scenario& scenario) : scenario_(scenario), plan_(std::make_
         ps.http_server = how == static_cast<int>(Transport::Http) && ps.kind == SpanKind::Server;
         ps.grpc_server = how == static_cast<int>(Transport::Grpc) && ps.kind == SpanKind::Server;
     }
+    p.runnable = !p.services.empty() && request_bounds(p, p.entry, p.bounds);
 }
 
 Engine::~Engine() = default;
@@ -141,291 +196,300 @@ double draw_ms(const Latency& l, Rng& rng, bool jitter) {
 
 namespace {
 
-// The context a span runs in (what an SDK keeps in its Context object).
+// The context a span runs in (what an SDK keeps in its Context object). "No context" has span id 0 (generated
+// ids never are) and flags sampled+random, so parent-based sampling treats a new root like a sampled parent
+// without a branch.
 struct Ctx {
     TraceId trace;
     SpanId span;
-    uint8_t flags = 0;
     StrId tracestate = 0;
-    int32_t span_index = -1;
-    bool valid = false;
+    int32_t span_index = -1;  // its recorded span, -1 when not recorded
+    uint8_t flags = 3;
+    [[nodiscard]] bool valid() const { return span.valid(); }
+};
+constexpr Ctx kNoCtx{};
+
+// One call as this run walks it: the per-hop decisions that do not depend on the request, made once.
+struct RunCall {
+    uint32_t callee = 0;
+    uint16_t index = 0;
+    Transport transport = Transport::Http;
+    HopFault fault = HopFault::Ok;
+    bool remote = false;
+    bool queue = false;
+    bool client_span = false;  // a client/producer span is started for it
+    bool may_send = false;     // remote and the tracing transport injects a header (if there is a context)
+    bool extract_ok = false;   // the callee continues a context it receives
+    bool network_fixed = true;
+    int repeat = 1;
+    SpanKind client_kind = SpanKind::Client;
+    StrId client_name = 0;
+    StrId client_key = 0, client_value = 0;  // first client attribute (server.address or messaging.operation.type)
+    StrId callee_name = 0;
+    int64_t network_ns = 0;
+    const Latency* network = nullptr;
 };
 
-struct Interned {
-    std::vector<StrId> name, span_name, publish_name, resource;
-    std::vector<std::vector<Attribute>> attrs;  // per service, precomputed
-    StrId scope = 0;
-    StrId k_status_http = 0, k_status_grpc = 0, k_server_address = 0, k_msg_op = 0, k_msg_dest = 0,
-          k_msg_system = 0, v_publish = 0, v_process = 0, k_exc_type = 0, k_exc_msg = 0, v_exc_type = 0,
-          v_exc_msg = 0, e_exception = 0, k_link_kind = 0, v_link_kind = 0, k_http_method = 0;
+// One service as this run walks it: names interned in the Run's pool, per-run constants folded in.
+struct RunService {
+    StrId name = 0, span_name = 0;
+    uint32_t resource = 0;
+    SpanKind kind = SpanKind::Server;
+    bool instrumented = true;
+    bool parallel = false;
+    bool own_fixed = true;  // no draw: own_ns and before_ns are the values
+    int64_t own_ns = 0, before_ns = 0;
+    double work_before = 0.5;
+    double error_rate = 0;
+    int64_t clock_ns = 0;  // epoch + clock skew: observed time = clock_ns + request start + true time
+    const Latency* own = nullptr;
+    uint32_t call_begin = 0, call_count = 0;  // in RunTables::calls
+    // Attribute blocks in RunTables::attr_blocks, appended to a finished span with one copy: the scenario's
+    // attributes and status code, plus (error block) the exception event's two attributes.
+    uint32_t ok_attrs = 0, err_attrs = 0;
+    uint32_t ok_count = 0, err_count = 0;
 };
 
+struct RunTables {
+    std::vector<RunService> services;
+    std::vector<RunCall> calls;
+    std::vector<Attribute> attr_blocks;
+    StrId scope = 0, k_msg_dest = 0, v_exc_msg = 0, e_exception = 0;
+};
+
+// Walks requests, writing records through running indices into arrays Engine::run sized beforehand.
+// Each record is written once, whole, when all its fields are known; its index is taken when it starts, so
+// the order is that of a depth-first walk (spans, ops and hops in start order; events at the end of a span).
 class Walker {
 public:
-    Walker(const Engine::Plan& plan, const EngineOptions& opt, Run& run, const Interned& in)
-        : plan_(plan), opt_(opt), run_(run), in_(in), rng_(opt.seed * 0x9E3779B97F4A7C15ULL + 7),
-          ids_(opt.seed), client_spans_(opt.client_spans < 0 ? plan.client_spans : opt.client_spans != 0) {}
+    Walker(const Engine::Plan& plan, const EngineOptions& opt, Run& run, const RunTables& t)
+        : plan_(plan),
+          t_(t),
+          sampler_(opt.sampler),
+          pool_(run.observed.strings),
+          rng_(opt.seed * 0x9E3779B97F4A7C15ULL + 7),
+          ids_(opt.seed),
+          spans_(run.observed.spans.data()),
+          attrs_(run.observed.attributes.data()),
+          events_(run.observed.events.data()),
+          links_(run.observed.links.data()),
+          ops_(run.ops.data()),
+          hops_(run.hops.data()),
+          first_op_(run.request_first_op.data()) {}
 
     void request(uint32_t r) {
         request_ = r;
         request_start_ = static_cast<int64_t>(r) * plan_.interval_ns;
-        run_.request_first_op.push_back(static_cast<uint32_t>(run_.ops.size()));
+        first_op_[r] = n_ops_;
         true_trace_ = TraceId{};
-        operation(plan_.entry, -1, -1, 0, Ctx{}, false, 0);
+        operation(plan_.entry, -1, -1, 0, kNoCtx, false, false, 0);
     }
 
+    uint32_t n_spans_ = 0, n_attrs_ = 0, n_events_ = 0, n_links_ = 0, n_ops_ = 0, n_hops_ = 0;
+
 private:
-    // Decides sampling for a span about to start under `parent` (invalid: a new root).
-    bool decide(const Ctx& parent, bool remote, TraceId trace, uint32_t service, SpanKind kind, StrId name,
-                StrId& tracestate) {
-        tracestate = parent.valid ? parent.tracestate : 0;
-        if (!opt_.sampler) return parent.valid ? (parent.flags & 1) != 0 : true;  // ParentBased(AlwaysOn)
+    // A configured head sampler decides (kept out of line: the common path has none).
+    [[gnu::noinline]] bool sample(const Ctx& parent, bool remote, TraceId trace, const RunService& s, SpanKind kind,
+                                  StrId name, StrId& tracestate) {
         SamplingInput in;
         in.trace_id = trace;
-        in.has_parent = parent.valid;
+        in.has_parent = parent.valid();
         in.parent_remote = remote;
-        in.parent_sampled = parent.valid && (parent.flags & 1) != 0;
-        in.parent_tracestate = run_.observed.str(tracestate);
-        in.span_name = run_.observed.str(name);
-        in.service = run_.observed.str(in_.name[service]);
+        in.parent_sampled = parent.valid() && (parent.flags & 1) != 0;
+        in.parent_tracestate = pool_.get(parent.tracestate);
+        in.span_name = pool_.get(name);
+        in.service = pool_.get(s.name);
         in.kind = kind;
-        const SamplingResult res = opt_.sampler->should_sample(in);
-        if (!res.tracestate.empty()) tracestate = run_.observed.strings.intern(res.tracestate);
+        const SamplingResult res = sampler_->should_sample(in);
+        tracestate = res.tracestate.empty() ? parent.tracestate : pool_.intern(res.tracestate);
         return res.sampled;
     }
 
-    // Starts a span (recorded only when sampled) and returns its context.
-    Ctx start_span(const Ctx& parent, bool remote, uint32_t service, SpanKind kind, StrId name) {
+    // Starts a span under `parent` (no context: a new root) and returns its context. A sampled span gets the
+    // next span index; its record is written when it ends.
+    Ctx open_span(const Ctx& parent, bool remote, const RunService& s, SpanKind kind, StrId name) {
         Ctx c;
-        c.trace = parent.valid ? parent.trace : ids_.trace_id();
+        c.trace = parent.valid() ? parent.trace : ids_.trace_id();
         c.span = ids_.span_id();
-        c.valid = true;
-        const bool sampled = decide(parent, remote, c.trace, service, kind, name, c.tracestate);
-        // Level 2: the random flag (bit 1) says the trace id's rightmost 7 bytes are random; ours are.
-        c.flags = static_cast<uint8_t>((sampled ? 1 : 0) | (parent.valid ? (parent.flags & 2) : 2));
-        if (!sampled) return c;
-        auto& store = run_.observed;
-        Span s;
-        s.trace_id = c.trace;
-        s.span_id = c.span;
-        s.parent_span_id = parent.valid ? parent.span : SpanId{};
-        s.name = name;
-        s.service = in_.name[service];
-        s.resource = in_.resource[service];
-        s.trace_state = c.tracestate;
-        s.scope = in_.scope;
-        s.kind = kind;
-        s.flags = c.flags;
-        // Attribute, event and link ranges are set when they are written (finish_span, add_attr, links).
-        c.span_index = static_cast<int32_t>(store.spans.size());
-        store.spans.push_back(s);
+        bool sampled = true;
+        if (!sampler_) {
+            // ParentBased(AlwaysOn): inherit the parent's flags and tracestate (a root: sampled + random).
+            sampled = (parent.flags & 1) != 0;
+            c.tracestate = parent.tracestate;
+            c.flags = static_cast<uint8_t>(parent.flags & 3);
+        } else {
+            sampled = sample(parent, remote, c.trace, s, kind, name, c.tracestate);
+            // Level 2: the random flag (bit 1) says the trace id's rightmost 7 bytes are random; ours are.
+            c.flags = static_cast<uint8_t>((sampled ? 1 : 0) | (parent.flags & 2));
+        }
+        if (sampled) c.span_index = static_cast<int32_t>(n_spans_++);
         return c;
     }
 
-    void add_attr(const Ctx& c, StrId key, AttrValue v) {
-        if (c.span_index < 0) return;
-        auto& store = run_.observed;
-        Span& s = store.spans[static_cast<size_t>(c.span_index)];
-        // Attributes of one span are contiguous: spans are finished in reverse start order (children first), so
-        // a span's attributes are appended in one go by finish_span; this path serves client spans only.
-        if (s.attrs.count == 0) s.attrs.begin = static_cast<uint32_t>(store.attributes.size());
-        store.attributes.push_back(Attribute{key, v});
-        ++s.attrs.count;
+    void write_span(const Ctx& c, SpanId parent, StrId name, const RunService& s, SpanKind kind, bool error,
+                    int64_t start, int64_t end, AttrRange attrs, uint32_t event_begin, uint32_t link_begin,
+                    uint32_t link_count, int32_t op) {
+        spans_[c.span_index] = Span{.trace_id = c.trace,
+                                    .span_id = c.span,
+                                    .parent_span_id = parent,
+                                    .name = name,
+                                    .service = s.name,
+                                    .trace_state = c.tracestate,
+                                    .status_message = error ? t_.v_exc_msg : 0,
+                                    .scope = t_.scope,
+                                    .kind = kind,
+                                    .status = error ? StatusCode::Error : StatusCode::Unset,
+                                    .flags = c.flags,
+                                    .start_ns = observed_ns(s, start),
+                                    .end_ns = observed_ns(s, end),
+                                    .attrs = attrs,
+                                    .event_begin = event_begin,
+                                    .event_count = error ? 1u : 0u,
+                                    .link_begin = link_begin,
+                                    .link_count = link_count,
+                                    .resource = s.resource,
+                                    .op = op};
     }
 
-    int64_t observed_ns(uint32_t service, int64_t t) const {
-        return run_.epoch_unix_ns + request_start_ + t + plan_.services[service].skew_ns;
-    }
+    int64_t observed_ns(const RunService& s, int64_t t) const { return s.clock_ns + request_start_ + t; }
 
-    // Runs one operation of `service` that starts (truly) at `t`; returns its true end.
+    // Runs one operation of `service` that starts (truly) at `t`; returns its true end. `linked`: it consumes a
+    // message whose context it continued, so its span links to the producer.
     int64_t operation(uint32_t service, int32_t parent_op, int32_t hop, int64_t t, const Ctx& in, bool in_remote,
-                      uint16_t depth) {
-        const PlanService& ps = plan_.services[service];
-        const auto op_index = static_cast<int32_t>(run_.ops.size());
-        run_.ops.push_back(Operation{});
-        {
-            Operation& op = run_.ops.back();
-            op.request = request_;
-            op.service = service;
-            op.parent = parent_op;
-            op.hop = hop;
-            op.start_ns = request_start_ + t;
-            op.depth = depth;
+                      bool linked, uint16_t depth) {
+        const RunService& s = t_.services[service];
+        const auto op_index = static_cast<int32_t>(n_ops_++);
+
+        Ctx self;  // context this operation runs in; none when uninstrumented
+        if (s.instrumented) self = open_span(in, in_remote, s, s.kind, s.span_name);
+        if (!true_trace_.valid()) true_trace_ = self.valid() ? self.trace : TraceId{0, 1};
+        uint32_t link_begin = 0, link_count = 0;
+        if (linked && self.span_index >= 0) {
+            link_begin = n_links_++;
+            link_count = 1;
+            links_[link_begin] = SpanLink{in.trace, in.span, in.tracestate, {}};
         }
 
-        Ctx self;  // context this operation runs in; invalid when uninstrumented
-        if (ps.instrumented) self = start_span(in, in_remote, service, ps.kind, in_.span_name[service]);
-        if (!true_trace_.valid()) true_trace_ = self.valid ? self.trace : TraceId{0, 1};
-        // Links must be written before the span's attributes are appended: keep span data contiguous.
-        if (self.span_index >= 0 && hop >= 0 && run_.hops[static_cast<size_t>(hop)].transport == Transport::Queue &&
-            in.valid && run_.hops[static_cast<size_t>(hop)].extracted) {
-            auto& store = run_.observed;
-            Span& consumer = store.spans[static_cast<size_t>(self.span_index)];
-            consumer.link_begin = static_cast<uint32_t>(store.links.size());
-            consumer.link_count = 1;
-            store.links.push_back(SpanLink{in.trace, in.span, in.tracestate, {}});
-        }
-
-        const int64_t own = is_fixed(ps.own) ? ps.own_ns : ms_to_ns(draw_ms(ps.own, rng_, opt_.jitter));
-        const auto before = static_cast<int64_t>(static_cast<double>(own) * ps.work_before + 0.5);
-        const bool error = ps.error_rate > 0 && rng_.uniform() < ps.error_rate;
+        const int64_t own = s.own_fixed ? s.own_ns : ms_to_ns(draw_ms(*s.own, rng_, true));
+        const int64_t before =
+            s.own_fixed ? s.before_ns : static_cast<int64_t>(static_cast<double>(own) * s.work_before + 0.5);
+        const bool error = s.error_rate > 0 && rng_.uniform() < s.error_rate;
 
         int64_t cursor = t + before;
         int64_t calls_end = cursor;
-        for (const PlanCall& call : ps.calls) {
-            for (int k = 0; k < call.repeat; ++k) {
-                const int64_t start = ps.parallel ? t + before : cursor;
-                const int64_t back = make_call(service, op_index, self, call, start, static_cast<uint16_t>(depth + 1));
-                cursor = back;
-                calls_end = std::max(calls_end, back);
+        const RunCall* const calls = t_.calls.data() + s.call_begin;
+        for (uint32_t i = 0; i < s.call_count; ++i) {
+            for (int k = 0; k < calls[i].repeat; ++k) {
+                const int64_t start = s.parallel ? t + before : cursor;
+                cursor = make_call(s, op_index, self, calls[i], start, static_cast<uint16_t>(depth + 1));
+                calls_end = std::max(calls_end, cursor);
             }
         }
         const int64_t end = calls_end + (own - before);
 
-        Operation& op = run_.ops[static_cast<size_t>(op_index)];
-        op.end_ns = request_start_ + end;
-        op.error = error;
-        op.span = self.span_index;
-        op.true_trace = true_trace_;
-        if (self.span_index >= 0) finish_span(self, service, op_index, t, end, error);
+        ops_[op_index] =
+            Operation{request_, service, parent_op,       hop,        request_start_ + t, request_start_ + end,
+                      depth,    error,   self.span_index, true_trace_};
+        if (self.span_index >= 0) {
+            // Children were recorded after this span started, so its attributes go here, in one contiguous block.
+            const uint32_t attr_begin = n_attrs_;
+            const uint32_t count = error ? s.err_count : s.ok_count;
+            std::copy_n(t_.attr_blocks.data() + (error ? s.err_attrs : s.ok_attrs), count, attrs_ + attr_begin);
+            n_attrs_ += count;
+            uint32_t event_begin = 0;
+            if (error) {
+                event_begin = n_events_++;
+                events_[event_begin] = SpanEvent{t_.e_exception, observed_ns(s, end), {attr_begin + count - 2, 2}};
+            }
+            write_span(self, in.span, s.span_name, s, s.kind, error, t, end, AttrRange{attr_begin, count}, event_begin,
+                       link_begin, link_count, op_index);
+        }
         return end;
     }
 
-    void finish_span(const Ctx& c, uint32_t service, int32_t op_index, int64_t start, int64_t end, bool error) {
-        const PlanService& ps = plan_.services[service];
-        auto& store = run_.observed;
-        // Children were recorded after this span started, so its attributes go here, in one contiguous block.
-        const auto attr_begin = static_cast<uint32_t>(store.attributes.size());
-        for (const auto& a : in_.attrs[service]) store.attributes.push_back(a);
-        if (ps.http_server) store.attributes.push_back(Attribute{in_.k_status_http, AttrValue::integer(error ? 500 : 200)});
-        if (ps.grpc_server) store.attributes.push_back(Attribute{in_.k_status_grpc, AttrValue::integer(error ? 2 : 0)});
-        auto event_begin = 0u;
-        if (error) {
-            event_begin = static_cast<uint32_t>(store.events.size());
-            const auto ea = static_cast<uint32_t>(store.attributes.size());
-            store.attributes.push_back(Attribute{in_.k_exc_type, AttrValue::str(in_.v_exc_type)});
-            store.attributes.push_back(Attribute{in_.k_exc_msg, AttrValue::str(in_.v_exc_msg)});
-            store.events.push_back(SpanEvent{in_.e_exception, observed_ns(service, end), {ea, 2}});
-        }
-        Span& s = store.spans[static_cast<size_t>(c.span_index)];
-        s.start_ns = observed_ns(service, start);
-        s.end_ns = observed_ns(service, end);
-        s.op = op_index;
-        s.status = error ? StatusCode::Error : StatusCode::Unset;
-        s.status_message = error ? in_.v_exc_msg : 0;
-        s.attrs = AttrRange{attr_begin, static_cast<uint32_t>(store.attributes.size()) - attr_begin};
-        s.event_begin = event_begin;
-        s.event_count = error ? 1 : 0;
-    }
-
-    // One call from `caller` (running in `self`) at true time `t`; returns when the caller may go on.
-    int64_t make_call(uint32_t caller, int32_t caller_op, const Ctx& self, const PlanCall& call, int64_t t,
+    // One call from `from` (running in `self`) at true time `t`; returns when the caller may go on.
+    int64_t make_call(const RunService& from, int32_t caller_op, const Ctx& self, const RunCall& call, int64_t t,
                       uint16_t depth) {
-        const PlanService& from = plan_.services[caller];
-        const PlanService& to = plan_.services[call.callee];
-        const bool remote = call.transport != Transport::InProcess;
-        const bool queue = call.transport == Transport::Queue;
-
-        const auto hop_index = static_cast<int32_t>(run_.hops.size());
-        run_.hops.push_back(Hop{});
-        {
-            Hop& h = run_.hops.back();
-            h.request = request_;
-            h.caller_op = caller_op;
-            h.call_index = call.index;
-            h.fault = call.fault;
-            h.transport = call.transport;
-            h.caller_instrumented = from.instrumented;
-            h.callee_instrumented = to.instrumented;
-            h.send_ns = request_start_ + t;
-        }
+        const auto hop_index = static_cast<int32_t>(n_hops_++);
 
         // The context the caller's code hands to the client library.
-        Ctx current = self;
-        if (call.fault == HopFault::CtxDropped) current = Ctx{};
+        const Ctx& current = call.fault == HopFault::CtxDropped ? kNoCtx : self;
         // Client-side span: the tracing transport records one (always for a queue publish).
-        const bool tracing_transport = from.instrumented && call.fault != HopFault::NoInject;
         Ctx client;
-        if (remote && tracing_transport && (client_spans_ || queue)) {
-            const SpanKind kind = queue ? SpanKind::Producer : SpanKind::Client;
-            const StrId name = queue ? in_.publish_name[call.callee] : in_.span_name[call.callee];
-            client = start_span(current, false, caller, kind, name);
+        AttrRange client_attrs;
+        if (call.client_span) {
+            client = open_span(current, false, from, call.client_kind, call.client_name);
             if (client.span_index >= 0) {
-                if (queue) {
-                    add_attr(client, in_.k_msg_op, AttrValue::str(in_.v_publish));
-                    add_attr(client, in_.k_msg_dest, AttrValue::str(in_.name[call.callee]));
-                } else {
-                    add_attr(client, in_.k_server_address, AttrValue::str(in_.name[call.callee]));
-                }
+                client_attrs = AttrRange{n_attrs_, call.queue ? 2u : 1u};
+                attrs_[n_attrs_++] = Attribute{call.client_key, AttrValue::str(call.client_value)};
+                if (call.queue) attrs_[n_attrs_++] = Attribute{t_.k_msg_dest, AttrValue::str(call.callee_name)};
             }
-            current = client;
         }
+        const Ctx& outgoing = call.client_span ? client : current;
 
-        // What goes on the wire.
-        Ctx wire;
-        bool sent = false;
-        if (remote) {
-            sent = tracing_transport && current.valid && call.fault != HopFault::NoHeadersOnMessage;
-            if (sent) {
-                wire = current;
-                if (call.fault == HopFault::FlagsDropped) wire.flags = static_cast<uint8_t>(wire.flags & ~1u);
-            }
-        } else {
-            // In-process: the context object itself is passed (unless the caller's code dropped it).
-            sent = false;
-            wire = from.instrumented ? current : Ctx{};
+        // What goes on the wire (remote), or the context object itself (in-process, from instrumented code).
+        const Ctx* wire = (call.remote ? call.may_send : from.instrumented) ? &outgoing : &kNoCtx;
+        const bool sent = call.remote && wire->valid();
+        std::optional<Ctx> rewritten;  // only a flags-dropping hop needs a changed copy
+        if (sent && call.fault == HopFault::FlagsDropped) {
+            rewritten = *wire;
+            rewritten->flags = static_cast<uint8_t>(rewritten->flags & ~1u);
+            wire = &*rewritten;
         }
-        const bool extracted =
-            to.instrumented && wire.valid && (!remote || (sent && call.fault != HopFault::NoExtract));
+        const bool extracted = call.extract_ok && wire->valid();
+        const RunService& to = t_.services[call.callee];
 
-        const int64_t d_out = call.network_fixed ? call.network_ns : ms_to_ns(draw_ms(call.network, rng_, opt_.jitter));
+        const int64_t d_out = call.network_fixed ? call.network_ns : ms_to_ns(draw_ms(*call.network, rng_, true));
         const int64_t arrive = t + d_out;
-        {
-            Hop& h = run_.hops[static_cast<size_t>(hop_index)];
-            h.header_sent = sent;
-            h.extracted = extracted;
-            if (sent) {
-                h.trace_id = wire.trace;
-                h.parent_id = wire.span;
-                h.flags = wire.flags;
-                h.tracestate = wire.tracestate;
-            }
-            h.client_span = client.span_index;
-            h.receive_ns = request_start_ + arrive;
-            h.callee_op = static_cast<int32_t>(run_.ops.size());
-        }
+        hops_[hop_index] = Hop{.request = request_,
+                               .caller_op = caller_op,
+                               .callee_op = static_cast<int32_t>(n_ops_),
+                               .call_index = call.index,
+                               .fault = call.fault,
+                               .transport = call.transport,
+                               .caller_instrumented = from.instrumented,
+                               .callee_instrumented = to.instrumented,
+                               .header_sent = sent,
+                               .extracted = extracted,
+                               .trace_id = sent ? wire->trace : TraceId{},
+                               .parent_id = sent ? wire->span : SpanId{},
+                               .flags = sent ? wire->flags : uint8_t{0},
+                               .tracestate = sent ? wire->tracestate : 0,
+                               .client_span = client.span_index,
+                               .send_ns = request_start_ + t,
+                               .receive_ns = request_start_ + arrive};
 
-        const Ctx callee_in = extracted ? wire : Ctx{};
+        const Ctx& callee_in = extracted ? *wire : kNoCtx;
         int64_t resume = 0;
-        int64_t client_end = 0;
-        if (queue) {
+        if (call.queue) {
             // Fire and forget: publishing takes the network delay; the consumer runs on its own time.
-            const int64_t published = arrive;
-            operation(call.callee, caller_op, hop_index, published + d_out, callee_in, remote, depth);
-            resume = published;
-            client_end = published;
+            operation(call.callee, caller_op, hop_index, arrive + d_out, callee_in, true, extracted, depth);
+            resume = arrive;
         } else {
-            const int64_t callee_end = operation(call.callee, caller_op, hop_index, arrive, callee_in, remote, depth);
-            const int64_t d_back =
-                call.network_fixed ? call.network_ns : ms_to_ns(draw_ms(call.network, rng_, opt_.jitter));
+            const int64_t callee_end =
+                operation(call.callee, caller_op, hop_index, arrive, callee_in, call.remote, false, depth);
+            const int64_t d_back = call.network_fixed ? call.network_ns : ms_to_ns(draw_ms(*call.network, rng_, true));
             resume = callee_end + d_back;
-            client_end = resume;
         }
-        if (client.span_index >= 0) {
-            Span& s = run_.observed.spans[static_cast<size_t>(client.span_index)];
-            s.start_ns = observed_ns(caller, t);
-            s.end_ns = observed_ns(caller, client_end);
-        }
+        if (client.span_index >= 0)
+            write_span(client, current.span, call.client_name, from, call.client_kind, false, t, resume, client_attrs,
+                       0, 0, 0, -1);
         return resume;
     }
 
     const Engine::Plan& plan_;
-    const EngineOptions& opt_;
-    Run& run_;
-    const Interned& in_;
+    const RunTables& t_;
+    const HeadSampler* sampler_;
+    StringPool& pool_;
     Rng rng_;
     IdGenerator ids_;
-    bool client_spans_;
+    Span* spans_;
+    Attribute* attrs_;
+    SpanEvent* events_;
+    SpanLink* links_;
+    Operation* ops_;
+    Hop* hops_;
+    uint32_t* first_op_;
     uint32_t request_ = 0;
     int64_t request_start_ = 0;
     TraceId true_trace_;
@@ -438,50 +502,123 @@ AttrValue literal_value(StringPool& pool, const AttrLiteral& v) {
     return AttrValue::boolean(std::get<bool>(v));
 }
 
+// Interns every name in the Run's pool (always in the same order, so string ids are reproducible) and folds
+// this run's options into per-service and per-call tables.
+void build_tables(const Engine::Plan& p, const EngineOptions& opt, bool client_spans, Run& out, RunTables& t) {
+    auto& pool = out.observed.strings;
+    const bool jitter = opt.jitter;
+    std::vector<StrId> publish_name;
+    std::vector<std::vector<Attribute>> attrs;
+    t.scope = pool.intern("tracelab.sim");
+    t.services.resize(p.services.size());
+    for (size_t i = 0; i < p.services.size(); ++i) {
+        const PlanService& ps = p.services[i];
+        RunService& s = t.services[i];
+        s.name = pool.intern(ps.name);
+        s.span_name = pool.intern(ps.span_name);
+        publish_name.push_back(pool.intern(ps.publish_name));
+        s.resource = out.observed.resource_for(s.name);
+        auto& a = attrs.emplace_back();
+        for (const auto& [k, v] : ps.attributes) a.push_back(Attribute{pool.intern(k), literal_value(pool, v)});
+        s.kind = ps.kind;
+        s.instrumented = ps.instrumented;
+        s.parallel = ps.parallel;
+        s.own_fixed = !jitter || is_fixed(ps.own);
+        s.own_ns = ps.own_ns;
+        s.before_ns = static_cast<int64_t>(static_cast<double>(ps.own_ns) * ps.work_before + 0.5);
+        s.work_before = ps.work_before;
+        s.error_rate = ps.error_rate;
+        s.clock_ns = opt.epoch_unix_ns + ps.skew_ns;
+        s.own = &ps.own;
+    }
+    const StrId k_status_http = pool.intern("http.response.status_code");
+    const StrId k_status_grpc = pool.intern("rpc.grpc.status_code");
+    const StrId k_server_address = pool.intern("server.address");
+    const StrId k_msg_op = pool.intern("messaging.operation.type");
+    t.k_msg_dest = pool.intern("messaging.destination.name");
+    const StrId v_publish = pool.intern("publish");
+    const StrId k_exc_type = pool.intern("exception.type");
+    const StrId k_exc_msg = pool.intern("exception.message");
+    const StrId v_exc_type = pool.intern("SimulatedError");
+    t.v_exc_msg = pool.intern("the operation failed (simulated error)");
+    t.e_exception = pool.intern("exception");
+
+    t.attr_blocks.clear();
+    t.calls.clear();
+    for (size_t i = 0; i < p.services.size(); ++i) {
+        const PlanService& ps = p.services[i];
+        RunService& s = t.services[i];
+        for (const bool error : {false, true}) {
+            (error ? s.err_attrs : s.ok_attrs) = static_cast<uint32_t>(t.attr_blocks.size());
+            t.attr_blocks.insert(t.attr_blocks.end(), attrs[i].begin(), attrs[i].end());
+            if (ps.http_server)
+                t.attr_blocks.push_back(Attribute{k_status_http, AttrValue::integer(error ? 500 : 200)});
+            if (ps.grpc_server) t.attr_blocks.push_back(Attribute{k_status_grpc, AttrValue::integer(error ? 2 : 0)});
+            if (error) {
+                t.attr_blocks.push_back(Attribute{k_exc_type, AttrValue::str(v_exc_type)});
+                t.attr_blocks.push_back(Attribute{k_exc_msg, AttrValue::str(t.v_exc_msg)});
+            }
+            (error ? s.err_count : s.ok_count) =
+                static_cast<uint32_t>(t.attr_blocks.size()) - (error ? s.err_attrs : s.ok_attrs);
+        }
+        s.call_begin = static_cast<uint32_t>(t.calls.size());
+        s.call_count = static_cast<uint32_t>(ps.calls.size());
+        for (const PlanCall& pc : ps.calls) {
+            RunCall& c = t.calls.emplace_back();
+            const bool callee_instrumented = p.services[pc.callee].instrumented;
+            c.callee = pc.callee;
+            c.index = pc.index;
+            c.transport = pc.transport;
+            c.fault = pc.fault;
+            c.remote = pc.transport != Transport::InProcess;
+            c.queue = pc.transport == Transport::Queue;
+            const bool tracing_transport = ps.instrumented && pc.fault != HopFault::NoInject;
+            c.client_span = c.remote && tracing_transport && (client_spans || c.queue);
+            c.may_send = c.remote && tracing_transport && pc.fault != HopFault::NoHeadersOnMessage;
+            c.extract_ok = callee_instrumented && (!c.remote || pc.fault != HopFault::NoExtract);
+            c.network_fixed = !jitter || pc.network_fixed;
+            c.repeat = pc.repeat;
+            c.client_kind = c.queue ? SpanKind::Producer : SpanKind::Client;
+            c.callee_name = t.services[pc.callee].name;
+            c.client_name = c.queue ? publish_name[pc.callee] : t.services[pc.callee].span_name;
+            c.client_key = c.queue ? k_msg_op : k_server_address;
+            c.client_value = c.queue ? v_publish : c.callee_name;
+            c.network_ns = pc.network_ns;
+            c.network = &pc.network;
+        }
+    }
+}
+
 }  // namespace
 
 void Engine::run(const EngineOptions& options, Run& out) const {
-    out.clear();
+    const Plan& p = *plan_;
     out.seed = options.seed;
     out.epoch_unix_ns = options.epoch_unix_ns;
-    const Plan& p = *plan_;
-    auto& pool = out.observed.strings;
+    out.observed.resources.clear();
+    const bool client_spans = options.client_spans < 0 ? p.client_spans : options.client_spans != 0;
+    RunTables tables;
+    build_tables(p, options, client_spans, out, tables);
 
-    Interned in;
-    in.scope = pool.intern("tracelab.sim");
-    for (const auto& ps : p.services) {
-        in.name.push_back(pool.intern(ps.name));
-        in.span_name.push_back(pool.intern(ps.span_name));
-        in.publish_name.push_back(pool.intern(ps.publish_name));
-        in.resource.push_back(out.observed.resource_for(in.name.back()));
-        auto& attrs = in.attrs.emplace_back();
-        for (const auto& [k, v] : ps.attributes) attrs.push_back(Attribute{pool.intern(k), literal_value(pool, v)});
-    }
-    in.k_status_http = pool.intern("http.response.status_code");
-    in.k_status_grpc = pool.intern("rpc.grpc.status_code");
-    in.k_server_address = pool.intern("server.address");
-    in.k_msg_op = pool.intern("messaging.operation.type");
-    in.k_msg_dest = pool.intern("messaging.destination.name");
-    in.v_publish = pool.intern("publish");
-    in.k_exc_type = pool.intern("exception.type");
-    in.k_exc_msg = pool.intern("exception.message");
-    in.v_exc_type = pool.intern("SimulatedError");
-    in.v_exc_msg = pool.intern("the operation failed (simulated error)");
-    in.e_exception = pool.intern("exception");
+    // Size every array for the whole run up front: records are then written in place, each once. Arrays of a
+    // reused Run are not cleared first; every field of every kept record is overwritten.
+    const size_t n = p.runnable ? options.requests : 0;
+    const RequestBounds& b = p.bounds;
+    out.ops.resize(n * b.ops);
+    out.hops.resize(n * (b.ops - 1));
+    out.request_first_op.resize(n);
+    out.observed.spans.resize(n * b.spans[client_spans]);
+    out.observed.attributes.resize(n * b.attributes[client_spans]);
+    out.observed.events.resize(n * b.events);
+    out.observed.links.resize(n * b.links);
 
-    // Grow buffers once from the first request's size; later runs into the same Run reuse them.
-    Walker walker(p, options, out, in);
-    for (uint32_t r = 0; r < options.requests; ++r) {
-        walker.request(r);
-        if (r == 0 && options.requests > 1) {
-            const size_t n = options.requests;
-            out.observed.spans.reserve(out.observed.spans.size() * n);
-            out.observed.attributes.reserve(out.observed.attributes.size() * n);
-            out.ops.reserve(out.ops.size() * n);
-            out.hops.reserve(out.hops.size() * n);
-            out.request_first_op.reserve(n);
-        }
-    }
+    Walker walker(p, options, out, tables);
+    for (uint32_t r = 0; r < n; ++r) walker.request(r);
+    // Sampling and errors vary per request: keep what was written.
+    out.observed.spans.resize(walker.n_spans_);
+    out.observed.attributes.resize(walker.n_attrs_);
+    out.observed.events.resize(walker.n_events_);
+    out.observed.links.resize(walker.n_links_);
 }
 
 Run simulate(const Scenario& s, uint64_t seed, uint32_t requests) {

@@ -30,6 +30,26 @@ void BM_SimulateCheckout(benchmark::State& state) {
 }
 BENCHMARK(BM_SimulateCheckout)->Arg(1)->Arg(1000)->Arg(100000);
 
+// The same with a client span for every remote call (8 spans per request instead of 5), as auto-instrumentation
+// records them.
+void BM_SimulateCheckoutClientSpans(benchmark::State& state) {
+    const tl::Engine engine(load("checkout"));
+    tl::EngineOptions opt;
+    opt.requests = static_cast<uint32_t>(state.range(0));
+    opt.client_spans = 1;
+    tl::Run run;
+    engine.run(opt, run);
+    size_t spans = 0;
+    for (auto _ : state) {
+        ++opt.seed;
+        engine.run(opt, run);
+        spans += run.observed.spans.size();
+        benchmark::DoNotOptimize(run.observed.spans.data());
+    }
+    state.SetItemsProcessed(static_cast<int64_t>(spans));
+}
+BENCHMARK(BM_SimulateCheckoutClientSpans)->Arg(1000);
+
 void BM_SimulateScenario(benchmark::State& state, const char* name) {
     const tl::Engine engine(load(name));
     tl::EngineOptions opt;

@@ -221,7 +221,6 @@ struct RunCall {
     bool may_send = false;     // remote and the tracing transport injects a header (if there is a context)
     bool extract_ok = false;   // the callee continues a context it receives
     bool network_fixed = true;
-    int repeat = 1;
     SpanKind client_kind = SpanKind::Client;
     StrId client_name = 0;
     StrId client_key = 0, client_value = 0;  // first client attribute (server.address or messaging.operation.type)
@@ -243,7 +242,7 @@ struct RunService {
     double error_rate = 0;
     int64_t clock_ns = 0;  // epoch + clock skew: observed time = clock_ns + request start + true time
     const Latency* own = nullptr;
-    uint32_t call_begin = 0, call_count = 0;  // in RunTables::calls
+    uint32_t call_begin = 0, call_count = 0;  // in RunTables::calls, one entry per call made (repeats unrolled)
     // Attribute blocks in RunTables::attr_blocks, appended to a finished span with one copy: the scenario's
     // attributes and status code, plus (error block) the exception event's two attributes.
     uint32_t ok_attrs = 0, err_attrs = 0;
@@ -375,15 +374,14 @@ private:
             s.own_fixed ? s.before_ns : static_cast<int64_t>(static_cast<double>(own) * s.work_before + 0.5);
         const bool error = s.error_rate > 0 && rng_.uniform() < s.error_rate;
 
-        int64_t cursor = t + before;
-        int64_t calls_end = cursor;
+        const int64_t first_call = t + before;
+        int64_t cursor = first_call;
+        int64_t calls_end = first_call;
         const RunCall* const calls = t_.calls.data() + s.call_begin;
         for (uint32_t i = 0; i < s.call_count; ++i) {
-            for (int k = 0; k < calls[i].repeat; ++k) {
-                const int64_t start = s.parallel ? t + before : cursor;
-                cursor = make_call(s, op_index, self, calls[i], start, static_cast<uint16_t>(depth + 1));
-                calls_end = std::max(calls_end, cursor);
-            }
+            cursor = make_call(s, op_index, self, calls[i], s.parallel ? first_call : cursor,
+                               static_cast<uint16_t>(depth + 1));
+            calls_end = std::max(calls_end, cursor);
         }
         const int64_t end = calls_end + (own - before);
 
@@ -562,9 +560,8 @@ void build_tables(const Engine::Plan& p, const EngineOptions& opt, bool client_s
                 static_cast<uint32_t>(t.attr_blocks.size()) - (error ? s.err_attrs : s.ok_attrs);
         }
         s.call_begin = static_cast<uint32_t>(t.calls.size());
-        s.call_count = static_cast<uint32_t>(ps.calls.size());
         for (const PlanCall& pc : ps.calls) {
-            RunCall& c = t.calls.emplace_back();
+            RunCall c;
             const bool callee_instrumented = p.services[pc.callee].instrumented;
             c.callee = pc.callee;
             c.index = pc.index;
@@ -577,7 +574,6 @@ void build_tables(const Engine::Plan& p, const EngineOptions& opt, bool client_s
             c.may_send = c.remote && tracing_transport && pc.fault != HopFault::NoHeadersOnMessage;
             c.extract_ok = callee_instrumented && (!c.remote || pc.fault != HopFault::NoExtract);
             c.network_fixed = !jitter || pc.network_fixed;
-            c.repeat = pc.repeat;
             c.client_kind = c.queue ? SpanKind::Producer : SpanKind::Client;
             c.callee_name = t.services[pc.callee].name;
             c.client_name = c.queue ? publish_name[pc.callee] : t.services[pc.callee].span_name;
@@ -585,7 +581,9 @@ void build_tables(const Engine::Plan& p, const EngineOptions& opt, bool client_s
             c.client_value = c.queue ? v_publish : c.callee_name;
             c.network_ns = pc.network_ns;
             c.network = &pc.network;
+            t.calls.insert(t.calls.end(), static_cast<size_t>(pc.repeat), c);
         }
+        s.call_count = static_cast<uint32_t>(t.calls.size()) - s.call_begin;
     }
 }
 

@@ -14,11 +14,13 @@
 namespace tl::ui {
 namespace {
 
+// One line: the start or the end of an operation. The text is formatted only when the line is drawn.
 struct LogLine {
     int64_t t_ns = 0;
+    uint32_t op = 0;  // index into Run::ops
     uint32_t service = 0;
+    bool end = false;
     bool error = false;
-    std::string text;
 };
 
 class LogPanel final : public Panel {
@@ -59,12 +61,13 @@ public:
             for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
                 const LogLine& l = lines_[shown_[size_t(row)]];
                 const std::string& svc = sc.services[l.service].name;
+                const std::string text = format_line(app, *run, l);
                 ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(service_color(svc)), "%-9s", svc.c_str());
                 ImGui::SameLine();
                 if (l.error)
-                    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kErrorColor), "%s", l.text.c_str());
+                    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kErrorColor), "%s", text.c_str());
                 else
-                    ImGui::TextUnformatted(l.text.c_str());
+                    ImGui::TextUnformatted(text.c_str());
             }
         }
         if (app.fonts().mono) ImGui::PopFont();
@@ -73,22 +76,31 @@ public:
     }
 
 private:
-    void rebuild(const App& app, const Run& run) {
-        cached_generation_ = app.generation();
-        lines_.clear();
-        const TraceStore& st = run.observed;
-        for (const Operation& op : run.ops) {
-            std::string trace = "trace_id=-";
-            if (op.span >= 0) trace = "trace_id=" + to_hex(st.spans[size_t(op.span)].trace_id).substr(0, 12) + "..";
-            const std::string& span_name = app.scenario().services[op.service].span_name;
-            char buf[256];
+    static std::string format_line(const App& app, const Run& run, const LogLine& l) {
+        const Operation& op = run.ops[l.op];
+        std::string trace = "trace_id=-";
+        if (op.span >= 0)
+            trace = "trace_id=" + to_hex(run.observed.spans[size_t(op.span)].trace_id).substr(0, 12) + "..";
+        const std::string& span_name = app.scenario().services[op.service].span_name;
+        char buf[256];
+        if (!l.end)
             std::snprintf(buf, sizeof buf, "%8.2f ms  INFO  start %s  %s", double(op.start_ns) / 1e6, span_name.c_str(),
                           trace.c_str());
-            lines_.push_back({op.start_ns, op.service, false, buf});
+        else
             std::snprintf(buf, sizeof buf, "%8.2f ms  %s  %s %s after %.2f ms  %s", double(op.end_ns) / 1e6,
                           op.error ? "ERROR" : "INFO ", op.error ? "failed" : "done ", span_name.c_str(),
                           double(op.end_ns - op.start_ns) / 1e6, trace.c_str());
-            lines_.push_back({op.end_ns, op.service, op.error, buf});
+        return buf;
+    }
+
+    void rebuild(const App& app, const Run& run) {
+        cached_generation_ = app.generation();
+        lines_.clear();
+        lines_.reserve(run.ops.size() * 2);
+        for (size_t i = 0; i < run.ops.size(); ++i) {
+            const Operation& op = run.ops[i];
+            lines_.push_back({op.start_ns, uint32_t(i), op.service, false, false});
+            lines_.push_back({op.end_ns, uint32_t(i), op.service, true, op.error});
         }
         std::stable_sort(lines_.begin(), lines_.end(),
                          [](const LogLine& a, const LogLine& b) { return a.t_ns < b.t_ns; });

@@ -399,7 +399,9 @@ private:
                 event_begin = n_events_++;
                 events_[event_begin] = SpanEvent{t_.e_exception, observed_ns(s, end), {attr_begin + count - 2, 2}};
             }
-            write_span(self, in.span, s.span_name, s, s.kind, error, t, end, AttrRange{attr_begin, count}, event_begin,
+            // The error block ends with the exception event's two attributes: they belong to the event, not the span.
+            const uint32_t span_attrs = error ? count - 2 : count;
+            write_span(self, in.span, s.span_name, s, s.kind, error, t, end, AttrRange{attr_begin, span_attrs}, event_begin,
                        link_begin, link_count, op_index);
         }
         return end;

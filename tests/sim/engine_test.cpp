@@ -300,6 +300,12 @@ TEST_CASE("errors: status, status code attribute and an exception event") {
     CHECK(r.observed.find_attr(*pay, "http.response.status_code")->i == 500);
     REQUIRE(pay->event_count == 1);
     CHECK(r.observed.str(r.observed.events_of(*pay)[0].name) == "exception");
+    // The exception's details are the event's attributes, not the span's.
+    CHECK(r.observed.find_attr(*pay, "exception.type") == nullptr);
+    const auto ev_attrs = r.observed.attrs(r.observed.events_of(*pay)[0].attrs);
+    REQUIRE(ev_attrs.size() == 2);
+    CHECK(r.observed.str(ev_attrs[0].key) == "exception.type");
+    CHECK(r.observed.value_text(ev_attrs[1].value) == "the operation failed (simulated error)");
     CHECK(find_span(r, "GET /checkout")->status == StatusCode::Unset);
     // Error rates come out near their probability over many requests.
     REQUIRE(apply_error_flag(s, "payments=0.2").empty());

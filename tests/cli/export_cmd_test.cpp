@@ -13,6 +13,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/support/loopback_server.hpp"
 #include "ui/cli/cli.hpp"
 #include "ui/cli/otlp_http.hpp"
 
@@ -35,16 +36,16 @@ public:
                 Recorded{req.path, req.get_header_value("Content-Type"), req.body, req.get_header_value("X-Api-Key")});
             return ++hits_[req.path];
         };
-        svr_.Post("/v1/traces", [record](const httplib::Request& req, httplib::Response& res) {
+        http_.server().Post("/v1/traces", [record](const httplib::Request& req, httplib::Response& res) {
             record(req);
             res.set_content("{}", "application/json");
         });
-        svr_.Post("/bad", [record](const httplib::Request& req, httplib::Response& res) {
+        http_.server().Post("/bad", [record](const httplib::Request& req, httplib::Response& res) {
             record(req);
             res.status = 400;
             res.set_content(R"({"code":3,"message":"span 1 has no name"})", "application/json");
         });
-        svr_.Post("/busy", [record](const httplib::Request& req, httplib::Response& res) {
+        http_.server().Post("/busy", [record](const httplib::Request& req, httplib::Response& res) {
             if (record(req) <= 2) {
                 res.status = 429;
                 res.set_header("Retry-After", "3");
@@ -52,7 +53,7 @@ public:
             }
             res.set_content("{}", "application/json");
         });
-        svr_.Post("/busy-date", [record](const httplib::Request& req, httplib::Response& res) {
+        http_.server().Post("/busy-date", [record](const httplib::Request& req, httplib::Response& res) {
             if (record(req) == 1) {
                 res.status = 502;
                 res.set_header("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT");  // in the past: retry at once
@@ -60,11 +61,11 @@ public:
             }
             res.set_content("{}", "application/json");
         });
-        svr_.Post("/unavailable", [record](const httplib::Request& req, httplib::Response& res) {
+        http_.server().Post("/unavailable", [record](const httplib::Request& req, httplib::Response& res) {
             record(req);
             res.status = 503;
         });
-        svr_.Post("/once-unavailable", [record](const httplib::Request& req, httplib::Response& res) {
+        http_.server().Post("/once-unavailable", [record](const httplib::Request& req, httplib::Response& res) {
             if (record(req) == 1) {
                 res.status = 503;
                 res.set_header("Retry-After", "0");
@@ -72,38 +73,28 @@ public:
             }
             res.set_content("{}", "application/json");
         });
-        svr_.Post("/partial", [record](const httplib::Request& req, httplib::Response& res) {
+        http_.server().Post("/partial", [record](const httplib::Request& req, httplib::Response& res) {
             record(req);
             res.set_content(R"({"partialSuccess":{"rejectedSpans":"2","errorMessage":"2 spans are older than 24h"}})",
                             "application/json");
         });
-        svr_.Post("/server-error", [record](const httplib::Request& req, httplib::Response& res) {
+        http_.server().Post("/server-error", [record](const httplib::Request& req, httplib::Response& res) {
             record(req);
             res.status = 500;
             res.set_content("internal error", "text/plain");
         });
-        svr_.Post("/slow", [this, record](const httplib::Request& req, httplib::Response& res) {
+        http_.server().Post("/slow", [this, record](const httplib::Request& req, httplib::Response& res) {
             record(req);
-            for (int i = 0; i < 100 && !stopping_; ++i) std::this_thread::sleep_for(10ms);
+            for (int i = 0; i < 100 && !http_.stopping(); ++i) std::this_thread::sleep_for(10ms);
             res.set_content("{}", "application/json");
         });
-        port_ = svr_.bind_to_any_port("127.0.0.1");
-        REQUIRE(port_ > 0);
-        thread_ = std::thread([this] { svr_.listen_after_bind(); });
-        // stop() is a no-op until the accept loop runs, so wait for it (bounded) before anyone can stop.
-        for (int i = 0; i < 500 && !svr_.is_running(); ++i) std::this_thread::sleep_for(10ms);
-        REQUIRE(svr_.is_running());
-    }
-    ~Collector() {
-        stopping_ = true;
-        svr_.stop();
-        thread_.join();
+        http_.start();
     }
     Collector(const Collector&) = delete;
     Collector& operator=(const Collector&) = delete;
 
     [[nodiscard]] std::string url(const std::string& path) const {
-        return "http://127.0.0.1:" + std::to_string(port_) + path;
+        return http_.url(path);
     }
     std::vector<Recorded> requests() {
         std::lock_guard lock(m_);
@@ -111,13 +102,10 @@ public:
     }
 
 private:
-    httplib::Server svr_;
-    std::thread thread_;
-    int port_ = 0;
-    std::atomic<bool> stopping_{false};
     std::mutex m_;
     std::vector<Recorded> requests_;
     std::map<std::string, int> hits_;
+    test::LoopbackServer http_;  // last: stopped first, before the state its handlers use
 };
 
 // Records the waits instead of sleeping.

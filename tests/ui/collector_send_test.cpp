@@ -13,6 +13,7 @@
 
 #include <httplib.h>
 
+#include "tests/support/loopback_server.hpp"
 #include "tests/ui/ui_fixture.hpp"
 #include "ui/app.hpp"
 
@@ -29,30 +30,22 @@ struct Received {
 class TestCollector {
 public:
     TestCollector() {
-        svr_.Post("/v1/traces", [this](const httplib::Request& req, httplib::Response& res) {
+        http_.server().Post("/v1/traces", [this](const httplib::Request& req, httplib::Response& res) {
             record(req);
             res.set_content("{}", "application/json");
         });
-        svr_.Post("/bad", [this](const httplib::Request& req, httplib::Response& res) {
+        http_.server().Post("/bad", [this](const httplib::Request& req, httplib::Response& res) {
             record(req);
             res.status = 400;
             res.set_content(R"({"code":3,"message":"no thanks"})", "application/json");
         });
-        port_ = svr_.bind_to_any_port("127.0.0.1");
-        REQUIRE(port_ > 0);
-        thread_ = std::thread([this] { svr_.listen_after_bind(); });
-        for (int i = 0; i < 500 && !svr_.is_running(); ++i) std::this_thread::sleep_for(10ms);
-        REQUIRE(svr_.is_running());
-    }
-    ~TestCollector() {
-        svr_.stop();
-        thread_.join();
+        http_.start();
     }
     TestCollector(const TestCollector&) = delete;
     TestCollector& operator=(const TestCollector&) = delete;
 
     [[nodiscard]] std::string url(const std::string& path) const {
-        return "http://127.0.0.1:" + std::to_string(port_) + path;
+        return http_.url(path);
     }
     std::vector<Received> received() {
         std::lock_guard lock(m_);
@@ -64,11 +57,9 @@ private:
         std::lock_guard lock(m_);
         received_.push_back({req.get_header_value("Content-Type"), req.body.size()});
     }
-    httplib::Server svr_;
-    std::thread thread_;
-    int port_ = 0;
     std::mutex m_;
     std::vector<Received> received_;
+    tl::test::LoopbackServer http_;  // last: stopped first, before the state its handlers use
 };
 
 // Sets an environment variable for the scope of a test.

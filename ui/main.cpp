@@ -134,7 +134,8 @@ void load_initial_model(tl::ui::App& app, const tl::ui::GuiOptions& o) {
     } else {
         app.add_banner(tl::ui::BannerLevel::Error, scenario.error());
     }
-    if (!o.trace_file.empty()) app.open_trace_file(o.trace_file);
+    // Queued after the seed above, so applying the seed (a re-simulation) cannot replace the file on screen.
+    if (!o.trace_file.empty()) app.push(tl::ui::OpenFile{o.trace_file});
     if (!o.panel.empty())
         if (auto e = app.focus_panel(o.panel); !e.empty()) app.add_banner(tl::ui::BannerLevel::Warning, e);
 }

@@ -283,6 +283,8 @@ void draw_steps(const LessonState& s, Actions& actions, bool scroll_to_current) 
         const lessons::Step& step = l.steps[i];
         const lessons::StepStatus& st = session.status(i);
         ImGui::PushID(static_cast<int>(i));
+        // Scroll to the top of the current step, so a long instruction is never cut at its first line.
+        if (i == session.current() && scroll_to_current) ImGui::SetScrollHereY(0.0f);
         ImGui::PushTextWrapPos(0.0f);
         if (st.done) {
             ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kDoneColor), "[x] %zu. %s", i + 1,
@@ -319,7 +321,6 @@ void draw_steps(const LessonState& s, Actions& actions, bool scroll_to_current) 
             ImGui::Unindent();
         }
         if (i == session.current()) {
-            if (scroll_to_current) ImGui::SetScrollHereY(0.2f);
             ImGui::Indent();
             const bool more_hints = st.hints_shown < static_cast<int>(step.hints.size());
             if (!more_hints) ImGui::BeginDisabled();

@@ -50,13 +50,18 @@ std::string attr_list(const TraceStore& store, std::span<const Attribute> attrs)
 void draw_flags(uint8_t flags) {
     ImGui::Text("trace-flags %02x, bit by bit:", flags);
     ImGui::Indent();
-    ImGui::BulletText("bit 0 sampled = %d: %s", flags & 1,
-                      (flags & 1) ? "the caller recorded this trace; the callee should too"
-                                  : "the caller did not record it; the callee should not either");
-    ImGui::BulletText("bit 1 random = %d: %s", (flags >> 1) & 1,
-                      (flags & 2) ? "the trace id's right 7 bytes are random (W3C level 2)"
-                                  : "no promise that the trace id is random");
-    if (flags & 0xFC) ImGui::BulletText("bits 2-7 = %02x: reserved, must be ignored", flags & 0xFC);
+    ImGui::Bullet();
+    ImGui::TextWrapped("bit 0 sampled = %d: %s", flags & 1,
+                       (flags & 1) ? "the caller recorded this trace; the callee should too"
+                                   : "the caller did not record it; the callee should not either");
+    ImGui::Bullet();
+    ImGui::TextWrapped("bit 1 random = %d: %s", (flags >> 1) & 1,
+                       (flags & 2) ? "the trace id's right 7 bytes are random (W3C level 2)"
+                                   : "no promise that the trace id is random");
+    if (flags & 0xFC) {
+        ImGui::Bullet();
+        ImGui::TextWrapped("bits 2-7 = %02x: reserved, must be ignored", flags & 0xFC);
+    }
     ImGui::Unindent();
 }
 
@@ -82,7 +87,7 @@ void draw_wire_context(const App& app, int32_t span_index) {
         const uint32_t svc = run.ops[size_t(op)].service;
         return svc < sc.services.size() ? sc.services[svc].name : "?";
     };
-    ImGui::Text("%s %s -> %s over %s", outgoing ? "Sent on" : "Received on", svc_name(hop->caller_op).c_str(),
+    ImGui::TextWrapped("%s %s -> %s over %s", outgoing ? "Sent on" : "Received on", svc_name(hop->caller_op).c_str(),
                 svc_name(hop->callee_op).c_str(), to_string(hop->transport));
     ImGui::Text("hop mode: %s", to_string(hop->fault));
     compat::item_tooltip("%s", hop_fault_cause(hop->fault));
@@ -90,12 +95,20 @@ void draw_wire_context(const App& app, int32_t span_index) {
         const std::string tp = hop->traceparent();
         ImGui::TextDisabled("traceparent");
         if (mono) ImGui::PushFont(mono);
-        ImGui::TextUnformatted(tp.c_str());
+        // A narrow panel shows the header in two lines, broken after the trace id (no scrolling sideways).
+        if (tp.size() == 55 && ImGui::CalcTextSize(tp.c_str()).x > ImGui::GetContentRegionAvail().x) {
+            ImGui::TextUnformatted(tp.substr(0, 36).c_str());
+            ImGui::TextUnformatted(tp.substr(36).c_str());
+        } else {
+            ImGui::TextUnformatted(tp.c_str());
+        }
         if (mono) ImGui::PopFont();
         probe_item("details:traceparent");
         if (tp.size() == 55) {
-            ImGui::TextDisabled("version %s | trace-id %s...", tp.substr(0, 2).c_str(), tp.substr(3, 8).c_str());
-            ImGui::TextDisabled("parent-id %s (the caller's span)", tp.substr(36, 16).c_str());
+            ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+            ImGui::TextWrapped("version %s | trace-id %s... | parent-id %s (the caller's span)",
+                               tp.substr(0, 2).c_str(), tp.substr(3, 8).c_str(), tp.substr(36, 16).c_str());
+            ImGui::PopStyleColor();
         }
         const std::string_view ts = run.observed.str(hop->tracestate);
         ImGui::TextDisabled("tracestate");

@@ -7,7 +7,7 @@ namespace tl::ui {
 
 const char* gui_usage() {
     return "usage: tracelab [simulation flags] [TRACE_FILE]\n"
-           "       tracelab --screenshot OUT.png [--size WxH] [--panel NAME] [--frames N] [--play] [...]\n"
+           "       tracelab --screenshot OUT.png [--size WxH] [--panel NAME] [--frames N] [--play] [--select SPAN] [...]\n"
            "       tracelab --frame-times N [--size WxH] [...]\n"
            "       tracelab --startup-compare\n";
 }
@@ -64,6 +64,10 @@ Result<GuiOptions> parse_gui_options(const cli::Args& args) {
                 return R::failure("--frame-times " + *v + ": expected a positive number");
         } else if (a == "--play") {
             o.play = true;
+        } else if (a == "--select") {
+            auto v = value("--select");
+            if (!v) return need("--select");
+            o.select = *v;
         } else if (a == "--startup-compare") {
             o.startup_compare = true;
         } else if (a.rfind("--", 0) == 0 || (a.size() > 1 && a[0] == '-')) {

@@ -22,6 +22,7 @@ struct GuiOptions {
     int frame_times = 0;           // --frame-times N
     bool startup_compare = false;  // --startup-compare
     bool play = false;             // --play: live traffic runs from the start
+    std::string select;            // --select SPAN_NAME: select the first span with that name
 };
 
 // Parses the arguments after the program name. Errors say which flag is wrong.

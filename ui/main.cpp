@@ -186,9 +186,20 @@ int run_app(const tl::ui::GuiOptions& o) {
     // What the command line asks for is in place before the first frame. When it chose a scenario or edits,
     // the app records it, so the lessons do not replace them with a step's set-up until the learner starts one.
     app.set_startup_choice(o.scenario_given || !o.sim.latency.empty() || !o.sim.error.empty() || !o.sim.drop.empty() ||
-                           !o.trace_file.empty() || o.sim.seed != 1);
+                           !o.trace_file.empty() || o.sim.seed != 1 || !o.select.empty());
     load_initial_model(app, o);
     if (o.play) app.push(tl::ui::SetPlaying{true});
+    if (!o.select.empty()) {
+        // By name, in the model on screen; a name that matches nothing is reported and changes nothing.
+        const auto& spans = app.store().spans;
+        int32_t found = -1;
+        for (size_t i = 0; i < spans.size() && found < 0; ++i)
+            if (app.store().str(spans[i].name) == o.select) found = static_cast<int32_t>(i);
+        if (found >= 0)
+            app.push(tl::ui::SelectSpan{found});
+        else
+            app.add_banner(tl::ui::BannerLevel::Warning, "--select: no span named \"" + o.select + "\"");
+    }
 
     std::vector<double> frame_ms;
     int frame = 0;

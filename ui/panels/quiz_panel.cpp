@@ -484,12 +484,17 @@ private:
 
     // Title on the left, the score on the right: always visible, whatever the body scrolls to.
     static void draw_header(const App& app, const QuizSession& s) {
-        ImGui::TextUnformatted(s.quiz->title.c_str());
         char score[48];
         std::snprintf(score, sizeof score, "Score %d / %zu", s.attempt->score(), s.attempt->question_count());
         const float w = ImGui::CalcTextSize(score).x;
-        ImGui::SameLine(
-            std::max(ImGui::GetCursorPosX() + 8.0f * app.fonts().scale, ImGui::GetWindowContentRegionMax().x - w));
+        const float gap = 12.0f * app.fonts().scale;
+        const bool fits = ImGui::CalcTextSize(s.quiz->title.c_str()).x + gap + w <= ImGui::GetContentRegionAvail().x;
+        ImGui::TextUnformatted(s.quiz->title.c_str());
+        // Right-aligned beside the title when both fit, else right-aligned on the next line: never overlapping.
+        if (fits)
+            ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - w);
+        else
+            ImGui::SetCursorPosX(ImGui::GetWindowContentRegionMax().x - w);
         ImGui::TextUnformatted(score);
         probe_item("Score");
         ImGui::Separator();

@@ -37,7 +37,7 @@ struct TraceInfo {
     int64_t start_ns = 0;           // earliest start, latest end over all spans
     int64_t end_ns = 0;
     bool has_error = false;
-    std::vector<std::string> warnings;          // "incomplete: 1 span's parent never arrived", …
+    std::vector<std::string> warnings;           // "incomplete: 1 span's parent never arrived", …
     std::vector<CriticalSegment> critical_path;  // in time order, from the root (or the longest top span)
     int32_t slowest_span = -1;                   // the span with the largest self time
     [[nodiscard]] int64_t duration_ns() const { return end_ns - start_ns; }
@@ -69,15 +69,15 @@ struct AnalysisScratch {
 struct Analysis {
     std::vector<TraceInfo> traces;  // ordered by start time, then trace id
     // Per span (indexed like TraceStore::spans):
-    std::vector<int32_t> trace_of;       // index into traces
-    std::vector<int32_t> parent;         // parent span index, -1 for roots and orphans
-    std::vector<uint32_t> child_begin;   // range into `children`
+    std::vector<int32_t> trace_of;      // index into traces
+    std::vector<int32_t> parent;        // parent span index, -1 for roots and orphans
+    std::vector<uint32_t> child_begin;  // range into `children`
     std::vector<uint32_t> child_count;
-    std::vector<uint32_t> children;      // child span indices, each group ordered by start time
-    std::vector<uint16_t> depth;         // 0 for roots and orphans
-    std::vector<int64_t> self_ns;        // duration minus the union of children's time inside it
-    std::vector<int64_t> critical_ns;    // this span's contribution to its trace's critical path
-    std::vector<Gap> gaps;               // unexplained stretches inside spans that have children
+    std::vector<uint32_t> children;    // child span indices, each group ordered by start time
+    std::vector<uint16_t> depth;       // 0 for roots and orphans
+    std::vector<int64_t> self_ns;      // duration minus the union of children's time inside it
+    std::vector<int64_t> critical_ns;  // this span's contribution to its trace's critical path
+    std::vector<Gap> gaps;             // unexplained stretches inside spans that have children
 
     // Per span: the range of its gaps in `gaps` (gaps are stored trace by trace, in pre-order, in time order).
     std::vector<uint32_t> gap_begin;

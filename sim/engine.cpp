@@ -168,15 +168,22 @@ Engine::~Engine() = default;
 // [SECTION] Latency sampling
 
 namespace {
-bool is_fixed(const Latency& l) { return l.kind == LatencyKind::Fixed || l.jitter_ms <= 0; }
+bool is_fixed(const Latency& l) {
+    return l.kind == LatencyKind::Fixed || l.jitter_ms <= 0;
+}
 
 double draw_ms(const Latency& l, Rng& rng, bool jitter) {
     if (!jitter || l.kind == LatencyKind::Fixed || l.jitter_ms <= 0) return l.ms;
     double v = l.ms;
     switch (l.kind) {
-        case LatencyKind::Fixed: break;
-        case LatencyKind::Uniform: v = l.ms + (rng.uniform() * 2.0 - 1.0) * l.jitter_ms; break;
-        case LatencyKind::Normal: v = l.ms + rng.normal() * l.jitter_ms; break;
+        case LatencyKind::Fixed:
+            break;
+        case LatencyKind::Uniform:
+            v = l.ms + (rng.uniform() * 2.0 - 1.0) * l.jitter_ms;
+            break;
+        case LatencyKind::Normal:
+            v = l.ms + rng.normal() * l.jitter_ms;
+            break;
         case LatencyKind::LogNormal: {
             if (l.ms <= 0) {
                 v = std::abs(rng.normal()) * l.jitter_ms;
@@ -401,8 +408,8 @@ private:
             }
             // The error block ends with the exception event's two attributes: they belong to the event, not the span.
             const uint32_t span_attrs = error ? count - 2 : count;
-            write_span(self, in.span, s.span_name, s, s.kind, error, t, end, AttrRange{attr_begin, span_attrs}, event_begin,
-                       link_begin, link_count, op_index);
+            write_span(self, in.span, s.span_name, s, s.kind, error, t, end, AttrRange{attr_begin, span_attrs},
+                       event_begin, link_begin, link_count, op_index);
         }
         return end;
     }
@@ -664,12 +671,15 @@ std::string Hop::explanation() const {
     switch (fault) {
         case HopFault::NoInject:
         case HopFault::CtxDropped:
-        case HopFault::NoHeadersOnMessage: return std::string("No traceparent was sent. ") + hop_fault_cause(fault);
-        case HopFault::NoExtract: return hop_fault_cause(fault);
+        case HopFault::NoHeadersOnMessage:
+            return std::string("No traceparent was sent. ") + hop_fault_cause(fault);
+        case HopFault::NoExtract:
+            return hop_fault_cause(fault);
         case HopFault::FlagsDropped:
             return "The traceparent arrived with the sampled flag cleared, so the callee decided sampling again "
                    "(with the default parent-based sampler it records nothing below this hop).";
-        case HopFault::Ok: break;
+        case HopFault::Ok:
+            break;
     }
     if (!callee_instrumented)
         return "The header arrived, but the called service is not instrumented: nothing read it, and nothing below "

@@ -50,15 +50,15 @@ public:
 // One operation as it really happened (ground truth), whether or not anyone recorded it.
 struct Operation {
     uint32_t request = 0;
-    uint32_t service = 0;   // index into Scenario::services
-    int32_t parent = -1;    // calling operation, -1 for the request's entry
-    int32_t hop = -1;       // incoming hop, -1 for the entry
-    int64_t start_ns = 0;   // true times, relative to the run's epoch (no clock skew)
+    uint32_t service = 0;  // index into Scenario::services
+    int32_t parent = -1;   // calling operation, -1 for the request's entry
+    int32_t hop = -1;      // incoming hop, -1 for the entry
+    int64_t start_ns = 0;  // true times, relative to the run's epoch (no clock skew)
     int64_t end_ns = 0;
     uint16_t depth = 0;
     bool error = false;
-    int32_t span = -1;         // its observed span, -1 when none (uninstrumented or not sampled)
-    TraceId true_trace;        // the trace the request "should" be in: the entry's trace id
+    int32_t span = -1;   // its observed span, -1 when none (uninstrumented or not sampled)
+    TraceId true_trace;  // the trace the request "should" be in: the entry's trace id
 };
 
 // One call on the wire and the context it carried.
@@ -76,10 +76,10 @@ struct Hop {
     TraceId trace_id;          // header content when sent
     SpanId parent_id;
     uint8_t flags = 0;
-    StrId tracestate = 0;       // in Run::observed.strings
-    int32_t client_span = -1;   // the caller-side client/producer span, -1 when none was recorded
-    int64_t send_ns = 0;        // true time the request left the caller
-    int64_t receive_ns = 0;     // true time it reached the callee
+    StrId tracestate = 0;      // in Run::observed.strings
+    int32_t client_span = -1;  // the caller-side client/producer span, -1 when none was recorded
+    int64_t send_ns = 0;       // true time the request left the caller
+    int64_t receive_ns = 0;    // true time it reached the callee
 
     // "00-<trace>-<parent>-<flags>", or "" when nothing was sent.
     [[nodiscard]] std::string traceparent() const;
@@ -101,10 +101,10 @@ struct Run {
 struct EngineOptions {
     uint64_t seed = 1;
     uint32_t requests = 1;
-    int client_spans = -1;  // -1: the scenario's default, 0 off, 1 on
+    int client_spans = -1;                                // -1: the scenario's default, 0 off, 1 on
     int64_t epoch_unix_ns = 1767225600LL * 1000000000LL;  // 2026-01-01T00:00:00Z
-    const HeadSampler* sampler = nullptr;  // nullptr: every span is sampled
-    bool jitter = true;                     // false: every latency at its central value
+    const HeadSampler* sampler = nullptr;                 // nullptr: every span is sampled
+    bool jitter = true;                                   // false: every latency at its central value
 };
 
 class Engine {

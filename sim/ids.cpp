@@ -30,14 +30,18 @@ uint64_t splitmix64(uint64_t& x) {
     return z ^ (z >> 31);
 }
 
-constexpr uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+constexpr uint64_t rotl(uint64_t x, int k) {
+    return (x << k) | (x >> (64 - k));
+}
 }  // namespace
 
 void write_hex(TraceId id, char* out) {
     write_u64(id.hi, out);
     write_u64(id.lo, out + 16);
 }
-void write_hex(SpanId id, char* out) { write_u64(id.value, out); }
+void write_hex(SpanId id, char* out) {
+    write_u64(id.value, out);
+}
 
 std::string to_hex(TraceId id) {
     std::string s(32, '0');

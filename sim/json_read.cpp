@@ -9,25 +9,36 @@ namespace tl {
 std::string json_pointer_token(std::string_view key) {
     std::string out;
     for (char c : key) {
-        if (c == '~') out += "~0";
-        else if (c == '/') out += "~1";
-        else out += c;
+        if (c == '~')
+            out += "~0";
+        else if (c == '/')
+            out += "~1";
+        else
+            out += c;
     }
     return out;
 }
 
 const char* json_type_name(const Json& j) {
     switch (j.type()) {
-        case Json::value_t::null: return "null";
-        case Json::value_t::object: return "an object";
-        case Json::value_t::array: return "an array";
-        case Json::value_t::string: return "a string";
-        case Json::value_t::boolean: return "a boolean";
+        case Json::value_t::null:
+            return "null";
+        case Json::value_t::object:
+            return "an object";
+        case Json::value_t::array:
+            return "an array";
+        case Json::value_t::string:
+            return "a string";
+        case Json::value_t::boolean:
+            return "a boolean";
         case Json::value_t::number_integer:
         case Json::value_t::number_unsigned:
-        case Json::value_t::number_float: return "a number";
-        case Json::value_t::binary: return "binary data";
-        case Json::value_t::discarded: return "invalid JSON";
+        case Json::value_t::number_float:
+            return "a number";
+        case Json::value_t::binary:
+            return "binary data";
+        case Json::value_t::discarded:
+            return "invalid JSON";
     }
     return "a value";
 }
@@ -49,8 +60,10 @@ Result<Json> parse_json_text(std::string_view text, const std::string& source) {
         }
         std::string what = e.what();
         // nlohmann's message starts with "[json.exception.parse_error.101] parse error at line …: "; keep the tail.
-        if (auto p = what.find("syntax error"); p != std::string::npos) what = what.substr(p);
-        else if (auto q = what.rfind(": "); q != std::string::npos) what = what.substr(q + 2);
+        if (auto p = what.find("syntax error"); p != std::string::npos)
+            what = what.substr(p);
+        else if (auto q = what.rfind(": "); q != std::string::npos)
+            what = what.substr(q + 2);
         std::ostringstream msg;
         msg << source << ": line " << line << ", column " << col << ": not valid JSON (" << what << ")";
         return Result<Json>::failure(msg.str());
@@ -162,7 +175,8 @@ int64_t JsonIn::integer(int64_t min, int64_t max) const {
         fail(j_->dump() + " is out of range");
     const int64_t v = j_->get<int64_t>();
     if (v < min || v > max)
-        fail(std::to_string(v) + " is out of range (allowed: " + std::to_string(min) + " to " + std::to_string(max) + ")");
+        fail(std::to_string(v) + " is out of range (allowed: " + std::to_string(min) + " to " + std::to_string(max) +
+             ")");
     return v;
 }
 

@@ -8,11 +8,11 @@
 // [SECTION] Edits
 #include "sim/scenario.hpp"
 
+#include <unistd.h>
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <functional>
-#include <unistd.h>
 
 namespace tl {
 namespace fs = std::filesystem;
@@ -21,32 +21,46 @@ namespace fs = std::filesystem;
 
 const char* to_string(HopFault f) {
     switch (f) {
-        case HopFault::Ok: return "ok";
-        case HopFault::NoInject: return "no-inject";
-        case HopFault::NoExtract: return "no-extract";
-        case HopFault::CtxDropped: return "ctx-dropped";
-        case HopFault::NoHeadersOnMessage: return "no-headers-on-message";
-        case HopFault::FlagsDropped: return "flags-dropped";
+        case HopFault::Ok:
+            return "ok";
+        case HopFault::NoInject:
+            return "no-inject";
+        case HopFault::NoExtract:
+            return "no-extract";
+        case HopFault::CtxDropped:
+            return "ctx-dropped";
+        case HopFault::NoHeadersOnMessage:
+            return "no-headers-on-message";
+        case HopFault::FlagsDropped:
+            return "flags-dropped";
     }
     return "ok";
 }
 
 const char* to_string(Transport t) {
     switch (t) {
-        case Transport::InProcess: return "in-process";
-        case Transport::Http: return "http";
-        case Transport::Grpc: return "grpc";
-        case Transport::Queue: return "queue";
+        case Transport::InProcess:
+            return "in-process";
+        case Transport::Http:
+            return "http";
+        case Transport::Grpc:
+            return "grpc";
+        case Transport::Queue:
+            return "queue";
     }
     return "http";
 }
 
 const char* to_string(LatencyKind k) {
     switch (k) {
-        case LatencyKind::Fixed: return "fixed";
-        case LatencyKind::Uniform: return "uniform";
-        case LatencyKind::Normal: return "normal";
-        case LatencyKind::LogNormal: return "lognormal";
+        case LatencyKind::Fixed:
+            return "fixed";
+        case LatencyKind::Uniform:
+            return "uniform";
+        case LatencyKind::Normal:
+            return "normal";
+        case LatencyKind::LogNormal:
+            return "lognormal";
     }
     return "fixed";
 }
@@ -77,7 +91,8 @@ std::optional<SpanKind> parse_span_kind(std::string_view s) {
 
 const char* hop_fault_cause(HopFault f) {
     switch (f) {
-        case HopFault::Ok: return "Instrumented client and server: the callee joins the caller's trace.";
+        case HopFault::Ok:
+            return "Instrumented client and server: the callee joins the caller's trace.";
         case HopFault::NoInject:
             return "The client makes the call without the tracing transport, so no traceparent header is sent and "
                    "the callee starts a new trace.";
@@ -112,7 +127,9 @@ Service* Scenario::service(std::string_view name) {
     const int i = find_service(name);
     return i < 0 ? nullptr : &services[static_cast<size_t>(i)];
 }
-int Scenario::entry_index() const { return entry.empty() ? (services.empty() ? -1 : 0) : find_service(entry); }
+int Scenario::entry_index() const {
+    return entry.empty() ? (services.empty() ? -1 : 0) : find_service(entry);
+}
 
 // [SECTION] Parsing
 
@@ -277,8 +294,7 @@ void check_references(const Scenario& s, const std::string& source) {
         return total;
     };
     if (count(s.entry_index()) > 100000)
-        fail_at(source, "/services",
-                "one request would perform more than 100000 operations (check the repeat counts)");
+        fail_at(source, "/services", "one request would perform more than 100000 operations (check the repeat counts)");
 }
 }  // namespace
 
@@ -321,8 +337,9 @@ Result<Scenario> load_scenario(std::string_view name_or_path, const fs::path& bu
         std::string known;
         for (const auto& n : builtin_scenario_names(builtin_dir)) known += (known.empty() ? "" : ", ") + n;
         return Result<Scenario>::failure("unknown scenario \"" + name + "\"" +
-                                         (known.empty() ? " (no built-in scenarios found in " + builtin_dir.string() + ")"
-                                                        : " (built-in: " + known + ")"));
+                                         (known.empty()
+                                              ? " (no built-in scenarios found in " + builtin_dir.string() + ")"
+                                              : " (built-in: " + known + ")"));
     }
     return load_scenario_file(p);
 }

@@ -32,8 +32,9 @@ enum class HopFault : uint8_t {
     NoHeadersOnMessage,  // message published without trace context
     FlagsDropped,        // a hop rewrote the sampled flag: the callee decides sampling again
 };
-inline constexpr HopFault kAllHopFaults[] = {HopFault::Ok,         HopFault::NoInject,           HopFault::NoExtract,
-                                             HopFault::CtxDropped, HopFault::NoHeadersOnMessage, HopFault::FlagsDropped};
+inline constexpr HopFault kAllHopFaults[] = {
+    HopFault::Ok,         HopFault::NoInject,           HopFault::NoExtract,
+    HopFault::CtxDropped, HopFault::NoHeadersOnMessage, HopFault::FlagsDropped};
 
 const char* to_string(HopFault f);     // "ok", "no-inject", …
 const char* to_string(Transport t);    // "in-process", "http", "grpc", "queue"
@@ -63,7 +64,7 @@ struct Call {
     Transport transport = Transport::Http;
     Latency network;  // one-way network delay (each direction)
     HopFault fault = HopFault::Ok;
-    int repeat = 1;   // how many times the call is made (n-plus-one)
+    int repeat = 1;  // how many times the call is made (n-plus-one)
 };
 
 struct Service {

@@ -1,14 +1,14 @@
 #include "sim/storage.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <sys/stat.h>
 #include <cstdlib>
-#include <fcntl.h>
+#include <cstring>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 namespace tl {
 namespace fs = std::filesystem;
@@ -22,8 +22,12 @@ fs::path xdg_dir(const char* var, const char* fallback) {
 }
 }  // namespace
 
-fs::path config_dir() { return xdg_dir("XDG_CONFIG_HOME", ".config"); }
-fs::path data_dir() { return xdg_dir("XDG_DATA_HOME", ".local/share"); }
+fs::path config_dir() {
+    return xdg_dir("XDG_CONFIG_HOME", ".config");
+}
+fs::path data_dir() {
+    return xdg_dir("XDG_DATA_HOME", ".local/share");
+}
 
 std::string atomic_write(const fs::path& path, std::string_view content) {
     std::error_code ec;

@@ -24,8 +24,8 @@ std::string atomic_write(const std::filesystem::path& path, std::string_view con
 
 // The outcome of loading a saved JSON document.
 struct SavedJson {
-    std::optional<Json> json;  // the document, when the file existed and parsed
-    std::string warning;       // non-empty when the learner should be told something (corrupt file backed up, …)
+    std::optional<Json> json;      // the document, when the file existed and parsed
+    std::string warning;           // non-empty when the learner should be told something (corrupt file backed up, …)
     std::filesystem::path backup;  // where a corrupt file was copied, if it was
 };
 

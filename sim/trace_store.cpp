@@ -5,9 +5,13 @@
 
 namespace tl {
 
-StringPool::StringPool() { intern(""); }
+StringPool::StringPool() {
+    intern("");
+}
 
-StringPool::StringPool(const StringPool& other) { *this = other; }
+StringPool::StringPool(const StringPool& other) {
+    *this = other;
+}
 
 StringPool& StringPool::operator=(const StringPool& other) {
     if (this == &other) return *this;
@@ -40,21 +44,30 @@ bool StringPool::find(std::string_view s, StrId* out) const {
 
 const char* to_string(SpanKind k) {
     switch (k) {
-        case SpanKind::Unspecified: return "unspecified";
-        case SpanKind::Internal: return "internal";
-        case SpanKind::Server: return "server";
-        case SpanKind::Client: return "client";
-        case SpanKind::Producer: return "producer";
-        case SpanKind::Consumer: return "consumer";
+        case SpanKind::Unspecified:
+            return "unspecified";
+        case SpanKind::Internal:
+            return "internal";
+        case SpanKind::Server:
+            return "server";
+        case SpanKind::Client:
+            return "client";
+        case SpanKind::Producer:
+            return "producer";
+        case SpanKind::Consumer:
+            return "consumer";
     }
     return "unspecified";
 }
 
 const char* to_string(StatusCode c) {
     switch (c) {
-        case StatusCode::Unset: return "unset";
-        case StatusCode::Ok: return "ok";
-        case StatusCode::Error: return "error";
+        case StatusCode::Unset:
+            return "unset";
+        case StatusCode::Ok:
+            return "ok";
+        case StatusCode::Error:
+            return "error";
     }
     return "unset";
 }
@@ -77,9 +90,12 @@ const AttrValue* TraceStore::find_attr(const Span& s, std::string_view key) cons
 
 std::string TraceStore::value_text(const AttrValue& v) const {
     switch (v.type) {
-        case ValueType::Empty: return "";
-        case ValueType::Bool: return v.b ? "true" : "false";
-        case ValueType::Int: return std::to_string(v.i);
+        case ValueType::Empty:
+            return "";
+        case ValueType::Bool:
+            return v.b ? "true" : "false";
+        case ValueType::Int:
+            return std::to_string(v.i);
         case ValueType::Double: {
             char buf[64];
             auto r = std::to_chars(buf, buf + sizeof buf, v.d);
@@ -88,7 +104,8 @@ std::string TraceStore::value_text(const AttrValue& v) const {
         case ValueType::String:
         case ValueType::Bytes:
         case ValueType::Array:
-        case ValueType::KvList: return std::string(str(v.s));
+        case ValueType::KvList:
+            return std::string(str(v.s));
     }
     return "";
 }

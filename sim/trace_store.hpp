@@ -58,10 +58,30 @@ struct AttrValue {
         StrId s;
     };
     AttrValue() : i(0) {}
-    static AttrValue str(StrId id) { AttrValue v; v.type = ValueType::String; v.s = id; return v; }
-    static AttrValue integer(int64_t x) { AttrValue v; v.type = ValueType::Int; v.i = x; return v; }
-    static AttrValue real(double x) { AttrValue v; v.type = ValueType::Double; v.d = x; return v; }
-    static AttrValue boolean(bool x) { AttrValue v; v.type = ValueType::Bool; v.b = x; return v; }
+    static AttrValue str(StrId id) {
+        AttrValue v;
+        v.type = ValueType::String;
+        v.s = id;
+        return v;
+    }
+    static AttrValue integer(int64_t x) {
+        AttrValue v;
+        v.type = ValueType::Int;
+        v.i = x;
+        return v;
+    }
+    static AttrValue real(double x) {
+        AttrValue v;
+        v.type = ValueType::Double;
+        v.d = x;
+        return v;
+    }
+    static AttrValue boolean(bool x) {
+        AttrValue v;
+        v.type = ValueType::Bool;
+        v.b = x;
+        return v;
+    }
 };
 
 struct Attribute {
@@ -73,7 +93,7 @@ struct Attribute {
 enum class SpanKind : uint8_t { Unspecified = 0, Internal = 1, Server = 2, Client = 3, Producer = 4, Consumer = 5 };
 enum class StatusCode : uint8_t { Unset = 0, Ok = 1, Error = 2 };
 
-const char* to_string(SpanKind k);  // "server", "client", …
+const char* to_string(SpanKind k);    // "server", "client", …
 const char* to_string(StatusCode c);  // "unset", "ok", "error"
 
 struct AttrRange {
@@ -135,9 +155,7 @@ public:
     // Drops all spans but keeps capacity and interned strings.
     void clear();
     [[nodiscard]] std::string_view str(StrId id) const { return strings.get(id); }
-    [[nodiscard]] std::span<const Attribute> attrs(AttrRange r) const {
-        return {attributes.data() + r.begin, r.count};
-    }
+    [[nodiscard]] std::span<const Attribute> attrs(AttrRange r) const { return {attributes.data() + r.begin, r.count}; }
     [[nodiscard]] std::span<const SpanEvent> events_of(const Span& s) const {
         return {events.data() + s.event_begin, s.event_count};
     }

@@ -7,7 +7,8 @@ namespace tl::ui {
 
 const char* gui_usage() {
     return "usage: tracelab [simulation flags] [TRACE_FILE]\n"
-           "       tracelab --screenshot OUT.png [--size WxH] [--panel NAME] [--frames N] [--play] [--select SPAN] [...]\n"
+           "       tracelab --screenshot OUT.png [--size WxH] [--panel NAME] [--frames N] [--play] [--select SPAN] "
+           "[...]\n"
            "       tracelab --frame-times N [--size WxH] [...]\n"
            "       tracelab --startup-compare\n";
 }

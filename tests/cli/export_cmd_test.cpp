@@ -93,9 +93,7 @@ public:
     Collector(const Collector&) = delete;
     Collector& operator=(const Collector&) = delete;
 
-    [[nodiscard]] std::string url(const std::string& path) const {
-        return http_.url(path);
-    }
+    [[nodiscard]] std::string url(const std::string& path) const { return http_.url(path); }
     std::vector<Recorded> requests() {
         std::lock_guard lock(m_);
         return requests_;

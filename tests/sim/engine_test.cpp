@@ -30,7 +30,9 @@ std::set<TraceId> trace_ids(const Run& r) {
     return ids;
 }
 
-double ms(const Span& s) { return static_cast<double>(s.duration_ns()) / 1e6; }
+double ms(const Span& s) {
+    return static_cast<double>(s.duration_ns()) / 1e6;
+}
 
 const Hop& hop_to(const Run& r, std::string_view callee_span) {
     for (const auto& h : r.hops) {

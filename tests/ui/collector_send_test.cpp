@@ -44,9 +44,7 @@ public:
     TestCollector(const TestCollector&) = delete;
     TestCollector& operator=(const TestCollector&) = delete;
 
-    [[nodiscard]] std::string url(const std::string& path) const {
-        return http_.url(path);
-    }
+    [[nodiscard]] std::string url(const std::string& path) const { return http_.url(path); }
     std::vector<Received> received() {
         std::lock_guard lock(m_);
         return received_;

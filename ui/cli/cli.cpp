@@ -122,7 +122,8 @@ Result<Scenario> build_scenario(const SimFlags& flags) {
     if (!loaded) return loaded;
     Scenario s = std::move(loaded.value());
     for (const auto& v : flags.latency)
-        if (auto e = apply_latency_flag(s, v); !e.empty()) return Result<Scenario>::failure("--latency " + v + ": " + e);
+        if (auto e = apply_latency_flag(s, v); !e.empty())
+            return Result<Scenario>::failure("--latency " + v + ": " + e);
     for (const auto& v : flags.error)
         if (auto e = apply_error_flag(s, v); !e.empty()) return Result<Scenario>::failure("--error " + v + ": " + e);
     for (const auto& v : flags.drop)

@@ -40,8 +40,10 @@ std::string text_waterfall(const TraceStore& store) {
         const TraceInfo& tr = a.traces[t];
         out << "trace " << to_hex(tr.id) << "  (" << tr.spans.size() << (tr.spans.size() == 1 ? " span, " : " spans, ")
             << ms_text(tr.duration_ns()) << ")";
-        if (tr.root < 0) out << "  [no root]";
-        else if (!tr.orphans.empty()) out << "  [incomplete]";
+        if (tr.root < 0)
+            out << "  [no root]";
+        else if (!tr.orphans.empty())
+            out << "  [incomplete]";
         out << "\n";
         for (uint32_t si : tr.spans) {
             const Span& s = store.spans[si];
@@ -50,8 +52,8 @@ std::string text_waterfall(const TraceStore& store) {
             label += std::string(store.str(s.name)) + " [" + std::string(store.str(s.service)) + "]";
             const double offset_ms = static_cast<double>(s.start_ns - tr.start_ns) / 1e6;
             char line[512];
-            std::snprintf(line, sizeof line, "  %-52s %10s  +%.1f ms%s\n", label.c_str(), ms_text(s.duration_ns()).c_str(),
-                          offset_ms, s.status == StatusCode::Error ? "  ERROR" : "");
+            std::snprintf(line, sizeof line, "  %-52s %10s  +%.1f ms%s\n", label.c_str(),
+                          ms_text(s.duration_ns()).c_str(), offset_ms, s.status == StatusCode::Error ? "  ERROR" : "");
             out << line;
         }
         if (t + 1 < a.traces.size()) out << "\n";
@@ -104,8 +106,8 @@ int cmd_simulate(const Args& args, Io io) {
     opt.seed = flags.seed;
     opt.requests = flags.requests;
     const Run run = engine.run(opt);
-    const std::string doc = format == "text" ? text_waterfall(run.observed)
-                                             : write_trace(run.observed, *parse_trace_format(format)) + "\n";
+    const std::string doc =
+        format == "text" ? text_waterfall(run.observed) : write_trace(run.observed, *parse_trace_format(format)) + "\n";
     if (output.empty()) {
         io.out << doc;
     } else if (auto err = atomic_write(output, doc); !err.empty()) {

@@ -88,7 +88,7 @@ void draw_wire_context(const App& app, int32_t span_index) {
         return svc < sc.services.size() ? sc.services[svc].name : "?";
     };
     ImGui::TextWrapped("%s %s -> %s over %s", outgoing ? "Sent on" : "Received on", svc_name(hop->caller_op).c_str(),
-                svc_name(hop->callee_op).c_str(), to_string(hop->transport));
+                       svc_name(hop->callee_op).c_str(), to_string(hop->transport));
     ImGui::Text("hop mode: %s", to_string(hop->fault));
     compat::item_tooltip("%s", hop_fault_cause(hop->fault));
     if (hop->header_sent) {

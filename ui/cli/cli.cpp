@@ -132,6 +132,15 @@ Result<Scenario> build_scenario(const SimFlags& flags) {
     return s;
 }
 
+Result<Run> run_simulation(const SimFlags& flags) {
+    auto scenario = build_scenario(flags);
+    if (!scenario) return Result<Run>::failure(scenario.error());
+    EngineOptions opt;
+    opt.seed = flags.seed;
+    opt.requests = flags.requests;
+    return Engine(*scenario).run(opt);
+}
+
 const char* sim_flags_help() {
     return "  --scenario NAME|FILE     a built-in scenario (checkout, async-order, fan-out, n-plus-one,\n"
            "                           legacy-proxy) or a scenario JSON file; default checkout\n"

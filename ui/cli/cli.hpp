@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/engine.hpp"
 #include "sim/json_read.hpp"
 #include "sim/scenario.hpp"
 
@@ -54,6 +55,8 @@ struct SimFlags {
 bool parse_sim_flag(const Args& args, size_t& i, SimFlags& flags, std::string& error);
 // Loads the scenario and applies the edits in the flags.
 Result<Scenario> build_scenario(const SimFlags& flags);
+// build_scenario, then simulates flags.requests requests from flags.seed.
+Result<Run> run_simulation(const SimFlags& flags);
 // The usage text of the shared flags, for --help.
 const char* sim_flags_help();
 

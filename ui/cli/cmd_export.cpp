@@ -96,16 +96,12 @@ int cmd_export(const Args& args, Io io) {
             options.headers.push_back(value);
         }
     }
-    auto scenario = build_scenario(flags);
-    if (!scenario) {
-        io.err << "tracelab export: " << scenario.error() << "\n";
+    auto simulated = run_simulation(flags);
+    if (!simulated) {
+        io.err << "tracelab export: " << simulated.error() << "\n";
         return 1;
     }
-    Engine engine(*scenario);
-    EngineOptions opt;
-    opt.seed = flags.seed;
-    opt.requests = flags.requests;
-    const Run run = engine.run(opt);
+    const Run& run = *simulated;
     options.endpoint = otlp::resolve_traces_endpoint(endpoint_flag);
     const std::string body = write_trace(run.observed, TraceFormat::Otlp);
     io.out << "sending " << run.observed.spans.size() << " span(s) from " << run.requests() << " request(s) to "

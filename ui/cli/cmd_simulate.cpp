@@ -96,16 +96,12 @@ int cmd_simulate(const Args& args, Io io) {
         io.err << "tracelab simulate: unknown format \"" << format << "\" (use otlp, text, jaeger, zipkin or chrome)\n";
         return 2;
     }
-    auto scenario = build_scenario(flags);
-    if (!scenario) {
-        io.err << "tracelab simulate: " << scenario.error() << "\n";
+    auto simulated = run_simulation(flags);
+    if (!simulated) {
+        io.err << "tracelab simulate: " << simulated.error() << "\n";
         return 1;
     }
-    Engine engine(*scenario);
-    EngineOptions opt;
-    opt.seed = flags.seed;
-    opt.requests = flags.requests;
-    const Run run = engine.run(opt);
+    const Run& run = *simulated;
     const std::string doc =
         format == "text" ? text_waterfall(run.observed) : write_trace(run.observed, *parse_trace_format(format)) + "\n";
     if (output.empty()) {

@@ -12,6 +12,7 @@
 #include "quiz/attempt.hpp"
 #include "quiz/quiz.hpp"
 #include "quiz/results.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "ui/cli/cli.hpp"
 
 namespace fs = std::filesystem;
@@ -20,17 +21,7 @@ namespace {
 
 const fs::path kQuizFile = fs::path(TRACELAB_SOURCE_DIR) / "assets" / "quiz" / "tracing.json";
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "tl-quiz-cli-XXXXXX").string();
-        path = ::mkdtemp(tmpl.data());
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
+using tl::test::TempDir;
 
 struct Outcome {
     int code = -1;

@@ -6,20 +6,14 @@
 #include <sstream>
 
 #include "lessons/progress.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace tl;
 using namespace tl::lessons;
 namespace fs = std::filesystem;
 
 namespace {
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        path = fs::temp_directory_path() / ("tl-progress-test-" + std::to_string(::getpid()));
-        fs::remove_all(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
-};
+using tl::test::TempDir;
 
 std::string read_all(const fs::path& p) {
     std::ifstream in(p);

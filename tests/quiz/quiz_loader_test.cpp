@@ -10,6 +10,7 @@
 #include <string>
 
 #include "quiz/quiz.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using tl::Json;
@@ -20,17 +21,7 @@ fs::path shipped_quiz() {
     return fs::path(TRACELAB_SOURCE_DIR) / "assets" / "quiz" / "tracing.json";
 }
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "tl-quiz-loader-XXXXXX").string();
-        path = ::mkdtemp(tmpl.data());
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
+using tl::test::TempDir;
 
 fs::path write_file(const fs::path& dir, const std::string& name, const std::string& text) {
     const fs::path p = dir / name;

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "quiz/results.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using tl::Json;
@@ -19,17 +20,7 @@ using tl::quiz::ResultStore;
 
 namespace {
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "tl-quiz-results-XXXXXX").string();
-        path = ::mkdtemp(tmpl.data());
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
+using tl::test::TempDir;
 
 std::string read_text(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);

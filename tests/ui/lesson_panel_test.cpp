@@ -7,6 +7,7 @@
 #include <string>
 
 #include "lessons/progress.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/ui/ui_fixture.hpp"
 #include "ui/app.hpp"
 #include "ui/panels/lesson_panel.hpp"
@@ -15,17 +16,7 @@ namespace fs = std::filesystem;
 using tl::ui::LessonState;
 
 namespace {
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "tl-lesson-panel-XXXXXX").string();
-        path = ::mkdtemp(tmpl.data());
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
+using tl::test::TempDir;
 
 tl::ui::AppOptions options() {
     tl::ui::AppOptions o;

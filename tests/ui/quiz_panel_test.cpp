@@ -8,6 +8,7 @@
 #include <string>
 
 #include "quiz/results.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/ui/ui_fixture.hpp"
 #include "ui/app.hpp"
 #include "ui/panels/quiz_panel.hpp"
@@ -17,17 +18,7 @@ using tl::ui::QuizSession;
 
 namespace {
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "tl-quiz-panel-XXXXXX").string();
-        path = ::mkdtemp(tmpl.data());
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
+using tl::test::TempDir;
 
 tl::ui::AppOptions options() {
     tl::ui::AppOptions o;

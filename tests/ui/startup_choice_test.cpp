@@ -8,6 +8,7 @@
 #include <string>
 
 #include "lessons/progress.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/ui/ui_fixture.hpp"
 #include "ui/app.hpp"
 #include "ui/panels/lesson_panel.hpp"
@@ -15,19 +16,7 @@
 namespace fs = std::filesystem;
 
 namespace {
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "tl-startup-XXXXXX").string();
-        path = ::mkdtemp(tmpl.data());
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-};
+using tl::test::TempDir;
 
 tl::ui::AppOptions options() {
     tl::ui::AppOptions o;

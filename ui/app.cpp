@@ -331,13 +331,17 @@ void App::frame() {
     ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0.0f);
     constexpr ImGuiWindowFlags kHost = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                                        ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_MenuBar |
-                                       ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse;
+                                       ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse |
+                                       ImGuiWindowFlags_NoBackground;
     ImGui::Begin("##tracelab", nullptr, kHost);
     ImGui::PopStyleVar(3);
     draw_menu_bar();
+    const float below_menu = ImGui::GetCursorScreenPos().y;
     draw_banner();
-    draw_areas(ImGui::GetCursorScreenPos().y);
+    const float top = ImGui::GetCursorScreenPos().y;
+    draw_areas(top);
     ImGui::End();
+    draw_gutters(below_menu, top);
 
     draw_help();
     draw_file_dialogs();
@@ -386,6 +390,8 @@ void App::draw_area(Area area, const Rect& r) {
 
     ImGui::SetCursorScreenPos(ImVec2(r.x, r.y));
     const std::string id = std::string("##area-") + to_string(area);
+    // No background (draw_gutters): the area and everything in it shows the clear colour.
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(0, 0, 0, 0));
     ImGui::BeginChild(id.c_str(), ImVec2(r.w, r.h), true);
     if (here.empty()) {
         ImGui::TextDisabled("(nothing here yet)");
@@ -409,7 +415,26 @@ void App::draw_area(Area area, const Rect& r) {
         }
         ImGui::EndTabBar();
     }
+    ImGui::PopStyleColor();
     ImGui::EndChild();
+}
+
+// Fill rate is what a software rasteriser runs out of first, so every pixel is filled once: the panels have no
+// background of their own (the clear colour is theirs, see clear_colour()), and only what lies between them, the
+// banner and the splitter gutters, is painted, in the background layer under every window.
+void App::draw_gutters(float below_menu, float top) const {
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    ImDrawList* bg = ImGui::GetBackgroundDrawList();
+    const ImU32 col = ImGui::GetColorU32(ImGuiCol_WindowBg);
+    if (top > below_menu) bg->AddRectFilled(ImVec2(vp->Pos.x, below_menu), ImVec2(vp->Pos.x + vp->Size.x, top), col);
+    for (const Rect& r : layout_.splitters)
+        if (r.w > 0 && r.h > 0)
+            bg->AddRectFilled(ImVec2(vp->Pos.x + r.x, vp->Pos.y + r.y),
+                              ImVec2(vp->Pos.x + r.right(), vp->Pos.y + r.bottom()), col);
+}
+
+ImVec4 App::clear_colour() {
+    return ImGui::GetStyle().Colors[ImGuiCol_ChildBg];
 }
 
 void App::draw_splitters(const Layout& l) {
@@ -504,6 +529,10 @@ void App::draw_banner() {
     if (banner_.empty()) return;
     const float pad = 6.0f * fonts_.scale;
     ImGui::SetCursorPos(ImVec2(pad, ImGui::GetCursorPosY() + 2));
+    // Wrapped short of the right edge, so the Dismiss button beside the text stays in the window.
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float button_w = ImGui::CalcTextSize("Dismiss").x + 2 * st.FramePadding.x + st.ItemSpacing.x;
+    ImGui::PushTextWrapPos(ImGui::GetWindowContentRegionMax().x - button_w - pad);
     ImGui::BeginGroup();
     // Only the most recent three messages: the banner must not eat the window.
     const size_t first = banner_.size() > 3 ? banner_.size() - 3 : 0;
@@ -520,6 +549,7 @@ void App::draw_banner() {
         ImGui::PopStyleColor();
     }
     ImGui::EndGroup();
+    ImGui::PopTextWrapPos();
     ImGui::SameLine();
     if (ImGui::SmallButton("Dismiss")) push(DismissBanner{});
     probe_item("banner:dismiss");

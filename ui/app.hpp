@@ -28,6 +28,7 @@
 #include "ui/settings.hpp"
 
 struct ImFont;
+struct ImVec4;
 
 namespace tl::ui {
 
@@ -99,6 +100,8 @@ public:
 
     // Draws everything (call between ImGui::NewFrame() and ImGui::Render()), then applies actions.
     void frame();
+    // The colour to clear the frame to before rendering: the panels' background (they draw none themselves).
+    [[nodiscard]] static ImVec4 clear_colour();
     // Queues an action (from outside the panels: main.cpp drag-and-drop, tests, lessons).
     void push(Action a) { actions_.push(std::move(a)); }
     // Applies the queued actions now (frame() does this at its end).
@@ -177,6 +180,7 @@ private:
     void handle_shortcuts();
     void draw_menu_bar();
     void draw_banner();
+    void draw_gutters(float below_menu, float top) const;
     void draw_areas(float top);
     void draw_area(Area area, const Rect& r);
     void draw_splitters(const Layout& l);

@@ -103,12 +103,12 @@ std::vector<uint8_t> read_back_buffer(int w, int h) {
     return px;
 }
 
-void render(GLFWwindow* window) {
+void render(GLFWwindow* window, ImVec4 clear) {
     ImGui::Render();
     int fw = 0, fh = 0;
     glfwGetFramebufferSize(window, &fw, &fh);
     glViewport(0, 0, fw, fh);
-    glClearColor(0.08f, 0.09f, 0.10f, 1.0f);
+    glClearColor(clear.x, clear.y, clear.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 }
@@ -216,7 +216,7 @@ int run_app(const tl::ui::GuiOptions& o) {
         if (!o.screenshot.empty()) io.DeltaTime = kScriptedFrameSeconds;
         ImGui::NewFrame();
         app.frame();
-        render(window);
+        render(window, tl::ui::App::clear_colour());
         if (frame == 0 && o.startup_compare) std::printf("first frame after %.1f ms\n", ms_since(t_start));
         ++frame;
         if (!o.screenshot.empty() && frame >= total) {
@@ -282,7 +282,7 @@ double bare_imgui_first_frame_ms(int w, int h) {
     ImGui::Begin("Hello");
     ImGui::Text("one frame");
     ImGui::End();
-    render(window);
+    render(window, ImVec4(0.08f, 0.09f, 0.10f, 1.0f));
     glfwSwapBuffers(window);
     glFinish();
     const double ms = ms_since(t0);
@@ -314,7 +314,7 @@ double tracelab_first_frame_ms(const tl::ui::GuiOptions& o) {
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
     app.frame();
-    render(window);
+    render(window, tl::ui::App::clear_colour());
     glfwSwapBuffers(window);
     glFinish();
     const double ms = ms_since(t0);

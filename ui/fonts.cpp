@@ -34,7 +34,7 @@ std::string find_font_file(const char* pattern) {
 }
 
 namespace {
-ImFont* add_first(ImGuiIO& io, std::initializer_list<const char*> patterns, float px) {
+ImFont* add_first(ImFontAtlas& atlas, std::initializer_list<const char*> patterns, float px) {
     static const ImWchar kRanges[] = {0x0020, 0x00FF, 0x2010, 0x205E, 0x2190, 0x21FF,
                                       0x2500, 0x257F, 0x25A0, 0x25FF, 0};
     for (const char* pat : patterns) {
@@ -42,25 +42,32 @@ ImFont* add_first(ImGuiIO& io, std::initializer_list<const char*> patterns, floa
         if (file.empty()) continue;
         ImFontConfig cfg;
         cfg.OversampleH = 2;
-        if (ImFont* f = io.Fonts->AddFontFromFileTTF(file.c_str(), px, &cfg, kRanges)) return f;
+        if (ImFont* f = atlas.AddFontFromFileTTF(file.c_str(), px, &cfg, kRanges)) return f;
     }
     return nullptr;
 }
 }  // namespace
 
-AppFonts load_fonts(ImGuiIO& io, float size_px, float content_scale) {
-    AppFonts fonts;
+FontAtlas build_fonts(float size_px, float content_scale) {
+    FontAtlas out;
+    out.atlas = std::make_unique<ImFontAtlas>();
+    ImFontAtlas& atlas = *out.atlas;
+    AppFonts& fonts = out.fonts;
     fonts.scale = content_scale > 0 ? content_scale : 1.0f;
     const float px = size_px * fonts.scale;
-    fonts.ui = add_first(io, {"DejaVu Sans:style=Book", "Noto Sans:style=Regular", "sans-serif"}, px);
+    fonts.ui = add_first(atlas, {"DejaVu Sans:style=Book", "Noto Sans:style=Regular", "sans-serif"}, px);
     if (!fonts.ui) {
         ImFontConfig cfg;
         cfg.SizePixels = 13.0f * fonts.scale;
-        fonts.ui = io.Fonts->AddFontDefault(&cfg);
+        fonts.ui = atlas.AddFontDefault(&cfg);
     }
-    fonts.mono = add_first(io, {"DejaVu Sans Mono:style=Book", "Noto Sans Mono:style=Regular", "monospace"}, px);
+    fonts.mono = add_first(atlas, {"DejaVu Sans Mono:style=Book", "Noto Sans Mono:style=Regular", "monospace"}, px);
     if (!fonts.mono) fonts.mono = fonts.ui;
-    return fonts;
+    // Rasterise now (and convert to the RGBA the OpenGL backend uploads), not during the first frame.
+    unsigned char* pixels = nullptr;
+    int width = 0, height = 0;
+    atlas.GetTexDataAsRGBA32(&pixels, &width, &height);
+    return out;
 }
 
 }  // namespace tl::ui

@@ -71,6 +71,10 @@ Result<GuiOptions> parse_gui_options(const cli::Args& args) {
             o.select = *v;
         } else if (a == "--startup-compare") {
             o.startup_compare = true;
+        } else if (a == "--startup-probe") {
+            auto v = value("--startup-probe");
+            if (!v || (*v != "bare" && *v != "app")) return R::failure("--startup-probe needs bare or app");
+            o.startup_probe = *v;
         } else if (a.rfind("--", 0) == 0 || (a.size() > 1 && a[0] == '-')) {
             return R::failure("unknown option " + a + "\n" + gui_usage());
         } else if (o.trace_file.empty()) {

@@ -21,6 +21,7 @@ struct GuiOptions {
     int frames = 8;                // --frames N (for --screenshot)
     int frame_times = 0;           // --frame-times N
     bool startup_compare = false;  // --startup-compare
+    std::string startup_probe;     // --startup-probe bare|app: one start-up, timed (run by --startup-compare)
     bool play = false;             // --play: live traffic runs from the start
     std::string select;            // --select SPAN_NAME: select the first span with that name
 };

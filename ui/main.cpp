@@ -9,7 +9,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,6 +33,7 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
+Clock::time_point g_main_start;  // set first thing in main(): start-up is timed from here
 // In screenshot mode the clock advances by this much per frame, so live traffic gives the same picture on
 // every machine (half a second: 240 frames send 240 requests at the default 2 requests/s).
 constexpr float kScriptedFrameSeconds = 0.5f;
@@ -71,11 +74,21 @@ GLFWwindow* open_window(int width, int height, const char* title, bool visible) 
     return w;
 }
 
+float sane_scale(float sx, float sy) {
+    const float s = std::max(sx, sy);
+    return s >= 0.5f && s <= 4.0f ? s : 1.0f;
+}
+
 float content_scale(GLFWwindow* w) {
     float sx = 1.0f, sy = 1.0f;
     glfwGetWindowContentScale(w, &sx, &sy);
-    const float s = std::max(sx, sy);
-    return s >= 0.5f && s <= 4.0f ? s : 1.0f;
+    return sane_scale(sx, sy);
+}
+
+float primary_monitor_scale() {
+    float sx = 1.0f, sy = 1.0f;
+    if (GLFWmonitor* m = glfwGetPrimaryMonitor()) glfwGetMonitorContentScale(m, &sx, &sy);
+    return sane_scale(sx, sy);
 }
 
 void apply_style(float scale) {
@@ -155,34 +168,28 @@ void save_ini() {
 
 // [SECTION] Frame loop (interactive, screenshot, frame timing)
 
-int run_app(const tl::ui::GuiOptions& o) {
-    const auto t_start = Clock::now();
-    tl::ui::LoadedSettings saved = tl::ui::load_settings(tl::ui::settings_path());
-    const bool scripted = !o.screenshot.empty() || o.frame_times > 0;
-    const int width = o.size_given || scripted ? o.width : saved.settings.window_width;
-    const int height = o.size_given || scripted ? o.height : saved.settings.window_height;
-    GLFWwindow* window = open_window(width, height, "tracelab", true);
-    if (!window) {
-        std::fprintf(stderr,
-                     "tracelab: cannot create an OpenGL 3.3 window (%s). Run under xvfb-run -a, or check "
-                     "that the display supports OpenGL 3.3.\n",
-                     g_glfw_error.c_str());
-        return 2;
-    }
-    glfwSwapInterval(scripted ? 0 : 1);
-    IMGUI_CHECKVERSION();
-    ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;  // loaded and saved by hand, atomically
-    if (!scripted) load_ini();
-    const float scale = content_scale(window);
-    apply_style(scale);
-    tl::ui::App app(tl::ui::AppOptions{.asset_dir = {}, .persist = !scripted, .seed = o.sim.seed});
-    app.set_fonts(tl::ui::load_fonts(io, app.settings().font_size, scale));
-    ImGui_ImplGlfw_InitForOpenGL(window, true);
-    ImGui_ImplOpenGL3_Init("#version 330 core");
-    glfwSetWindowUserPointer(window, &app);
-    glfwSetDropCallback(window, on_drop);
+// Presents the first frame, waits until it is drawn, and prints the time since main() began (what a person
+// waits for between pressing Enter and seeing the window) with the number of vertices that frame drew.
+void report_first_frame(GLFWwindow* window) {
+    const int vertices = ImGui::GetDrawData()->TotalVtxCount;
+    glfwSwapBuffers(window);
+    glFinish();
+    std::printf("first frame %.3f ms, %d vertices\n", ms_since(g_main_start), vertices);
+    std::fflush(stdout);
+}
+
+// What start-up prepares without a window: the App (settings, lessons, quiz, the first simulation, what the
+// command line asked for) and the font atlas. Touches neither GLFW nor a Dear ImGui context, so it runs on
+// another thread while the window opens.
+struct Prepared {
+    std::unique_ptr<tl::ui::App> app;
+    tl::ui::FontAtlas fonts;
+};
+
+Prepared prepare_app(const tl::ui::GuiOptions& o, bool persist, float scale) {
+    Prepared p;
+    p.app = std::make_unique<tl::ui::App>(tl::ui::AppOptions{.asset_dir = {}, .persist = persist, .seed = o.sim.seed});
+    tl::ui::App& app = *p.app;
     // What the command line asks for is in place before the first frame. When it chose a scenario or edits,
     // the app records it, so the lessons do not replace them with a step's set-up until the learner starts one.
     app.set_startup_choice(o.scenario_given || !o.sim.latency.empty() || !o.sim.error.empty() || !o.sim.drop.empty() ||
@@ -200,6 +207,45 @@ int run_app(const tl::ui::GuiOptions& o) {
         else
             app.add_banner(tl::ui::BannerLevel::Warning, "--select: no span named \"" + o.select + "\"");
     }
+    p.fonts = tl::ui::build_fonts(app.settings().font_size, scale);
+    return p;
+}
+
+int run_app(const tl::ui::GuiOptions& o) {
+    tl::ui::LoadedSettings saved = tl::ui::load_settings(tl::ui::settings_path());
+    const bool probe = !o.startup_probe.empty();
+    const bool scripted = !o.screenshot.empty() || o.frame_times > 0 || probe;
+    const int width = o.size_given || scripted ? o.width : saved.settings.window_width;
+    const int height = o.size_given || scripted ? o.height : saved.settings.window_height;
+    // Opening the window is most of start-up (GLX and the OpenGL driver set themselves up), so everything that
+    // needs no window is prepared meanwhile. The fonts are sized for the primary monitor's content scale, which
+    // is the window's unless it opens on another monitor (then they are built again below).
+    const float monitor_scale = primary_monitor_scale();
+    auto preparing = std::async(std::launch::async, prepare_app, std::cref(o), !scripted, monitor_scale);
+    GLFWwindow* window = open_window(width, height, "tracelab", true);
+    Prepared prepared = preparing.get();
+    if (!window) {
+        std::fprintf(stderr,
+                     "tracelab: cannot create an OpenGL 3.3 window (%s). Run under xvfb-run -a, or check "
+                     "that the display supports OpenGL 3.3.\n",
+                     g_glfw_error.c_str());
+        return 2;
+    }
+    tl::ui::App& app = *prepared.app;
+    const float scale = content_scale(window);
+    if (scale != prepared.fonts.fonts.scale) prepared.fonts = tl::ui::build_fonts(app.settings().font_size, scale);
+    glfwSwapInterval(scripted ? 0 : 1);
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext(prepared.fonts.atlas.get());
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // loaded and saved by hand, atomically
+    if (!scripted) load_ini();
+    apply_style(scale);
+    app.set_fonts(prepared.fonts.fonts);
+    ImGui_ImplGlfw_InitForOpenGL(window, true);
+    ImGui_ImplOpenGL3_Init("#version 330 core");
+    glfwSetWindowUserPointer(window, &app);
+    glfwSetDropCallback(window, on_drop);
 
     std::vector<double> frame_ms;
     int frame = 0;
@@ -217,7 +263,10 @@ int run_app(const tl::ui::GuiOptions& o) {
         ImGui::NewFrame();
         app.frame();
         render(window, tl::ui::App::clear_colour());
-        if (frame == 0 && o.startup_compare) std::printf("first frame after %.1f ms\n", ms_since(t_start));
+        if (probe) {
+            report_first_frame(window);
+            break;
+        }
         ++frame;
         if (!o.screenshot.empty() && frame >= total) {
             int fw = 0, fh = 0;
@@ -265,11 +314,13 @@ int run_app(const tl::ui::GuiOptions& o) {
 
 // [SECTION] Start-up comparison with a bare Dear ImGui window
 
-// Window + context + default font + one frame of a single ImGui window, presented and finished.
-double bare_imgui_first_frame_ms(int w, int h) {
-    const auto t0 = Clock::now();
-    GLFWwindow* window = open_window(w, h, "bare", true);
-    if (!window) return -1;
+// A bare Dear ImGui + GLFW program: window, context, default font, one frame of one small window. The window
+// gets its position and size up front: a new window without them is hidden on its first frame (Dear ImGui
+// measures it first), and a frame that draws nothing would not pay what drawing costs (under llvmpipe the
+// first draw compiles the rasteriser's shader variants).
+int run_bare_probe(const tl::ui::GuiOptions& o) {
+    GLFWwindow* window = open_window(o.width, o.height, "bare", true);
+    if (!window) return 2;
     glfwSwapInterval(0);
     ImGui::CreateContext();
     ImGui::GetIO().IniFilename = nullptr;
@@ -279,69 +330,74 @@ double bare_imgui_first_frame_ms(int w, int h) {
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
+    ImGui::SetNextWindowPos(ImVec2(60, 60));
+    ImGui::SetNextWindowSize(ImVec2(240, 90));
     ImGui::Begin("Hello");
     ImGui::Text("one frame");
     ImGui::End();
     render(window, ImVec4(0.08f, 0.09f, 0.10f, 1.0f));
-    glfwSwapBuffers(window);
-    glFinish();
-    const double ms = ms_since(t0);
+    report_first_frame(window);
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();
     glfwDestroyWindow(window);
-    return ms;
+    return 0;
 }
 
-// The same steps for tracelab: window, fonts, the App with its scenario simulated, one full frame.
-double tracelab_first_frame_ms(const tl::ui::GuiOptions& o) {
-    const auto t0 = Clock::now();
-    GLFWwindow* window = open_window(o.width, o.height, "tracelab", true);
-    if (!window) return -1;
-    glfwSwapInterval(0);
-    ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    const float scale = content_scale(window);
-    apply_style(scale);
-    tl::ui::App app(tl::ui::AppOptions{.asset_dir = {}, .persist = false, .seed = o.sim.seed});
-    app.set_fonts(tl::ui::load_fonts(io, app.settings().font_size, scale));
-    ImGui_ImplGlfw_InitForOpenGL(window, true);
-    ImGui_ImplOpenGL3_Init("#version 330 core");
-    load_initial_model(app, o);
-    glfwPollEvents();
-    ImGui_ImplOpenGL3_NewFrame();
-    ImGui_ImplGlfw_NewFrame();
-    ImGui::NewFrame();
-    app.frame();
-    render(window, tl::ui::App::clear_colour());
-    glfwSwapBuffers(window);
-    glFinish();
-    const double ms = ms_since(t0);
-    ImGui_ImplOpenGL3_Shutdown();
-    ImGui_ImplGlfw_Shutdown();
-    ImGui::DestroyContext();
-    glfwDestroyWindow(window);
-    return ms;
-}
-
-int run_startup_compare(const tl::ui::GuiOptions& o) {
-    // Alternate the two, several times, and compare medians: the first window of a process pays one-off costs.
-    std::vector<double> bare, app;
-    for (int i = 0; i < 5; ++i) {
-        bare.push_back(bare_imgui_first_frame_ms(o.width, o.height));
-        app.push_back(tracelab_first_frame_ms(o));
+// One probe in a fresh process, so each start pays what a real start pays (fontconfig, first use of
+// everything); returns its first-frame time, or a negative number when it failed.
+double run_probe(const std::string& exe, const std::vector<std::string>& args, int* vertices) {
+    std::string cmd = "'" + exe + "'";
+    for (const auto& a : args) {
+        std::string quoted;
+        for (char c : a) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        cmd += " '" + quoted + "'";
     }
-    if (std::min(*std::min_element(bare.begin(), bare.end()), *std::min_element(app.begin(), app.end())) < 0) {
-        std::fprintf(stderr, "tracelab: could not open a window (%s)\n", g_glfw_error.c_str());
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) return -1;
+    double ms = -1;
+    char line[256];
+    while (std::fgets(line, sizeof line, p))
+        if (std::sscanf(line, "first frame %lf ms, %d vertices", &ms, vertices) == 2) break;
+    while (std::fgets(line, sizeof line, p)) {
+    }
+    return pclose(p) == 0 ? ms : -1;
+}
+
+// Alternates bare and tracelab probes, each a new process, and compares the medians.
+int run_startup_compare(const tl::ui::GuiOptions& o, const tl::cli::Args& args) {
+    std::error_code ec;
+    const std::string exe = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+    if (ec) {
+        std::fprintf(stderr, "tracelab: cannot find the program's own path: %s\n", ec.message().c_str());
         return 2;
+    }
+    const std::string size = std::to_string(o.width) + "x" + std::to_string(o.height);
+    std::vector<std::string> app_args;
+    for (const auto& a : args)
+        if (a != "--startup-compare") app_args.push_back(a);
+    app_args.insert(app_args.end(), {"--startup-probe", "app", "--size", size});
+    const std::vector<std::string> bare_args = {"--startup-probe", "bare", "--size", size};
+    constexpr int kRuns = 7;
+    std::vector<double> bare, app;
+    int bare_vertices = 0, app_vertices = 0;
+    for (int i = 0; i < kRuns; ++i) {
+        bare.push_back(run_probe(exe, bare_args, &bare_vertices));
+        app.push_back(run_probe(exe, app_args, &app_vertices));
+        if (bare.back() < 0 || app.back() < 0) {
+            std::fprintf(stderr, "tracelab: a start-up probe failed (is there a display?)\n");
+            return 2;
+        }
     }
     std::sort(bare.begin(), bare.end());
     std::sort(app.begin(), app.end());
+    const double b = bare[kRuns / 2], t = app[kRuns / 2];
     std::printf(
-        "start-up to first frame (median of 5, %dx%d):\n  bare Dear ImGui + GLFW: %.1f ms\n"
-        "  tracelab:               %.1f ms\n  ratio: %.2f\n",
-        o.width, o.height, bare[2], app[2], app[2] / bare[2]);
+        "start-up to first frame, from main() to the frame drawn (median of %d fresh processes each, %s):\n"
+        "  bare Dear ImGui + GLFW: %5.1f ms  (one small window, %d vertices)\n"
+        "  tracelab:               %5.1f ms  (%d vertices)\n"
+        "  ratio: %.2f\n",
+        kRuns, size.c_str(), b, bare_vertices, t, app_vertices, t / b);
     return 0;
 }
 
@@ -350,6 +406,7 @@ int run_startup_compare(const tl::ui::GuiOptions& o) {
 // [SECTION] main
 
 int main(int argc, char** argv) {
+    g_main_start = Clock::now();
     const tl::cli::Args args(argv + 1, argv + argc);
     if (auto code = tl::cli::run(args, tl::cli::Io{std::cin, std::cout, std::cerr})) return *code;
     auto options = tl::ui::parse_gui_options(args);
@@ -361,7 +418,9 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "%s\n", kNoDisplay);
         return 2;
     }
-    const int code = options->startup_compare ? run_startup_compare(*options) : run_app(*options);
+    const int code = options->startup_compare           ? run_startup_compare(*options, args)
+                     : options->startup_probe == "bare" ? run_bare_probe(*options)
+                                                        : run_app(*options);
     glfwTerminate();
     return code;
 }

@@ -101,8 +101,11 @@ void App::restore_selection(int32_t old_op, int32_t old_trace) {
         view_.selected_trace = analysis_.trace_of[size_t(view_.selected_span)];
     else if (old_trace < 0 || old_trace >= int32_t(analysis_.traces.size()))
         view_.selected_trace = analysis_.traces.empty() ? -1 : 0;
-    // A fresh scenario starts with the first trace's root selected, so span details have something to say.
-    if (old_op < 0 && old_trace < 0 && view_.selected_trace >= 0)
+    // A fresh scenario starts with the first trace's root selected, so span details have something to say; so
+    // does a run in which the selected operation has no span any more (its service stopped reporting, or a
+    // sampler dropped it): the learner had a span selected and keeps having one.
+    const bool lost = old_op >= 0 && view_.selected_span < 0;
+    if (((old_op < 0 && old_trace < 0) || lost) && view_.selected_trace >= 0)
         view_.selected_span = analysis_.traces[size_t(view_.selected_trace)].root;
 }
 

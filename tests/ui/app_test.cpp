@@ -252,3 +252,25 @@ TEST_CASE("app smoke: every panel draws for several frames in every built-in sce
     }
     CHECK(scenarios >= 1);
 }
+
+TEST_CASE("app: when the selected span is gone from a new run, its trace's root is selected instead") {
+    App app(test_options());
+    REQUIRE(app.load_scenario("checkout") == "");
+    const int32_t db = span_named(app, "db.INSERT");
+    REQUIRE(db >= 0);
+    app.apply(tl::ui::SelectSpan{db});
+    REQUIRE(app.view().selected_span == db);
+
+    // db stops reporting spans: the selected operation has no span any more.
+    app.apply(tl::ui::SetInstrumented{"db", false});
+    CHECK(span_named(app, "db.INSERT") == -1);
+    REQUIRE(app.view().selected_span >= 0);
+    CHECK(app.store().str(app.store().spans[size_t(app.view().selected_span)].name) == "GET /checkout");
+
+    // A span that still exists stays selected across runs (new seed, same operations).
+    const int32_t auth = span_named(app, "auth.Verify");
+    app.apply(tl::ui::SelectSpan{auth});
+    app.apply(tl::ui::SetSeed{7});
+    REQUIRE(app.view().selected_span >= 0);
+    CHECK(app.store().str(app.store().spans[size_t(app.view().selected_span)].name) == "auth.Verify");
+}

@@ -37,7 +37,7 @@ struct Rect {
 struct SplitterState {
     float left_width = 300.0f;
     float right_width = 300.0f;
-    float bottom_height = 140.0f;
+    float bottom_height = 160.0f;
     float trace_list_height = 118.0f;
 };
 

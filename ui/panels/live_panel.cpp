@@ -11,10 +11,13 @@
 #include "ui/app.hpp"
 #include "ui/imgui_compat.hpp"
 #include "ui/theme.hpp"
+#include "ui/widgets/histogram.hpp"
 #include "ui/widgets/label_probe.hpp"
 
 namespace tl::ui {
 namespace {
+
+constexpr ImU32 kP50Color = IM_COL32(225, 228, 235, 255);
 
 double percentile(std::vector<double> v, double p) {
     if (v.empty()) return 0.0;
@@ -65,20 +68,21 @@ public:
                      p99 = percentile(live.root_ms, 0.99);
         const float avail = ImGui::GetContentRegionAvail().x;
         const float log_w = std::min(360.0f * app.fonts().scale, avail * 0.4f);
+        const float plot_w = avail - log_w - ImGui::GetStyle().ItemSpacing.x;
         ImGui::BeginGroup();
-        ImGui::PushItemWidth(avail - log_w - ImGui::GetStyle().ItemSpacing.x);
-        ImGui::Text("root latency  p50 %.1f ms   p95 %.1f ms   p99 %.1f ms", p50, p95, p99);
+        // The percentiles in words, each in its marker's colour.
+        const std::vector<HistogramMarker> markers = {
+            {"p50", p50, kP50Color}, {"p95", p95, kWarningTextColor}, {"p99", p99, kErrorColor}};
+        ImGui::TextUnformatted("root latency");
+        for (const auto& m : markers) {
+            ImGui::SameLine();
+            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(m.color), " %s %.1f ms", m.tag, m.ms);
+        }
         probe_item("live:percentiles");
-        // Histogram over 30 buckets from 0 to the max.
-        const double hi = *std::max_element(live.root_ms.begin(), live.root_ms.end()) * 1.05 + 1e-9;
-        float buckets[30] = {};
-        for (double v : live.root_ms) buckets[std::min(29, int(v / hi * 30.0))] += 1.0f;
-        const std::string overlay = "0 .. " + std::to_string(int(hi)) + " ms";
-        ImGui::PlotHistogram(
-            "##latency", buckets, 30, 0, overlay.c_str(), 0.0f, FLT_MAX,
-            ImVec2(avail - log_w - ImGui::GetStyle().ItemSpacing.x, std::max(40.0f, ImGui::GetContentRegionAvail().y)));
+        const int buckets = std::clamp(int(plot_w / (8.0f * app.fonts().scale)), 10, 60);
+        DrawLatencyHistogram("##latency", make_latency_histogram(live.root_ms, buckets), markers,
+                             ImVec2(plot_w, std::max(48.0f * app.fonts().scale, ImGui::GetContentRegionAvail().y)));
         probe_item("live:histogram");
-        ImGui::PopItemWidth();
         ImGui::EndGroup();
         ImGui::SameLine();
         draw_request_log(app, live, log_w);

@@ -13,6 +13,7 @@
 #include "ui/imgui_compat.hpp"
 #include "ui/theme.hpp"
 #include "ui/widgets/label_probe.hpp"
+#include "ui/widgets/text_helpers.hpp"
 
 namespace tl::ui {
 
@@ -287,7 +288,12 @@ void SamplingPanel::draw_results() {
     ImGui::EndGroup();
     ImGui::SameLine();
     ImGui::BeginGroup();
-    ImGui::TextUnformatted("Latency histogram: all requests vs kept (each scaled to its peak)");
+    ImGui::TextUnformatted("Latency: all requests vs kept");
+    ImGui::SameLine();
+    help_marker(
+        "Two latency histograms over the same buckets, each scaled to its own peak: far fewer requests are "
+        "kept, and the scaling lets the shapes be compared. A kept shape shifted right means the sample "
+        "over-represents slow requests.");
     bucket_chart("sampling:histogram", r, r.hist_all.data(), r.hist_kept.data(), true, false, {half, chart_h});
     legend(kAllColor, "all requests");
     ImGui::SameLine();

@@ -79,6 +79,14 @@ TEST_CASE("simulate prints OTLP/JSON with the tutorial's five spans") {
     const auto r = run({"--scenario", "checkout"});
     REQUIRE(r.code == 0);
     CHECK(r.err.empty());
+    // Ends with exactly one newline, in every format (no blank last line).
+    for (const char* format : {"otlp", "jaeger", "zipkin", "chrome", "text"}) {
+        CAPTURE(format);
+        const auto f = run({"--format", format});
+        REQUIRE(f.out.size() > 2);
+        CHECK(f.out.back() == '\n');
+        CHECK(f.out[f.out.size() - 2] != '\n');
+    }
     const auto spans = spans_of(r.out);
     REQUIRE(spans.size() == 5);
     std::set<std::string> traces;

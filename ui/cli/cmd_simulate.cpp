@@ -102,8 +102,9 @@ int cmd_simulate(const Args& args, Io io) {
         return 1;
     }
     const Run& run = *simulated;
-    const std::string doc =
-        format == "text" ? text_waterfall(run.observed) : write_trace(run.observed, *parse_trace_format(format)) + "\n";
+    std::string doc =
+        format == "text" ? text_waterfall(run.observed) : write_trace(run.observed, *parse_trace_format(format));
+    if (!doc.empty() && doc.back() != '\n') doc += '\n';  // one newline at the end, never a blank last line
     if (output.empty()) {
         io.out << doc;
     } else if (auto err = atomic_write(output, doc); !err.empty()) {

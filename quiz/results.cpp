@@ -172,6 +172,18 @@ bool ResultStore::record(const AttemptRecord& attempt) {
         history_.best_score = attempt.score;
         history_.best_total = attempt.total;
     }
+    return save();
+}
+
+bool ResultStore::record_practical(int score, int total) {
+    if (history_.attempts.empty()) return false;
+    AttemptRecord& last = history_.attempts.back();
+    last.practical_total = std::max(total, 0);
+    last.practical_score = std::clamp(score, 0, last.practical_total);
+    return save();
+}
+
+bool ResultStore::save() {
     document_["version"] = kFormatVersion;
     if (!document_.contains("quizzes") || !document_["quizzes"].is_object()) document_["quizzes"] = Json::object();
     document_["quizzes"][quiz_id_] = history_to_json(history_);

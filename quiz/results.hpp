@@ -55,6 +55,9 @@ public:
     // Appends an attempt, updates the best score and saves. Returns false (with a warning) when the file
     // could not be written; the attempt is still kept in memory.
     bool record(const AttemptRecord& attempt);
+    // The practical round is played after the questions were recorded: stores its score on the latest
+    // attempt and saves. False when there is no attempt, or (with a warning) when the file could not be written.
+    bool record_practical(int score, int total);
 
     [[nodiscard]] const QuizHistory& history() const { return history_; }
     [[nodiscard]] const std::filesystem::path& file() const { return file_; }
@@ -62,6 +65,8 @@ public:
     [[nodiscard]] const std::vector<std::string>& warnings() const { return warnings_; }
 
 private:
+    bool save();
+
     std::filesystem::path file_;
     std::string quiz_id_;
     Json document_ = Json::object();  // the whole file, so unknown content survives a save

@@ -100,6 +100,28 @@ TEST_CASE("attempts and the best score are saved atomically and read back") {
     CHECK(h.attempts[0].answers[1].given.empty());
 }
 
+TEST_CASE("the practical round's score is stored on the latest attempt, clamped to its total") {
+    TempDir dir;
+    const fs::path file = dir.path / "quiz.json";
+    ResultStore store(file, "tracing");
+    store.load();
+    CHECK_FALSE(store.record_practical(1, 2));  // no attempt yet: nothing to attach it to
+    CHECK(store.record(record(3)));
+    CHECK(store.record(record(4)));
+    CHECK(store.record_practical(1, 2));
+    CHECK(store.record_practical(2, 2));  // a later pick updates it
+    CHECK(store.record_practical(7, 2));  // never more than the total
+
+    ResultStore again(file, "tracing");
+    again.load();
+    const auto& h = again.history();
+    REQUIRE(h.attempts.size() == 2);
+    CHECK(h.attempts[0].practical_total == 0);
+    CHECK(h.attempts[1].practical_score == 2);
+    CHECK(h.attempts[1].practical_total == 2);
+    CHECK(h.best_score == 4);  // the practical round does not change the best score
+}
+
 TEST_CASE("an empty results file is backed up with a warning and the quiz carries on") {
     TempDir dir;
     const fs::path file = dir.path / "quiz.json";

@@ -200,4 +200,13 @@ TEST_CASE("quiz panel: the practical round is set up on the waterfall and answer
     CHECK(session.attempt->practical_verdict(1)->reason == tl::quiz::PickReason::FirstTraceRoot);
     CHECK(session.attempt->practical_score() == 1);
     CHECK(session.attempt->score() == 5);  // the questions' score is untouched
+
+    // Both picks reached the saved attempt, not only the questions.
+    tl::quiz::ResultStore saved(session.results_file, session.quiz->id);
+    saved.load();
+    CHECK(saved.warnings().empty());
+    REQUIRE(saved.history().attempts.size() == 1);
+    CHECK(saved.history().attempts[0].score == 5);
+    CHECK(saved.history().attempts[0].practical_score == 1);
+    CHECK(saved.history().attempts[0].practical_total == 2);
 }

@@ -106,6 +106,13 @@ void pick_practical_span(App& app, QuizSession& s, int32_t span) {
     if (s.attempt->practical_verdict(task)) return;
     s.attempt->pick(task, quiz::span_pick(app.store(), app.analysis(), static_cast<uint32_t>(span)));
     s.hide_latency_hints = false;
+    // The questions' attempt was saved when the summary opened; each pick updates its practical score.
+    if (s.recorded && s.results) {
+        const size_t before = s.results->warnings().size();
+        s.results->record_practical(s.attempt->practical_score(), static_cast<int>(s.attempt->practical_count()));
+        for (size_t i = before; i < s.results->warnings().size(); ++i)
+            app.add_banner(BannerLevel::Warning, "Quiz: " + s.results->warnings()[i]);
+    }
 }
 
 void request_lesson(App& app, const std::string& lesson) {

@@ -210,6 +210,23 @@ void SpanImport::fail(const Where& at, std::string_view message) const {
     throw LoadError(source_ + ": " + at.pointer() + ": " + std::string(message));
 }
 
+int64_t SpanImport::micros_as_ns(const Json& v, const Where& at, const char* what, bool decimal_strings) const {
+    int64_t us = 0;
+    if (v.is_number_integer() || (v.is_number_unsigned() && v.get<uint64_t>() <= INT64_MAX)) {
+        us = v.get<int64_t>();
+    } else if (v.is_number_float() && std::isfinite(v.get<double>()) && std::fabs(v.get<double>()) < 9e15) {
+        us = static_cast<int64_t>(std::floor(v.get<double>()));
+    } else if (const auto parsed = decimal_strings && v.is_string() ? parse_decimal_i64(v.get_ref<const std::string&>())
+                                                                    : std::nullopt) {
+        us = *parsed;
+    } else {
+        fail(at, std::string("expected ") + what + " in microseconds, found " + v.dump().substr(0, 40));
+    }
+    if (us < 0) fail(at, std::string(what) + " cannot be negative");
+    if (us > INT64_MAX / 1000) fail(at, v.dump() + " microseconds is too large");
+    return us * 1000;
+}
+
 uint32_t SpanImport::resource(StrId service, uint32_t attr_begin) {
     TraceStore& st = out_.store;
     const auto count = static_cast<uint32_t>(st.attributes.size() - attr_begin);

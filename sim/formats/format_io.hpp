@@ -57,6 +57,10 @@ public:
     // "source: /path: message". Warnings beyond a cap are counted, not stored.
     void warn(const Where& at, std::string_view message);
     [[noreturn]] void fail(const Where& at, std::string_view message) const;
+    // A time or duration in microseconds (Jaeger, Zipkin) as nanoseconds: a JSON number, or with
+    // `decimal_strings` also a string of digits. Fails naming `what` ("a start time") when it is neither,
+    // negative, or too large for nanoseconds in 64 bits.
+    [[nodiscard]] int64_t micros_as_ns(const Json& v, const Where& at, const char* what, bool decimal_strings) const;
     [[nodiscard]] size_t warning_count() const { return warnings_seen_; }
     // A warning whose message is already complete (a caught LoadError of a skipped span).
     void add_warning(std::string full_message);

@@ -82,23 +82,6 @@ struct JaegerReader {
         return *id;
     }
 
-    // Microseconds (a JSON number, or a decimal string) as nanoseconds.
-    int64_t micros(const Json& v, const Where& w, const char* what) {
-        int64_t us = 0;
-        if (v.is_number_integer() || (v.is_number_unsigned() && v.get<uint64_t>() <= INT64_MAX)) {
-            us = v.get<int64_t>();
-        } else if (v.is_number_float() && std::isfinite(v.get<double>()) && std::fabs(v.get<double>()) < 9e15) {
-            us = static_cast<int64_t>(std::floor(v.get<double>()));
-        } else if (v.is_string() && parse_decimal_i64(text_of(v))) {
-            us = *parse_decimal_i64(text_of(v));
-        } else {
-            in.fail(w, std::string("expected ") + what + " in microseconds, found " + v.dump().substr(0, 40));
-        }
-        if (us < 0) in.fail(w, std::string(what) + " cannot be negative");
-        if (us > INT64_MAX / 1000) in.fail(w, v.dump() + " microseconds is too large");
-        return us * 1000;
-    }
-
     AttrValue tag_value(const Json& tag, const Where& w) {
         auto v = tag.find("value");
         if (v == tag.end()) in.fail(w, "missing required field \"value\"");
@@ -224,9 +207,9 @@ struct JaegerReader {
         if (const Json* n = f("operationName")) s.name = st.strings.intern(need_string(*n, w / "operationName"));
         const Json* start = f("startTime");
         if (!start) in.fail(w, "missing required field \"startTime\"");
-        s.start_ns = micros(*start, w / "startTime", "a start time");
+        s.start_ns = in.micros_as_ns(*start, w / "startTime", "a start time", true);
         int64_t dur = 0;
-        if (const Json* d = f("duration")) dur = micros(*d, w / "duration", "a duration");
+        if (const Json* d = f("duration")) dur = in.micros_as_ns(*d, w / "duration", "a duration", true);
         if (s.start_ns > INT64_MAX - dur) in.fail(w / "duration", "the span would end after the year 2262");
         s.end_ns = s.start_ns + dur;
         if (const Json* fl = f("flags"); fl && fl->is_number_integer())
@@ -323,7 +306,7 @@ struct JaegerReader {
                 ev.name = st.strings.intern("log");
                 auto ts = log.find("timestamp");
                 if (ts == log.end()) in.fail(at, "missing required field \"timestamp\"");
-                ev.time_ns = micros(*ts, at / "timestamp", "a log time");
+                ev.time_ns = in.micros_as_ns(*ts, at / "timestamp", "a log time", true);
                 ev.attrs.begin = static_cast<uint32_t>(st.attributes.size());
                 if (auto fields = log.find("fields"); fields != log.end() && !fields->is_null())
                     tags(*fields, at / "fields");

@@ -496,52 +496,44 @@ void write_plain_any(JsonWriter& w, const Json& j) {
 }
 
 void write_any(JsonWriter& w, const TraceStore& st, const AttrValue& v) {
-    switch (v.type) {
-        case ValueType::Empty:
-            w.begin_object();
-            w.end_object();
-            return;
-        case ValueType::String:
-            w.begin_object();
-            w.field("stringValue", st.str(v.s));
-            w.end_object();
-            return;
-        case ValueType::Bool:
-            w.begin_object();
-            w.key("boolValue");
-            w.boolean(v.b);
-            w.end_object();
-            return;
-        case ValueType::Int:
-            w.begin_object();
-            w.field("intValue", std::to_string(v.i));
-            w.end_object();
-            return;
-        case ValueType::Double:
-            w.begin_object();
-            w.key("doubleValue");
-            w.real(v.d);
-            w.end_object();
-            return;
-        case ValueType::Bytes:
-            w.begin_object();
-            w.field("bytesValue", st.str(v.s));
-            w.end_object();
-            return;
-        case ValueType::Array:
-        case ValueType::KvList: {
-            const std::string_view text = st.str(v.s);
-            Json j = Json::parse(text.begin(), text.end(), nullptr, false);
-            if (j.is_discarded()) {
-                w.begin_object();
-                w.field("stringValue", text);
-                w.end_object();
-            } else {
-                write_plain_any(w, j);
-            }
+    if (v.type == ValueType::Array || v.type == ValueType::KvList) {
+        // Kept as their JSON text; written back as structure when it parses, else as the text itself.
+        const std::string_view text = st.str(v.s);
+        Json j = Json::parse(text.begin(), text.end(), nullptr, false);
+        if (!j.is_discarded()) {
+            write_plain_any(w, j);
             return;
         }
+        w.begin_object();
+        w.field("stringValue", text);
+        w.end_object();
+        return;
     }
+    w.begin_object();
+    switch (v.type) {
+        case ValueType::String:
+            w.field("stringValue", st.str(v.s));
+            break;
+        case ValueType::Bool:
+            w.key("boolValue");
+            w.boolean(v.b);
+            break;
+        case ValueType::Int:
+            w.field("intValue", std::to_string(v.i));  // 64-bit integers are strings in OTLP/JSON
+            break;
+        case ValueType::Double:
+            w.key("doubleValue");
+            w.real(v.d);
+            break;
+        case ValueType::Bytes:
+            w.field("bytesValue", st.str(v.s));
+            break;
+        case ValueType::Empty:  // an empty AnyValue: {}
+        case ValueType::Array:
+        case ValueType::KvList:
+            break;
+    }
+    w.end_object();
 }
 
 void write_attributes(JsonWriter& w, const TraceStore& st, AttrRange r, std::string_view key = "attributes") {

@@ -27,20 +27,6 @@ struct ZipkinReader {
         return text_of(v);
     }
 
-    int64_t micros(const Json& v, const Where& w, const char* what) {
-        int64_t us = 0;
-        if (v.is_number_integer() || (v.is_number_unsigned() && v.get<uint64_t>() <= INT64_MAX)) {
-            us = v.get<int64_t>();
-        } else if (v.is_number_float() && std::isfinite(v.get<double>()) && std::fabs(v.get<double>()) < 9e15) {
-            us = static_cast<int64_t>(std::floor(v.get<double>()));
-        } else {
-            in.fail(w, std::string("expected ") + what + " in microseconds, found " + v.dump().substr(0, 40));
-        }
-        if (us < 0) in.fail(w, std::string(what) + " cannot be negative");
-        if (us > INT64_MAX / 1000) in.fail(w, v.dump() + " microseconds is too large");
-        return us * 1000;
-    }
-
     void span(const Json& v, const Where& w) {
         if (!v.is_object()) in.fail(w, std::string("expected a span object, found ") + json_type_name(v));
         auto f = [&](std::string_view key) -> const Json* {
@@ -88,9 +74,9 @@ struct ZipkinReader {
         if (!ts)
             in.fail(w,
                     "missing \"timestamp\": Zipkin leaves it out of incomplete spans, which cannot be placed in time");
-        s.start_ns = micros(*ts, w / "timestamp", "a timestamp");
+        s.start_ns = in.micros_as_ns(*ts, w / "timestamp", "a timestamp", false);
         int64_t dur = 0;
-        if (const Json* d = f("duration")) dur = micros(*d, w / "duration", "a duration");
+        if (const Json* d = f("duration")) dur = in.micros_as_ns(*d, w / "duration", "a duration", false);
         if (s.start_ns > INT64_MAX - dur) in.fail(w / "duration", "the span would end after the year 2262");
         s.end_ns = s.start_ns + dur;
 
@@ -147,7 +133,7 @@ struct ZipkinReader {
                 SpanEvent ev;
                 auto t = a.find("timestamp");
                 if (t == a.end()) in.fail(at, "missing required field \"timestamp\"");
-                ev.time_ns = micros(*t, at / "timestamp", "a timestamp");
+                ev.time_ns = in.micros_as_ns(*t, at / "timestamp", "a timestamp", false);
                 if (auto val = a.find("value"); val != a.end())
                     ev.name = st.strings.intern(need_string(*val, at / "value"));
                 ev.attrs.begin = static_cast<uint32_t>(st.attributes.size());

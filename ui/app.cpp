@@ -31,7 +31,7 @@ App::App(AppOptions options) : options_(std::move(options)) {
     builtin_scenarios_ = builtin_scenario_names(asset_dir_ / "scenarios");
     seed_ = options_.seed;
     if (options_.persist) {
-        LoadedSettings loaded = load_settings(settings_path());
+        LoadedSettings loaded = options_.loaded_settings ? *options_.loaded_settings : load_settings(settings_path());
         settings_ = loaded.settings;
         if (!loaded.warning.empty()) add_banner(BannerLevel::Warning, loaded.warning);
     }

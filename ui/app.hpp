@@ -81,6 +81,9 @@ struct AppOptions {
     std::filesystem::path asset_dir;  // empty: tl::asset_dir()
     bool persist = false;             // read/write settings.json and imgui.ini (the real app; not tests)
     uint64_t seed = 1;
+    // With persist: settings.json as the caller already read it (main reads it once, for the window size),
+    // so a corrupt file is backed up and reported once; empty: the App reads it.
+    std::optional<LoadedSettings> loaded_settings;
 };
 
 // [SECTION] App

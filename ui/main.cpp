@@ -186,9 +186,11 @@ struct Prepared {
     tl::ui::FontAtlas fonts;
 };
 
-Prepared prepare_app(const tl::ui::GuiOptions& o, bool persist, float scale) {
+Prepared prepare_app(const tl::ui::GuiOptions& o, std::optional<tl::ui::LoadedSettings> settings, float scale) {
     Prepared p;
-    p.app = std::make_unique<tl::ui::App>(tl::ui::AppOptions{.asset_dir = {}, .persist = persist, .seed = o.sim.seed});
+    const bool persist = settings.has_value();
+    p.app = std::make_unique<tl::ui::App>(tl::ui::AppOptions{
+        .asset_dir = {}, .persist = persist, .seed = o.sim.seed, .loaded_settings = std::move(settings)});
     tl::ui::App& app = *p.app;
     // What the command line asks for is in place before the first frame. When it chose a scenario or edits,
     // the app records it, so the lessons do not replace them with a step's set-up until the learner starts one.
@@ -212,16 +214,19 @@ Prepared prepare_app(const tl::ui::GuiOptions& o, bool persist, float scale) {
 }
 
 int run_app(const tl::ui::GuiOptions& o) {
-    tl::ui::LoadedSettings saved = tl::ui::load_settings(tl::ui::settings_path());
     const bool probe = !o.startup_probe.empty();
     const bool scripted = !o.screenshot.empty() || o.frame_times > 0 || probe;
-    const int width = o.size_given || scripted ? o.width : saved.settings.window_width;
-    const int height = o.size_given || scripted ? o.height : saved.settings.window_height;
+    // Read once, here (the window size is in it), and handed to the App: a corrupt file is backed up and
+    // reported once. Scripted runs (screenshots, timing) neither read nor write the user's files.
+    std::optional<tl::ui::LoadedSettings> saved;
+    if (!scripted) saved = tl::ui::load_settings(tl::ui::settings_path());
+    const int width = o.size_given || !saved ? o.width : saved->settings.window_width;
+    const int height = o.size_given || !saved ? o.height : saved->settings.window_height;
     // Opening the window is most of start-up (GLX and the OpenGL driver set themselves up), so everything that
     // needs no window is prepared meanwhile. The fonts are sized for the primary monitor's content scale, which
     // is the window's unless it opens on another monitor (then they are built again below).
     const float monitor_scale = primary_monitor_scale();
-    auto preparing = std::async(std::launch::async, prepare_app, std::cref(o), !scripted, monitor_scale);
+    auto preparing = std::async(std::launch::async, prepare_app, std::cref(o), std::move(saved), monitor_scale);
     GLFWwindow* window = open_window(width, height, "tracelab", true);
     Prepared prepared = preparing.get();
     if (!window) {

@@ -2,8 +2,13 @@
 // (found by label), and the assertions look at the model the App holds afterwards.
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
 
+#include "tests/support/temp_dir.hpp"
 #include "tests/ui/ui_fixture.hpp"
 #include "ui/app.hpp"
 #include "ui/shortcuts.hpp"
@@ -273,4 +278,43 @@ TEST_CASE("app: when the selected span is gone from a new run, its trace's root 
     app.apply(tl::ui::SetSeed{7});
     REQUIRE(app.view().selected_span >= 0);
     CHECK(app.store().str(app.store().spans[size_t(app.view().selected_span)].name) == "auth.Verify");
+}
+
+TEST_CASE("app: a corrupt settings file read at start-up is backed up once and reported in the banner") {
+    tl::test::TempDir dir;
+    // The user's own XDG folders are set aside for the test and restored after it.
+    struct EnvOverride {
+        const char* name;
+        std::optional<std::string> old;
+        EnvOverride(const char* n, const std::string& value) : name(n) {
+            if (const char* v = std::getenv(n)) old = v;
+            ::setenv(n, value.c_str(), 1);
+        }
+        ~EnvOverride() {
+            if (old)
+                ::setenv(name, old->c_str(), 1);
+            else
+                ::unsetenv(name);
+        }
+    };
+    const EnvOverride config("XDG_CONFIG_HOME", (dir.path / "config").string());
+    const EnvOverride data("XDG_DATA_HOME", (dir.path / "data").string());
+    const auto file = tl::ui::settings_path();
+    std::filesystem::create_directories(file.parent_path());
+    std::ofstream(file) << "{ \"font_size\": ";  // cut off mid-write
+
+    // As main() does it: read once (for the window size), then hand the result to the App.
+    AppOptions o = test_options();
+    o.persist = true;
+    o.loaded_settings = tl::ui::load_settings(file);
+    {
+        App app(o);
+        bool reported = false;
+        for (const auto& b : app.banner()) reported = reported || b.text.find("corrupt") != std::string::npos;
+        CHECK(reported);
+    }
+    size_t backups = 0;
+    for (const auto& e : std::filesystem::directory_iterator(file.parent_path()))
+        if (e.path().filename().string().find(".corrupt-") != std::string::npos) ++backups;
+    CHECK(backups == 1);
 }

@@ -18,6 +18,7 @@
 #include "ui/app.hpp"
 #include "ui/theme.hpp"
 #include "ui/widgets/label_probe.hpp"
+#include "ui/widgets/text_helpers.hpp"
 
 namespace tl::ui {
 
@@ -295,11 +296,7 @@ void draw_question(const App& app, const QuizSession& s, Actions& actions, bool 
         push_custom(actions, "quiz: next", [](App& app_) { next_question(app_.slot<QuizSession>()); });
     probe_item("Next question");
     const std::string lesson_button = "Go to lesson: " + lesson_title(question.lesson);
-    const ImGuiStyle& style = ImGui::GetStyle();
-    const float lesson_w = ImGui::CalcTextSize(lesson_button.c_str()).x + 2 * style.FramePadding.x;
-    if (ImGui::GetItemRectMax().x + style.ItemSpacing.x + lesson_w <=
-        ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
-        ImGui::SameLine();
+    same_line_if_fits(ImGui::CalcTextSize(lesson_button.c_str()).x + 2 * ImGui::GetStyle().FramePadding.x);
     if (ImGui::Button(lesson_button.c_str())) {
         const std::string lesson = question.lesson;
         push_custom(actions, "quiz: open lesson " + lesson, [lesson](App& app_) { request_lesson(app_, lesson); });

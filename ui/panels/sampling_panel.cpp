@@ -111,24 +111,29 @@ bool SamplingPanel::animating(const App& /*app*/) const {
 
 void SamplingPanel::draw_controls(const App& app) {
     const float s = app.fonts().scale;
+    // A checkbox's width with its label; every other control is given its width, and each control wraps to
+    // the next line when the panel is too narrow for it.
+    const auto checkbox_width = [](const char* label) { return labelled_width(ImGui::GetFrameHeight(), label); };
     ImGui::TextUnformatted("Head (SDK, at the first span)");
     ImGui::SetNextItemWidth(200 * s);
     ImGui::Combo("##head", &controls.head, kHeads, IM_ARRAYSIZE(kHeads));
     probe_item("sampling:head");
-    ImGui::SameLine();
+    same_line_if_fits(labelled_width(160 * s, "ratio"));
     ImGui::SetNextItemWidth(160 * s);
     ImGui::SliderFloat("ratio", &controls.ratio, 0.0001f, 1.0f, "%.4f", ImGuiSliderFlags_Logarithmic);
     compat::item_tooltip("Share of traces the head sampler records. Ctrl+click to type a value.");
 
+    ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted("Tail (collector, once the trace is complete; kept when any policy matches)");
+    ImGui::PopTextWrapPos();
     ImGui::Checkbox("errors", &controls.tail_errors);
     probe_item("sampling:errors");
-    ImGui::SameLine();
+    same_line_if_fits(checkbox_width("slower than") + ImGui::GetStyle().ItemSpacing.x + labelled_width(90 * s, "ms"));
     ImGui::Checkbox("slower than", &controls.tail_latency);
     ImGui::SameLine();
     ImGui::SetNextItemWidth(90 * s);
     ImGui::DragInt("ms##latency", &controls.tail_latency_ms, 5, 0, 60'000);
-    ImGui::SameLine();
+    same_line_if_fits(checkbox_width("random") + ImGui::GetStyle().ItemSpacing.x + labelled_width(80 * s, "%"));
     ImGui::Checkbox("random", &controls.tail_probabilistic);
     ImGui::SameLine();
     ImGui::SetNextItemWidth(80 * s);
@@ -139,10 +144,10 @@ void SamplingPanel::draw_controls(const App& app) {
 
     ImGui::SetNextItemWidth(140 * s);
     ImGui::DragInt("requests", &controls.requests, 1000, 1000, 10'000'000);
-    ImGui::SameLine();
     const std::string leaf = app.has_scenario() && !app.scenario().services.empty()
                                  ? "error rate of " + app.scenario().services.back().name
                                  : std::string("error rate");
+    same_line_if_fits(labelled_width(100 * s, leaf.c_str()));
     ImGui::SetNextItemWidth(100 * s);
     ImGui::SliderFloat(leaf.c_str(), &controls.leaf_error_rate, 0.0f, 0.5f, "%.3f");
     if (job_) {

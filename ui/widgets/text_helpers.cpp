@@ -37,4 +37,14 @@ void help_marker(const char* text) {
     }
 }
 
+float labelled_width(float item_width, const char* label) {
+    const float text = ImGui::CalcTextSize(label, nullptr, true).x;
+    return item_width + (text > 0.0f ? ImGui::GetStyle().ItemInnerSpacing.x + text : 0.0f);
+}
+
+void same_line_if_fits(float width) {
+    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width <= right) ImGui::SameLine();
+}
+
 }  // namespace tl::ui

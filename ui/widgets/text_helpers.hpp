@@ -1,4 +1,4 @@
-// Small display helpers shared by panels: durations, a help marker, a labelled value row.
+// Small display helpers shared by panels: durations, a help marker, rows of controls that wrap.
 #pragma once
 
 #include <cstdint>
@@ -10,5 +10,11 @@ namespace tl::ui {
 std::string format_duration(int64_t ns);
 // "(?)" that shows `text` as a tooltip when hovered.
 void help_marker(const char* text);
+
+// Flowing rows of controls: the width a widget of `item_width` takes with its visible label (the part before
+// "##"), and SameLine() only when that much still fits before the window's right edge, so a narrow panel wraps
+// its controls onto the next line instead of cutting them off.
+float labelled_width(float item_width, const char* label);
+void same_line_if_fits(float width);
 
 }  // namespace tl::ui

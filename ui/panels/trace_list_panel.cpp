@@ -26,11 +26,16 @@ public:
         ImGui::Text("%zu trace%s", an.traces.size(), an.traces.size() == 1 ? "" : "s");
         probe_item("traces:count");
         ImGui::SameLine();
-        if (an.traces.size() > 1)
-            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kWarningTextColor),
-                               "- one request, split into several traces: context was lost on the way");
-        else
-            ImGui::TextDisabled("- every span a backend received, grouped by trace id");
+        // The sentence, or its short form when the strip is too narrow (the sentence is then the tooltip).
+        const bool split = an.traces.size() > 1;
+        const char* sentence = split ? "- one request, split into several traces: context was lost on the way"
+                                     : "- every span a backend received, grouped by trace id";
+        const char* shorter = split ? "- context was lost on the way" : "- grouped by trace id";
+        const bool fits = ImGui::CalcTextSize(sentence).x <= ImGui::GetContentRegionAvail().x;
+        const ImVec4 colour = ImGui::GetStyle().Colors[ImGuiCol_TextDisabled];
+        ImGui::TextColored(split ? ImGui::ColorConvertU32ToFloat4(kWarningTextColor) : colour, "%s",
+                           fits ? sentence : shorter);
+        if (!fits) compat::item_tooltip("%s", sentence + 2);
         constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
                                            ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp;
         if (!ImGui::BeginTable("##traces", 5, kFlags)) return;

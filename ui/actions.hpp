@@ -62,6 +62,11 @@ struct SelectTrace {
 struct SelectSpan {
     int32_t span = -1;  // index into TraceStore::spans, -1 clears (also selects the span's trace)
 };
+// The first span with this name in the model on screen when the action runs (after a queued file opens);
+// a name that matches nothing is reported in the banner and changes nothing.
+struct SelectSpanNamed {
+    std::string name;
+};
 struct ToggleGhosts {};
 struct SetGhosts {
     bool on = false;
@@ -96,9 +101,9 @@ struct Custom {
 };
 
 using Action = std::variant<SetLatency, SetJitter, SetErrorRate, SetHopFault, SetParallel, SetInstrumented, SetSeed,
-                            ReplaceScenario, LoadScenario, SelectTrace, SelectSpan, ToggleGhosts, SetGhosts, SetPlaying,
-                            TogglePlaying, SetLiveRate, FocusPanel, ToggleHelp, OpenFile, ExportTrace,
-                            ReturnToSimulation, DismissBanner, Custom>;
+                            ReplaceScenario, LoadScenario, SelectTrace, SelectSpan, SelectSpanNamed, ToggleGhosts,
+                            SetGhosts, SetPlaying, TogglePlaying, SetLiveRate, FocusPanel, ToggleHelp, OpenFile,
+                            ExportTrace, ReturnToSimulation, DismissBanner, Custom>;
 
 // A short name of the action's kind ("SetHopFault"), for logs and tests.
 const char* action_name(const Action& a);

@@ -193,10 +193,10 @@ Overloaded(F...) -> Overloaded<F...>;
 
 const char* action_name(const Action& a) {
     static constexpr const char* kNames[] = {
-        "SetLatency", "SetJitter",       "SetErrorRate",       "SetHopFault",   "SetParallel", "SetInstrumented",
-        "SetSeed",    "ReplaceScenario", "LoadScenario",       "SelectTrace",   "SelectSpan",  "ToggleGhosts",
-        "SetGhosts",  "SetPlaying",      "TogglePlaying",      "SetLiveRate",   "FocusPanel",  "ToggleHelp",
-        "OpenFile",   "ExportTrace",     "ReturnToSimulation", "DismissBanner", "Custom"};
+        "SetLatency",   "SetJitter",       "SetErrorRate", "SetHopFault",        "SetParallel",   "SetInstrumented",
+        "SetSeed",      "ReplaceScenario", "LoadScenario", "SelectTrace",        "SelectSpan",    "SelectSpanNamed",
+        "ToggleGhosts", "SetGhosts",       "SetPlaying",   "TogglePlaying",      "SetLiveRate",   "FocusPanel",
+        "ToggleHelp",   "OpenFile",        "ExportTrace",  "ReturnToSimulation", "DismissBanner", "Custom"};
     static_assert(std::size(kNames) == std::variant_size_v<Action>);
     return kNames[a.index()];
 }
@@ -246,6 +246,15 @@ void App::apply(Action a) {
                 }
                 view_.selected_span = x.span;
                 view_.selected_trace = analysis_.trace_of[size_t(x.span)];
+            },
+            [&](const SelectSpanNamed& x) {
+                const auto& spans = store().spans;
+                for (size_t i = 0; i < spans.size(); ++i)
+                    if (store().str(spans[i].name) == x.name) {
+                        apply(SelectSpan{static_cast<int32_t>(i)});
+                        return;
+                    }
+                add_banner(BannerLevel::Warning, "no span named \"" + x.name + "\" to select");
             },
             [&](const ToggleGhosts&) { view_.show_ghosts = !view_.show_ghosts; },
             [&](const SetGhosts& x) { view_.show_ghosts = x.on; },

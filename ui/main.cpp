@@ -26,6 +26,7 @@
 #include "ui/app.hpp"
 #include "ui/cli/cli.hpp"
 #include "ui/fonts.hpp"
+#include "ui/frame_pacing.hpp"
 #include "ui/gui_options.hpp"
 #include "ui/screenshot.hpp"
 #include "ui/settings.hpp"
@@ -198,17 +199,8 @@ Prepared prepare_app(const tl::ui::GuiOptions& o, std::optional<tl::ui::LoadedSe
                            !o.trace_file.empty() || o.sim.seed != 1 || !o.select.empty());
     load_initial_model(app, o);
     if (o.play) app.push(tl::ui::SetPlaying{true});
-    if (!o.select.empty()) {
-        // By name, in the model on screen; a name that matches nothing is reported and changes nothing.
-        const auto& spans = app.store().spans;
-        int32_t found = -1;
-        for (size_t i = 0; i < spans.size() && found < 0; ++i)
-            if (app.store().str(spans[i].name) == o.select) found = static_cast<int32_t>(i);
-        if (found >= 0)
-            app.push(tl::ui::SelectSpan{found});
-        else
-            app.add_banner(tl::ui::BannerLevel::Warning, "--select: no span named \"" + o.select + "\"");
-    }
+    // Runs after the queued file (if any) has opened, so the name is looked up in what is on screen.
+    if (!o.select.empty()) app.push(tl::ui::SelectSpanNamed{o.select});
     p.fonts = tl::ui::build_fonts(app.settings().font_size, scale);
     return p;
 }
@@ -256,17 +248,21 @@ int run_app(const tl::ui::GuiOptions& o) {
     int frame = 0;
     int exit_code = 0;
     const int total = !o.screenshot.empty() ? std::max(o.frames, 3) : o.frame_times;
+    tl::ui::FramePacing pacing;
     while (!glfwWindowShouldClose(window)) {
-        if (scripted || app.animating() || frame < 3)
+        if (scripted || !pacing.may_wait(app.animating())) {
             glfwPollEvents();
-        else
+        } else {
             glfwWaitEventsTimeout(0.5);  // idle: sleep until input (or a slow heartbeat)
+            pacing.woke();
+        }
         const auto t0 = Clock::now();
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
         if (!o.screenshot.empty()) io.DeltaTime = kScriptedFrameSeconds;
         ImGui::NewFrame();
         app.frame();
+        pacing.drew(!app.last_applied().empty());
         render(window, tl::ui::App::clear_colour());
         if (probe) {
             report_first_frame(window);

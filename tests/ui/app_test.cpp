@@ -8,6 +8,10 @@
 #include <optional>
 #include <string>
 
+#include "sim/engine.hpp"
+#include "sim/formats/formats.hpp"
+#include "sim/scenario.hpp"
+#include "sim/storage.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/ui/ui_fixture.hpp"
 #include "ui/app.hpp"
@@ -317,4 +321,37 @@ TEST_CASE("app: a corrupt settings file read at start-up is backed up once and r
     for (const auto& e : std::filesystem::directory_iterator(file.parent_path()))
         if (e.path().filename().string().find(".corrupt-") != std::string::npos) ++backups;
     CHECK(backups == 1);
+}
+
+TEST_CASE("app: selecting by name after opening a file looks the name up in the file") {
+    // A fan-out trace written to a file; the app shows checkout, which has no span called search.Query.
+    tl::test::TempDir dir;
+    auto fan_out = tl::load_scenario("fan-out", std::filesystem::path(TRACELAB_ASSET_DIR) / "scenarios");
+    REQUIRE(fan_out);
+    tl::Run run;
+    tl::Engine(fan_out.value()).run(tl::EngineOptions{}, run);
+    const auto file = dir.path / "fan-out.json";
+    REQUIRE(tl::atomic_write(file, tl::write_trace(run.observed, tl::TraceFormat::Otlp)).empty());
+
+    App app(test_options());
+    REQUIRE(app.load_scenario("checkout") == "");
+    app.push(tl::ui::OpenFile{file.string()});
+    app.push(tl::ui::SelectSpanNamed{"search.Query"});
+    app.apply_actions();
+    CHECK(app.showing_file());
+    REQUIRE(app.view().selected_span >= 0);
+    CHECK(app.store().str(app.store().spans[size_t(app.view().selected_span)].name) == "search.Query");
+    const auto mentions = [&](std::string_view text) {
+        for (const auto& b : app.banner())
+            if (b.text.find(text) != std::string::npos) return true;
+        return false;
+    };
+    CHECK_FALSE(mentions("search.Query"));
+
+    // A name that is nowhere: reported, selection unchanged.
+    const int32_t before = app.view().selected_span;
+    app.push(tl::ui::SelectSpanNamed{"no.Such"});
+    app.apply_actions();
+    CHECK(app.view().selected_span == before);
+    CHECK(mentions("no.Such"));
 }

@@ -180,6 +180,7 @@ private:
     void reanalyze();
     void restore_selection(int32_t old_op, int32_t old_trace);
     void tick_live(float dt);
+    void send_live_request();
     void handle_shortcuts();
     void draw_menu_bar();
     void draw_banner();

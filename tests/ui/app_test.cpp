@@ -355,3 +355,24 @@ TEST_CASE("app: selecting by name after opening a file looks the name up in the 
     CHECK(app.view().selected_span == before);
     CHECK(mentions("no.Such"));
 }
+
+TEST_CASE("app: live traffic keeps its rate when frames are longer than the interval between requests") {
+    UiFixture ui;
+    App app(test_options());
+    REQUIRE(app.load_scenario("checkout") == "");
+    ui.gui = [&] { app.frame(); };
+    ui.run(2);
+    app.push(tl::ui::SetLiveRate{30.0});
+    app.push(tl::ui::SetPlaying{true});
+    app.apply_actions();  // playing from the first of the frames below
+    // Ten frames of 0.2 s (a slow machine): two seconds at 30 requests/s is 60 requests, not one per frame.
+    ui.io().DeltaTime = 0.2f;
+    ui.run(10);
+    const size_t sent = app.view().live.root_ms.size();
+    CHECK(sent >= 58);
+    CHECK(sent <= 62);
+    // A stall far longer than the interval sends at most a handful at once, not the whole backlog.
+    ui.io().DeltaTime = 10.0f;
+    ui.run(1);
+    CHECK(app.view().live.root_ms.size() - sent <= 8);
+}

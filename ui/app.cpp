@@ -89,6 +89,19 @@ void App::resimulate() {
 void App::reanalyze() {
     analyze(store(), analysis_);
     ++generation_;
+    // Distinct colours for the services on screen: the scenario's order, or first appearance in a file.
+    std::vector<std::string_view> services;
+    if (!showing_file() && has_scenario_) {
+        for (const auto& svc : scenario_.services) services.push_back(svc.name);
+    } else {
+        std::vector<bool> seen(store().strings.size(), false);
+        for (const auto& sp : store().spans)
+            if (sp.service < seen.size() && !seen[sp.service]) {
+                seen[sp.service] = true;
+                services.push_back(store().str(sp.service));
+            }
+    }
+    set_service_order(services);
 }
 
 void App::restore_selection(int32_t old_op, int32_t old_trace) {

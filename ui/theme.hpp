@@ -3,14 +3,21 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include <imgui.h>
 
 namespace tl::ui {
 
-// A stable colour per service name (same name → same colour everywhere, in every run).
+// The colour of a service, the same in every panel. The services on screen get distinct colours, given in
+// the order set_service_order() lists them (the tutorial's five keep their usual colours when present); a
+// name not in that list gets a colour from its hash.
 ImU32 service_color(std::string_view service, float alpha = 1.0f);
+// Called by the App whenever the model on screen changes (scenario order, or first appearance in a file).
+void set_service_order(const std::vector<std::string_view>& services);
 // The same hue, darkened: bars on the critical path.
 ImU32 service_color_dark(std::string_view service);
 

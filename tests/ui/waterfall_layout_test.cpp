@@ -425,6 +425,107 @@ TEST_CASE("waterfall: a dropped hop shows a gap in the caller and the lost fragm
     CHECK(!f.gaps.empty());
 }
 
+namespace {
+// The gaps marked in the row of the span called `name` in trace `t`, and that span.
+struct MarkedGaps {
+    const Span* span = nullptr;
+    std::vector<Gap> gaps;
+    uint16_t flags = 0;
+};
+MarkedGaps marked_gaps(const Run& run, const WaterfallModel& m, std::string_view name) {
+    MarkedGaps out;
+    for (const auto& r : m.rows()) {
+        if (r.span < 0 || (r.flags & kRowGhost)) continue;
+        const Span& sp = run.observed.spans[static_cast<size_t>(r.span)];
+        if (run.observed.str(sp.name) != name) continue;
+        out.span = &sp;
+        out.flags = r.flags;
+        const auto g = m.gaps_of(r.span);
+        out.gaps.assign(g.begin(), g.end());
+    }
+    return out;
+}
+}  // namespace
+
+TEST_CASE("waterfall: a span whose children all went to other traces is one unexplained gap") {
+    SUBCASE("orders lost both db and payments") {
+        Scenario s = checkout();
+        REQUIRE(apply_drop_flag(s, "orders->db=ctx-dropped").empty());
+        REQUIRE(apply_drop_flag(s, "orders->payments").empty());
+        const Run run = simulate(s);
+        const Analysis an = analyze(run.observed);
+        const int main = trace_with(run, an, "GET /checkout");
+        REQUIRE(main >= 0);
+        WaterfallModel m;
+        m.build(run.observed, an, main, &run);
+        m.build_rows({}, false);
+        const MarkedGaps orders = marked_gaps(run, m, "orders.Create");
+        REQUIRE(orders.span != nullptr);
+        CHECK((orders.flags & kRowHasChildren) == 0);  // nothing left under it in this trace
+        CHECK((orders.flags & kRowHasGap) != 0);
+        REQUIRE(orders.gaps.size() == 1);
+        CHECK(orders.gaps[0].start_ns == orders.span->start_ns);
+        CHECK(orders.gaps[0].end_ns == orders.span->end_ns);
+        // auth kept its (absent) children to itself: a leaf that lost nothing has no gap.
+        const MarkedGaps auth = marked_gaps(run, m, "auth.Verify");
+        REQUIRE(auth.span != nullptr);
+        CHECK(auth.gaps.empty());
+        CHECK((auth.flags & kRowHasGap) == 0);
+
+        WaterfallFrame f;
+        WaterfallLayoutParams p;
+        p.view = m.extent();
+        p.width_px = 1000.0f;
+        p.viewport_px = 1000.0f;
+        layout_rows(m, p, f);
+        CHECK(f.gaps.size() == 1);
+    }
+    SUBCASE("the gateway calls an uninstrumented proxy") {
+        auto s = load_scenario("legacy-proxy", std::filesystem::path(TRACELAB_SOURCE_DIR) / "assets" / "scenarios");
+        REQUIRE_MESSAGE(s.ok(), s.error());
+        const Run run = simulate(*s);
+        const Analysis an = analyze(run.observed);
+        const int main = trace_with(run, an, "GET /stock");
+        REQUIRE(main >= 0);
+        WaterfallModel m;
+        m.build(run.observed, an, main, &run);
+        m.build_rows({}, true);
+        const MarkedGaps gw = marked_gaps(run, m, "GET /stock");
+        REQUIRE(gw.span != nullptr);
+        REQUIRE(gw.gaps.size() == 1);
+        CHECK(gw.gaps[0].start_ns == gw.span->start_ns);
+        CHECK(gw.gaps[0].end_ns == gw.span->end_ns);
+    }
+    SUBCASE("a leaf without lost children stays unmarked even with ground truth") {
+        const Run run = simulate(checkout());
+        const Analysis an = analyze(run.observed);
+        WaterfallModel m;
+        m.build(run.observed, an, 0, &run);
+        m.build_rows({}, true);
+        for (const auto& r : m.rows()) CHECK(m.gaps_of(r.span).empty());
+    }
+}
+
+TEST_CASE("waterfall: a span that kept some children marks only the stretches where one went missing") {
+    Scenario s = checkout();
+    REQUIRE(apply_drop_flag(s, "orders->db=ctx-dropped").empty());
+    const Run run = simulate(s);
+    const Analysis an = analyze(run.observed);
+    const int main = trace_with(run, an, "GET /checkout");
+    REQUIRE(main >= 0);
+    WaterfallModel m;
+    m.build(run.observed, an, main, &run);
+    m.build_rows({}, false);
+    const MarkedGaps orders = marked_gaps(run, m, "orders.Create");
+    REQUIRE(orders.span != nullptr);
+    REQUIRE(orders.gaps.size() == 1);  // the stretch before payments, where db ran; not the tail after payments
+    CHECK(orders.gaps[0].start_ns == orders.span->start_ns);
+    CHECK(orders.gaps[0].end_ns < orders.span->end_ns);
+    const auto own = an.gaps_of(static_cast<uint32_t>(orders.span - run.observed.spans.data()));
+    REQUIRE(own.size() == 2);  // the analysis sees both uncovered stretches
+    CHECK(orders.gaps[0].end_ns == own[0].end_ns);
+}
+
 TEST_CASE("waterfall: ghosts sit among their caller's children in the order the calls happened") {
     Scenario s = checkout();
     REQUIRE(set_hop_fault(s, "orders", "payments", HopFault::NoInject).empty());

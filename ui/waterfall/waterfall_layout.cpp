@@ -124,8 +124,7 @@ void WaterfallModel::build(const TraceStore& store, const Analysis& analysis, in
     trace_ = trace;
     subtree_end_.clear();
     lanes_.clear();
-    gap_keys_.clear();
-    gap_values_.clear();
+    gap_marks_.clear();
     crit_keys_.clear();
     crit_values_.clear();
     ghosts_.clear();
@@ -179,20 +178,32 @@ void WaterfallModel::build(const TraceStore& store, const Analysis& analysis, in
 
     if (truth != nullptr) build_ghosts(*truth);
 
-    // Gaps worth marking: those inside a span where the ground truth shows a child that went elsewhere
-    // (a ghost hanging directly off it) and overlapping that child. Ordinary own time is not a gap.
-    std::vector<std::pair<uint32_t, uint32_t>> pairs;
-    for (size_t i = 0; i < analysis.gaps.size(); ++i) {
-        const Gap& gap = analysis.gaps[i];
-        if (gap.span >= analysis.trace_of.size() || analysis.trace_of[gap.span] != trace) continue;
-        const int32_t pos = pos_of_span_[gap.span];
-        const bool lost_child = std::any_of(ghosts_.begin(), ghosts_.end(), [&](const GhostPlacement& g) {
-            return g.caller_ghost < 0 && static_cast<int32_t>(g.anchor_pos) == pos && g.start_ns < gap.end_ns &&
-                   g.end_ns > gap.start_ns;
-        });
-        if (lost_child) pairs.emplace_back(gap.span, static_cast<uint32_t>(i));
+    // Gaps worth marking: stretches inside a span where the ground truth shows a child that went elsewhere
+    // (a ghost hanging directly off it) and overlapping that child. Ordinary own time is not a gap. The
+    // analysis only reports uncovered stretches of spans that still have children; a span that lost every
+    // child has none left to cover it, so all of it is unexplained. Ghosts are grouped by anchor.
+    for (size_t g = 0; g < ghosts_.size();) {
+        const uint32_t pos = ghosts_[g].anchor_pos;
+        size_t e = g;
+        while (e < ghosts_.size() && ghosts_[e].anchor_pos == pos) ++e;
+        const uint32_t s = ti.spans[pos];
+        auto lost_child_in = [&](int64_t from, int64_t to) {
+            for (size_t k = g; k < e; ++k)
+                if (ghosts_[k].caller_ghost < 0 && ghosts_[k].start_ns < to && ghosts_[k].end_ns > from) return true;
+            return false;
+        };
+        if (analysis.child_count[s] == 0) {
+            const Span& sp = store.spans[s];
+            if (lost_child_in(sp.start_ns, sp.end_ns)) gap_marks_.push_back(Gap{s, sp.start_ns, sp.end_ns});
+        } else {
+            for (const Gap& gap : analysis.gaps_of(s))
+                if (lost_child_in(gap.start_ns, gap.end_ns)) gap_marks_.push_back(gap);
+        }
+        g = e;
     }
-    index_by_span(pairs, gap_keys_, gap_values_);
+    // By span, each span's stretches staying in time order.
+    std::stable_sort(gap_marks_.begin(), gap_marks_.end(), [](const Gap& x, const Gap& y) { return x.span < y.span; });
+    std::vector<std::pair<uint32_t, uint32_t>> pairs;
     pairs.clear();
     for (size_t i = 0; i < ti.critical_path.size(); ++i)
         pairs.emplace_back(ti.critical_path[i].span, static_cast<uint32_t>(i));
@@ -209,8 +220,10 @@ void range_of(const std::vector<uint32_t>& keys, const std::vector<uint32_t>& va
 }
 }  // namespace
 
-void WaterfallModel::gaps_of(int32_t span, const uint32_t** begin, const uint32_t** end) const {
-    range_of(gap_keys_, gap_values_, span, begin, end);
+std::span<const Gap> WaterfallModel::gaps_of(int32_t span) const {
+    const auto [lo, hi] = std::equal_range(gap_marks_.begin(), gap_marks_.end(), Gap{static_cast<uint32_t>(span), 0, 0},
+                                           [](const Gap& x, const Gap& y) { return x.span < y.span; });
+    return {lo, hi};
 }
 
 void WaterfallModel::critical_of(int32_t span, const uint32_t** begin, const uint32_t** end) const {
@@ -309,7 +322,7 @@ void WaterfallModel::build_rows(const std::unordered_set<uint64_t>& collapsed, b
         if (sp.status == StatusCode::Error) row.flags |= kRowError;
         if (s < a.critical_ns.size() && a.critical_ns[s] > 0) row.flags |= kRowCritical;
         if (ti.slowest_span == static_cast<int32_t>(s)) row.flags |= kRowSlowest;
-        if (std::binary_search(gap_keys_.begin(), gap_keys_.end(), s)) row.flags |= kRowHasGap;
+        if (!gaps_of(static_cast<int32_t>(s)).empty()) row.flags |= kRowHasGap;
         if (a.parent[s] < 0 && !sp.is_root()) row.flags |= kRowOrphan;
         const auto anchor_row = static_cast<int32_t>(rows_.size());
         row_of_pos_[pos] = anchor_row;
@@ -434,7 +447,6 @@ void layout_rows(const WaterfallModel& model, const WaterfallLayoutParams& p, Wa
     auto clip = [&](double x) {
         return static_cast<float>(std::clamp(x, static_cast<double>(lo), static_cast<double>(hi)));
     };
-    const Analysis& a = model.analysis();
     const TraceInfo& ti = model.info();
 
     for (int64_t r = first; r < end; ++r) {
@@ -457,17 +469,15 @@ void layout_rows(const WaterfallModel& model, const WaterfallLayoutParams& p, Wa
         out.bars.push_back(bar);
         if (!bar.visible || (row.flags & kRowGhost)) continue;
 
-        const uint32_t *b = nullptr, *en = nullptr;
         if (row.flags & kRowHasGap) {
-            model.gaps_of(row.span, &b, &en);
-            for (; b != en; ++b) {
-                const Gap& gap = a.gaps[*b];
+            for (const Gap& gap : model.gaps_of(row.span)) {
                 const int64_t gs = gap.start_ns, ge = std::min(gap.end_ns, e);
                 if (ge <= gs) continue;
                 out.gaps.push_back({bar.row, clip(time_to_x(p.view, gs, w)), clip(time_to_x(p.view, ge, w))});
             }
         }
         if (row.flags & kRowCritical) {
+            const uint32_t *b = nullptr, *en = nullptr;
             model.critical_of(row.span, &b, &en);
             for (; b != en; ++b) {
                 const CriticalSegment& seg = ti.critical_path[*b];

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <unordered_set>
 #include <vector>
 
@@ -119,8 +120,10 @@ public:
     // One past the last pre-order position of the subtree at `pos`.
     [[nodiscard]] uint32_t subtree_end(uint32_t pos) const { return subtree_end_[pos]; }
 
-    // Gaps / critical-path segments of one span (indices into Analysis::gaps / TraceInfo::critical_path).
-    void gaps_of(int32_t span, const uint32_t** begin, const uint32_t** end) const;
+    // The marked gaps of one span, in time order: the analysis's uncovered stretches that overlap a lost
+    // child, or the whole span when it lost every child.
+    [[nodiscard]] std::span<const Gap> gaps_of(int32_t span) const;
+    // Critical-path segments of one span (indices into TraceInfo::critical_path).
     void critical_of(int32_t span, const uint32_t** begin, const uint32_t** end) const;
 
     struct Lane {
@@ -141,7 +144,7 @@ private:
     int trace_ = -1;
     std::vector<uint32_t> subtree_end_;  // per pre-order position
     std::vector<Lane> lanes_;
-    std::vector<uint32_t> gap_keys_, gap_values_;    // sorted by span
+    std::vector<Gap> gap_marks_;                     // sorted by span
     std::vector<uint32_t> crit_keys_, crit_values_;  // sorted by span
     std::vector<GhostPlacement> ghosts_;             // grouped by anchor_pos (ascending), depth-first inside
     TimeRange trace_extent_, ghost_extent_, extent_;

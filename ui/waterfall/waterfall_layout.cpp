@@ -4,6 +4,7 @@
 // [SECTION] Model
 // [SECTION] Ghosts
 // [SECTION] Per-frame layout
+// [SECTION] Bar text placement
 #include "ui/waterfall/waterfall_layout.hpp"
 
 #include <algorithm>
@@ -544,6 +545,104 @@ void layout_lanes(const WaterfallModel& model, TimeRange view, float width_px, f
             i = j;
         }
     }
+}
+
+// [SECTION] Bar text placement
+
+namespace {
+constexpr float kTextInset = 4.0f;  // text inside a bar, from its ends and from a gap
+constexpr float kTextGap = 6.0f;    // text beside a bar, and between label and badge
+
+struct Interval {
+    float l = 0.0f, r = 0.0f;
+};
+
+bool overlaps(float l, float r, const Interval* block) {
+    return block != nullptr && l < block->r && r > block->l;
+}
+
+// The label for a bar, with `badge` (margins included) kept clear when given.
+void place_label(const BarTextRequest& q, const Interval* badge, BarTextPlacement& out) {
+    out.label = -1;
+    out.label_backed = false;
+    const float in_l = std::max(q.x0, q.area_l) + kTextInset, in_r = std::min(q.x1, q.area_r) - kTextInset;
+    // Stretches inside the bar clear of gaps and the badge. Few per row: a fixed buffer, no allocation.
+    Interval free[16];
+    int n = 0;
+    float from = in_l;
+    auto cut = [&](float l, float r) {
+        if (l > from && n < 16) free[n++] = {from, std::min(l, in_r)};
+        from = std::max(from, r);
+    };
+    bool badge_cut = badge == nullptr;
+    for (const WaterfallMark& g : q.gaps) {
+        if (!badge_cut && badge->l < g.x0) {
+            cut(badge->l, badge->r);
+            badge_cut = true;
+        }
+        cut(g.x0 - kTextInset, g.x1 + kTextInset);
+    }
+    if (!badge_cut) cut(badge->l, badge->r);
+    cut(in_r, in_r);
+    for (int i = 0; i < 3; ++i) {
+        const float w = q.label_w[i];
+        if (w <= 0.0f) continue;
+        for (int k = 0; k < n; ++k)
+            if (free[k].r - free[k].l >= w) {
+                out.label = i;
+                out.label_x = free[k].l;
+                return;
+            }
+        const float after = q.x1 + kTextGap, before = q.x0 - kTextGap - w;
+        if (after + w <= q.area_r && !overlaps(after, after + w, badge)) {
+            out.label = i;
+            out.label_x = after;
+            return;
+        }
+        if (before >= q.area_l && !overlaps(before, before + w, badge)) {
+            out.label = i;
+            out.label_x = before;
+            return;
+        }
+    }
+    // Nowhere clear of the hatching: the shortest useful text that fits on the bar, over the hatching.
+    const float limit = badge != nullptr ? std::min(in_r, badge->l) : in_r;
+    for (int i : {q.label_w[1] > 0.0f ? 1 : 0, 2}) {
+        const float w = q.label_w[i];
+        if (w <= 0.0f || limit - in_l < w) continue;
+        out.label = i;
+        out.label_x = in_l;
+        out.label_backed = true;
+        return;
+    }
+}
+}  // namespace
+
+BarTextPlacement place_bar_text(const BarTextRequest& q) {
+    BarTextPlacement out;
+    place_label(q, nullptr, out);
+    if (q.badge_w <= 0.0f) return out;
+    // Beside the label (or the bar) on the right, else on the left.
+    float used_l = q.x0, used_r = q.x1;
+    if (out.label >= 0 && !out.label_backed) {
+        used_l = std::min(used_l, out.label_x);
+        used_r = std::max(used_r, out.label_x + q.label_w[out.label]);
+    }
+    float bx = used_r + kTextGap;
+    if (bx + q.badge_w > q.area_r) bx = used_l - kTextGap - q.badge_w;
+    if (bx >= q.area_l && bx + q.badge_w <= q.area_r) {
+        out.badge = true;
+        out.badge_x = bx;
+        return out;
+    }
+    // No room beside it: over the bar's right end, and the label moves or shortens to keep clear.
+    const float right = std::min(q.x1, q.area_r) - 2.0f;
+    out.badge = true;
+    out.badge_inside = true;
+    out.badge_x = std::max(q.area_l, right - q.badge_w);
+    const Interval block{out.badge_x - kTextGap, out.badge_x + q.badge_w + kTextGap};
+    place_label(q, &block, out);
+    return out;
 }
 
 }  // namespace tl::ui

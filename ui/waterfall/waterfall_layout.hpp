@@ -4,10 +4,12 @@
 // - layout_rows() / layout_lanes() / ruler_ticks() then do per-frame work that follows the screen, not the
 //   trace: rows are clipped to the viewport; lanes binary-search the visible range and fold spans narrower
 //   than a few pixels into one block with a count (Tracy's approach).
+// - place_bar_text() decides where a bar's label and badge go, clear of the gap hatching.
 // [SECTION] Time range and formatting
 // [SECTION] Ruler ticks
 // [SECTION] Model (per trace)
 // [SECTION] Per-frame layout
+// [SECTION] Bar text placement
 #pragma once
 
 #include <cstddef>
@@ -218,5 +220,30 @@ struct LaneBlock {
 // the current block, are folded into it. Work per lane is O(width/min_px · log n), whatever the span count.
 void layout_lanes(const WaterfallModel& model, TimeRange view, float width_px, float min_px,
                   std::vector<LaneBlock>& out, int64_t cutoff_ns = std::numeric_limits<int64_t>::max());
+
+// [SECTION] Bar text placement
+
+// Where one bar's label and its "slowest" badge go. All x are in bar-area px, like WaterfallBar.
+struct BarTextRequest {
+    float x0 = 0.0f, x1 = 0.0f;           // the bar
+    float area_l = 0.0f, area_r = 0.0f;   // where text may be drawn
+    std::span<const WaterfallMark> gaps;  // this row's hatched stretches, in x order: text keeps clear of them
+    float label_w[3] = {};                // candidate label widths, preferred first; 0 when not offered
+    float badge_w = 0.0f;                 // 0: no badge
+};
+
+struct BarTextPlacement {
+    int label = -1;  // index of the candidate drawn, -1 when none fits anywhere
+    float label_x = 0.0f;
+    bool label_backed = false;  // no room clear of the hatching: drawn over it on a dark backing
+    bool badge = false;
+    bool badge_inside = false;  // over the bar's right end (no room beside the bar)
+    float badge_x = 0.0f;
+};
+
+// The first candidate that fits inside the bar clear of gaps (to the right of a gap if need be), after the
+// bar, or before it. The badge goes beside the label or bar when there is room, else inside the bar's right
+// end, and the label then keeps clear of it (shorter or elsewhere). A badge is always placed.
+BarTextPlacement place_bar_text(const BarTextRequest& r);
 
 }  // namespace tl::ui

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <span>
 #include <string>
 
 #include <imgui_internal.h>  // SetNextWindowScroll, IsMouseDragPastThreshold (1.86: internal only)
@@ -425,9 +426,10 @@ void draw_bar(ImDrawList* dl, const WaterfallInput& in, const WaterfallRow& row,
     }
 }
 
-// Second pass, over the critical/gap marks: selection outline, playhead edge, label and badge.
+// Second pass, over the critical/gap marks: selection outline, playhead edge, label and badge. `gaps` are
+// this row's hatched stretches, which the label keeps clear of when it can.
 void draw_bar_label(ImDrawList* dl, const WaterfallInput& in, const WaterfallRow& row, const WaterfallBar& bar,
-                    const RowsGeometry& g, const Metrics& mt, float y, float inside_r) {
+                    const RowsGeometry& g, const Metrics& mt, float y, std::span<const WaterfallMark> gaps) {
     if (!bar.visible) return;
     std::string scratch;
     const RowText t = row_text(in, row, scratch);
@@ -439,9 +441,8 @@ void draw_bar_label(ImDrawList* dl, const WaterfallInput& in, const WaterfallRow
         dl->AddRect({a.x - 1.5f, a.y - 1.5f}, {b.x + 1.5f, b.y + 1.5f}, kSelectionColor, 2.0f, 0, 2.0f);
     if (bar.flags & kRowRunning) dl->AddLine({b.x, a.y - 1.0f}, {b.x, b.y + 1.0f}, IM_COL32(255, 255, 255, 230), 2.0f);
 
-    // Label: the longest text that fits, each tried inside the bar, after it, then before it — "name  duration"
-    // (with a note on ghosts and gaps), then "name  duration", then the duration alone. Inside text stops
-    // before the first hatched gap (`inside_r`), so it is never drawn over one.
+    // Label candidates, longest first: "name  duration" (with a note on ghosts and gaps), "name  duration",
+    // the duration alone. place_bar_text picks the first that fits clear of the hatching and the badge.
     const int64_t dur = std::min(row.end_ns, std::max(row.start_ns, row.end_ns)) - row.start_ns;
     char dtext[32];
     format_duration((bar.flags & kRowRunning) ? 0 : dur, dtext, sizeof dtext);
@@ -454,53 +455,43 @@ void draw_bar_label(ImDrawList* dl, const WaterfallInput& in, const WaterfallRow
     full += "  ";
     full += dtext;
     if (row.flags & kRowHasGap) full += "  (gap: child lost)";
+    const char* candidates[3] = {full.c_str(), plain == full ? nullptr : plain.c_str(), dtext};
+    const char* badge = "slowest";
+    const bool want_badge = (row.flags & kRowSlowest) && !in.hide_latency_hints;
+
+    BarTextRequest q;
+    q.x0 = bar.x0;
+    q.x1 = bar.x1;
+    q.area_l = 2.0f;
+    q.area_r = g.bar_w - 2.0f;
+    q.gaps = gaps;
+    for (int i = 0; i < 3; ++i) q.label_w[i] = candidates[i] ? ImGui::CalcTextSize(candidates[i]).x : 0.0f;
+    q.badge_w = want_badge ? ImGui::CalcTextSize(badge).x + 8.0f : 0.0f;
+    const BarTextPlacement pl = place_bar_text(q);
+
     const float fs = ImGui::GetFontSize();
     const float ty = y + (mt.row_h - fs) * 0.5f;
-    const float area_l = g.bar_x + 2.0f, area_r = g.bar_x + g.bar_w - 2.0f;
-    const float in_l = std::max(x0, area_l) + 4.0f, in_r = std::min({x1, area_r, inside_r}) - 4.0f;
-    const ImU32 text = ghost ? IM_COL32(210, 212, 220, 230) : IM_COL32(255, 255, 255, 255);
-    float used_r = x1, used_l = x0;
-    const char* candidates[3] = {full.c_str(), plain == full ? nullptr : plain.c_str(), dtext};
-    bool placed = false;
-    for (const char* label : candidates) {
-        if (!label || placed) continue;
-        const float lw = ImGui::CalcTextSize(label).x;
-        if (in_r - in_l >= lw) {
-            draw_text_shadowed(dl, {in_l, ty}, text, label);
-            placed = true;
-        } else if (x1 + 6.0f + lw <= area_r) {
-            draw_text_shadowed(dl, {x1 + 6.0f, ty}, text, label);
-            used_r = x1 + 6.0f + lw;
-            placed = true;
-        } else if (x0 - 6.0f - lw >= area_l) {
-            draw_text_shadowed(dl, {x0 - 6.0f - lw, ty}, text, label);
-            used_l = x0 - 6.0f - lw;
-            placed = true;
-        }
+    if (pl.label >= 0) {
+        const char* label = candidates[pl.label];
+        const float lx = g.bar_x + pl.label_x, lw = q.label_w[pl.label];
+        if (pl.label_backed)
+            dl->AddRectFilled({lx - 2.0f, ty - 1.0f}, {lx + lw + 2.0f, ty + fs + 1.0f}, IM_COL32(20, 22, 28, 210),
+                              3.0f);
+        draw_text_shadowed(dl, {lx, ty}, ghost ? IM_COL32(210, 212, 220, 230) : IM_COL32(255, 255, 255, 255), label);
+        if (LabelProbe* probe = active_probe())
+            probe->record("waterfall label " + std::string(t.name), {lx, ty}, {lx + lw, ty + fs},
+                          ImGui::GetFrameCount());
     }
-    // Nowhere clear of the gap: the shortest text that fits on the bar, on a dark backing over the hatching.
-    const float wide_r = std::min(x1, area_r) - 4.0f;
-    for (const char* label : {plain.c_str(), static_cast<const char*>(dtext)}) {
-        if (placed) break;
-        const float lw = ImGui::CalcTextSize(label).x;
-        if (wide_r - in_l < lw) continue;
-        dl->AddRectFilled({in_l - 2.0f, ty - 1.0f}, {in_l + lw + 2.0f, ty + fs + 1.0f}, IM_COL32(20, 22, 28, 210),
-                          3.0f);
-        draw_text_shadowed(dl, {in_l, ty}, text, label);
-        placed = true;
-    }
-    // The slowest hop gets a badge after its label, or before the bar, when there is room.
-    if ((row.flags & kRowSlowest) && !in.hide_latency_hints) {
-        const char* badge = "slowest";
-        const float bw = ImGui::CalcTextSize(badge).x + 8.0f;
-        float bx = used_r + 6.0f;
-        if (bx + bw > area_r) bx = used_l - 6.0f - bw;
-        if (bx >= area_l && bx + bw <= area_r) {
-            dl->AddRectFilled({bx, y + 2.0f}, {bx + bw, y + mt.row_h - 2.0f}, IM_COL32(240, 180, 60, 235), 6.0f);
-            dl->AddText({bx + 4.0f, ty}, IM_COL32(30, 24, 10, 255), badge);
-            if (LabelProbe* probe = active_probe())
-                probe->record("waterfall slowest badge", {bx, y}, {bx + bw, y + mt.row_h}, ImGui::GetFrameCount());
-        }
+    // The slowest hop's badge: beside the bar when there is room, else over its right end (outlined so it
+    // stands apart from the bar's colour).
+    if (pl.badge) {
+        const float bx = g.bar_x + pl.badge_x, bw = q.badge_w;
+        dl->AddRectFilled({bx, y + 2.0f}, {bx + bw, y + mt.row_h - 2.0f}, IM_COL32(240, 180, 60, 235), 6.0f);
+        if (pl.badge_inside)
+            dl->AddRect({bx, y + 2.0f}, {bx + bw, y + mt.row_h - 2.0f}, IM_COL32(20, 22, 28, 255), 6.0f, 0, 1.5f);
+        dl->AddText({bx + 4.0f, ty}, IM_COL32(30, 24, 10, 255), badge);
+        if (LabelProbe* probe = active_probe())
+            probe->record("waterfall slowest badge", {bx, y}, {bx + bw, y + mt.row_h}, ImGui::GetFrameCount());
     }
 }
 
@@ -841,11 +832,15 @@ WaterfallEvents draw_waterfall(const char* id, const WaterfallInput& in, Waterfa
     for (const WaterfallBar& b : c.frame.bars)
         draw_bar(rdl, in, rows[b.row], b, g, mt, g.origin.y + static_cast<float>(b.row) * mt.row_h);
     draw_marks(rdl, c.frame, g, mt, in, *model);
+    // Gaps come in row order, like the bars: each bar's own run of them.
+    size_t gap_at = 0;
     for (const WaterfallBar& b : c.frame.bars) {
-        float inside_r = right;
-        for (const WaterfallMark& k : c.frame.gaps)
-            if (k.row == b.row) inside_r = std::min(inside_r, g.bar_x + k.x0);
-        draw_bar_label(rdl, in, rows[b.row], b, g, mt, g.origin.y + static_cast<float>(b.row) * mt.row_h, inside_r);
+        const auto& gaps = c.frame.gaps;
+        while (gap_at < gaps.size() && gaps[gap_at].row < b.row) ++gap_at;
+        size_t gap_end = gap_at;
+        while (gap_end < gaps.size() && gaps[gap_end].row == b.row) ++gap_end;
+        draw_bar_label(rdl, in, rows[b.row], b, g, mt, g.origin.y + static_cast<float>(b.row) * mt.row_h,
+                       std::span<const WaterfallMark>(gaps.data() + gap_at, gap_end - gap_at));
     }
     draw_connectors(rdl, c.frame, g, mt);
     rdl->PopClipRect();

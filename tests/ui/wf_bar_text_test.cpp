@@ -1,13 +1,15 @@
-// Waterfall text placement: where a bar's label and the "slowest" badge go (pure), and the widget drawing
-// both so that the badge never disappears and never covers the label.
+// Waterfall text placement: where a bar's label and the "slowest" badge go (pure), the ruler's tick labels
+// at the edges, and the widget drawing both so that the badge never disappears and never covers the label.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <string>
 
 #include "sim/analysis.hpp"
 #include "tests/ui/ui_fixture.hpp"
 #include "ui/waterfall/waterfall_layout.hpp"
 #include "ui/waterfall/waterfall_view.hpp"
+#include "ui/widgets/timeline.hpp"
 
 using namespace tl;
 using namespace tl::ui;
@@ -107,6 +109,19 @@ TEST_CASE("bar text: when all of a wide bar is hatched the label goes on a backi
     REQUIRE(p.label >= 0);
     CHECK(p.label_backed);
     CHECK_FALSE(overlap(label_box(q, p), {p.badge_x, p.badge_x + q.badge_w}));
+}
+
+TEST_CASE("ruler: a tick label goes left of its tick at the right edge and is skipped when it fits nowhere") {
+    // Room to the right.
+    CHECK(RulerLabelX(100.0f, 40.0f, 0.0f, 500.0f) == doctest::Approx(103.0f));
+    // Near the right edge: right-aligned before the tick.
+    const float x = RulerLabelX(480.0f, 40.0f, 0.0f, 500.0f);
+    REQUIRE_FALSE(std::isnan(x));
+    CHECK(x + 40.0f <= 480.0f);
+    // Neither side: the previous label ends too close on the left.
+    CHECK(std::isnan(RulerLabelX(480.0f, 40.0f, 450.0f, 500.0f)));
+    // A label wider than the ruler never shows.
+    CHECK(std::isnan(RulerLabelX(10.0f, 600.0f, 0.0f, 500.0f)));
 }
 
 namespace {

@@ -6,17 +6,30 @@
 
 namespace tl::ui {
 
+float RulerLabelX(float tick_x, float label_w, float left_limit, float right) {
+    constexpr float kPad = 3.0f;  // between a tick and its label
+    if (tick_x + kPad + label_w <= right && tick_x + kPad >= left_limit) return tick_x + kPad;
+    if (tick_x - kPad - label_w >= left_limit && tick_x - kPad <= right) return tick_x - kPad - label_w;
+    return NAN;
+}
+
 void DrawTimeRuler(ImDrawList* dl, ImVec2 min, ImVec2 max, const std::vector<RulerTick>& ticks) {
     dl->AddRectFilled(min, max, IM_COL32(32, 34, 40, 255));
     dl->AddLine({min.x, max.y - 0.5f}, {max.x, max.y - 0.5f}, IM_COL32(80, 84, 96, 255));
     const float h = max.y - min.y;
     const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
+    const float ty = min.y + (h - ImGui::GetFontSize()) * 0.5f;
+    float label_end = min.x;  // labels never touch: each starts a space after the previous one ends
     for (const RulerTick& t : ticks) {
         const float x = std::floor(min.x + t.x) + 0.5f;
         if (x < min.x || x > max.x) continue;
         if (t.major) {
             dl->AddLine({x, min.y + 2.0f}, {x, max.y}, IM_COL32(150, 154, 166, 255));
-            dl->AddText({x + 3.0f, min.y + (h - ImGui::GetFontSize()) * 0.5f}, text, t.label);
+            const float w = ImGui::CalcTextSize(t.label).x;
+            const float lx = RulerLabelX(x, w, label_end, max.x - 2.0f);
+            if (std::isnan(lx)) continue;
+            dl->AddText({lx, ty}, text, t.label);
+            label_end = lx + w + ImGui::GetFontSize();  // a clear space: each label reads as its own tick's
         } else {
             dl->AddLine({x, max.y - h * 0.3f}, {x, max.y}, IM_COL32(100, 104, 116, 255));
         }

@@ -12,6 +12,10 @@
 
 namespace tl::ui {
 
+// Where a major tick's label starts (screen x): right of the tick when it ends by `right`, else right-aligned
+// to the left of the tick when it starts after `left_limit` (the ruler's left edge, or just past the previous
+// label). NAN when neither fits: the label is skipped rather than clipped.
+float RulerLabelX(float tick_x, float label_w, float left_limit, float right);
 // Paints the ruler background, ticks and labels in [min, max] (tick x is relative to min.x).
 void DrawTimeRuler(ImDrawList* dl, ImVec2 min, ImVec2 max, const std::vector<RulerTick>& ticks);
 // Faint vertical lines at the major ticks over [top, bottom].

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <string>
 
+#include <imgui_internal.h>  // LogToBuffer / LogBuffer: what ImGui::Text wrote this frame
+
 #include "sim/analysis.hpp"
 #include "tests/ui/ui_fixture.hpp"
 #include "ui/waterfall/waterfall_layout.hpp"
@@ -144,6 +146,7 @@ struct BadgeTrace {
         store.spans.push_back(s);
         return static_cast<uint32_t>(store.spans.size() - 1);
     }
+    std::string header;
     void draw() {
         ImGui::SetNextWindowPos({0, 0});
         ImGui::SetNextWindowSize(ImGui::GetIO().DisplaySize);
@@ -152,7 +155,10 @@ struct BadgeTrace {
         in.store = &store;
         in.analysis = &an;
         in.trace = 0;
+        ImGui::LogToBuffer();
         draw_waterfall("wf", in, state, {0, 0});
+        header = GImGui->LogBuffer.c_str();
+        ImGui::LogFinish();
         ImGui::End();
     }
 };
@@ -179,4 +185,23 @@ TEST_CASE("waterfall widget: the slowest badge shows over a bar that fills the v
     const ProbedItem* label = ui.item("waterfall label orders.Create");
     REQUIRE_MESSAGE(label != nullptr, ui.seen());
     CHECK((label->max.x <= badge->min.x || label->min.x >= badge->max.x));  // the label stays readable
+}
+
+TEST_CASE("waterfall widget: the header counts spans in the right number") {
+    test::UiFixture ui;
+    BadgeTrace t;
+    t.add(-1, 0, 52 * kMs, "GET /stock", "gateway");
+    t.an = analyze(t.store);
+    ui.gui = [&] { t.draw(); };
+    ui.run(2);
+    CHECK_MESSAGE(t.header.find("1 span ") != std::string::npos, t.header);
+    CHECK(t.header.find("1 spans") == std::string::npos);
+
+    BadgeTrace two;
+    two.add(-1, 0, 52 * kMs, "GET /stock", "gateway");
+    two.add(0, 1 * kMs, 50 * kMs, "inventory.Lookup", "inventory");
+    two.an = analyze(two.store);
+    ui.gui = [&] { two.draw(); };
+    ui.run(2);
+    CHECK_MESSAGE(two.header.find("2 spans") != std::string::npos, two.header);
 }

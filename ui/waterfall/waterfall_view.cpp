@@ -655,7 +655,7 @@ WaterfallEvents draw_waterfall(const char* id, const WaterfallInput& in, Waterfa
         char dur[32];
         format_duration(ti.duration_ns(), dur, sizeof dur);
         ImGui::SetCursorScreenPos({win_min.x + 6.0f, win_min.y + 4.0f});
-        ImGui::Text("%zu spans  %s", ti.spans.size(), dur);
+        ImGui::Text("%zu %s  %s", ti.spans.size(), ti.spans.size() == 1 ? "span" : "spans", dur);
         ImGui::SetCursorScreenPos({win_min.x + 6.0f, win_min.y + 6.0f + fs});
         if (ImGui::SmallButton("Reset zoom")) {
             st.reset_zoom();

@@ -658,32 +658,83 @@ std::string Hop::traceparent() const {
     return s;
 }
 
+// Every hop that did not carry the caller's trace gets a reason and what followed from it; a remote hop that
+// worked gets "". In-process hops never send a header, so even a working one says why none was needed.
 std::string Hop::explanation() const {
-    if (!caller_instrumented)
-        return "No traceparent was sent: the calling service is not instrumented, so it records no spans and "
-               "forwards no trace context. Everything it calls starts a new trace.";
-    if (transport == Transport::InProcess) {
+    const bool in_process = transport == Transport::InProcess;
+    const bool queue = transport == Transport::Queue;
+    // What the callee did without the caller's context.
+    const std::string after = callee_instrumented
+                                  ? (queue ? " The consumer starts a new trace." : " The callee starts a new trace.")
+                                  : " The called service is not instrumented, so it records nothing.";
+    if (in_process) {
+        if (!caller_instrumented)
+            return "In-process call: no traceparent is involved, and the calling code is not instrumented, so it has "
+                   "no trace context to hand on." +
+                   after;
         if (fault == HopFault::CtxDropped)
-            return "In-process call: the caller's code passed a fresh context instead of the request's, so the "
-                   "callee's span starts a new trace.";
-        return extracted ? "" : "In-process call: the context object was passed along as the first argument.";
+            return "In-process call: no traceparent is involved, and the caller's code passed a fresh (background) "
+                   "context instead of the request's." +
+                   after;
+        if (!callee_instrumented)
+            return "In-process call: no traceparent is needed, as the context is handed over in memory; but the "
+                   "called code is not instrumented, so nothing reads it and what it calls starts new traces.";
+        std::string s =
+            "In-process call: no traceparent is needed. The context passes in memory within one process, so the "
+            "callee's span continues its caller's trace.";
+        if (fault != HopFault::Ok)
+            s += std::string(" The ") + to_string(fault) +
+                 " mode only acts on calls over the network: here it has no effect.";
+        return s;
     }
-    switch (fault) {
-        case HopFault::NoInject:
-        case HopFault::CtxDropped:
-        case HopFault::NoHeadersOnMessage:
-            return std::string("No traceparent was sent. ") + hop_fault_cause(fault);
-        case HopFault::NoExtract:
-            return hop_fault_cause(fault);
-        case HopFault::FlagsDropped:
-            return "The traceparent arrived with the sampled flag cleared, so the callee decided sampling again "
-                   "(with the default parent-based sampler it records nothing below this hop).";
-        case HopFault::Ok:
-            break;
+    if (!caller_instrumented)
+        return "No traceparent was sent: the calling service is not instrumented, so it records no spans and forwards "
+               "no trace context." +
+               after;
+    if (!header_sent) {
+        switch (fault) {
+            case HopFault::NoInject:
+                return std::string(queue ? "No traceparent was sent: the producer publishes without the tracing "
+                                           "library, so nothing puts trace context on the message."
+                                         : "No traceparent was sent: the client makes the call without the tracing "
+                                           "transport, so nothing injects the header.") +
+                       after;
+            case HopFault::CtxDropped:
+                return "No traceparent was sent: the caller's code passed a fresh (background) context instead of "
+                       "the request's, so there was no trace context to inject." +
+                       after;
+            case HopFault::NoHeadersOnMessage:
+                return std::string(queue ? "No traceparent was sent: the message was published without trace "
+                                           "context in its headers."
+                                         : "No traceparent was sent: the request went out without trace context in "
+                                           "its headers.") +
+                       after;
+            case HopFault::Ok:
+            case HopFault::NoExtract:
+            case HopFault::FlagsDropped:
+                break;
+        }
+        return "No traceparent was sent: the caller had no trace context to pass on." + after;
     }
-    if (!callee_instrumented)
-        return "The header arrived, but the called service is not instrumented: nothing read it, and nothing below "
-               "it joins this trace.";
+    if (!extracted) {
+        if (!callee_instrumented)
+            return "The traceparent arrived, but the called service is not instrumented: nothing read it, and "
+                   "nothing below it joins this trace.";
+        if (fault == HopFault::NoExtract)
+            return std::string(queue ? "The traceparent arrived on the message, but the consumer's handler is not "
+                                       "wrapped by tracing, so it was ignored."
+                                     : "The traceparent arrived, but the server's handler is not wrapped by tracing "
+                                       "middleware, so it was ignored.") +
+                   after;
+        return "The traceparent arrived but was not used." + after;
+    }
+    if (fault == HopFault::CtxDropped)
+        return std::string("The caller's code passed a fresh (background) context instead of the request's, so its ") +
+               (queue ? "producer" : "client") +
+               " span started a new trace: the traceparent on the wire carries that new trace, not the request's.";
+    if (fault == HopFault::FlagsDropped)
+        return "The traceparent arrived with the sampled flag cleared, so the callee decided sampling again (with the "
+               "default parent-based sampler it records nothing below this hop).";
     return "";
 }
 

@@ -83,7 +83,8 @@ struct Hop {
 
     // "00-<trace>-<parent>-<flags>", or "" when nothing was sent.
     [[nodiscard]] std::string traceparent() const;
-    // Why no header was sent or why it was ignored, in a learner's words; "" when it worked.
+    // Why no header was sent or why it was ignored, in a learner's words; "" when a header carried the caller's
+    // context as intended (an in-process hop, which never sends one, says why none was needed).
     [[nodiscard]] std::string explanation() const;
 };
 

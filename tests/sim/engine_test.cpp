@@ -384,3 +384,98 @@ TEST_CASE("every hop fault is explained") {
         CHECK(parse_hop_fault(to_string(f)) == f);
     }
 }
+
+namespace {
+// edge -> caller -> callee -> leaf, with the caller -> callee hop on the given transport and fault.
+Scenario one_hop(Transport transport, HopFault fault, bool caller_instrumented, bool callee_instrumented) {
+    Scenario s;
+    s.id = "one-hop";
+    s.entry = "edge";
+    const auto service = [](const char* name, const char* span) {
+        Service v;
+        v.name = name;
+        v.span_name = span;
+        v.own.ms = 10;
+        return v;
+    };
+    s.services = {service("edge", "GET /"), service("caller", "caller.Do"), service("callee", "callee.Do"),
+                  service("leaf", "leaf.Do")};
+    const auto call = [](const char* to, Transport t = Transport::Http, HopFault f = HopFault::Ok) {
+        Call c;
+        c.to = to;
+        c.transport = t;
+        c.fault = f;
+        return c;
+    };
+    s.services[0].calls.push_back(call("caller"));
+    s.services[1].calls.push_back(call("callee", transport, fault));
+    s.services[2].calls.push_back(call("leaf"));
+    s.services[1].instrumented = caller_instrumented;
+    s.services[2].instrumented = callee_instrumented;
+    return s;
+}
+
+bool has(const std::string& text, std::string_view part) {
+    return text.find(part) != std::string::npos;
+}
+}  // namespace
+
+TEST_CASE("every hop that did not carry the caller's context says why, for every transport and fault") {
+    for (const Transport transport : {Transport::InProcess, Transport::Http, Transport::Grpc, Transport::Queue}) {
+        for (const HopFault fault : kAllHopFaults) {
+            for (const int instrumented : {0b11, 0b10, 0b01, 0b00}) {
+                for (const bool client_spans : {false, true}) {
+                    const bool caller_in = instrumented & 0b10, callee_in = instrumented & 0b01;
+                    Scenario s = one_hop(transport, fault, caller_in, callee_in);
+                    s.client_spans = client_spans;
+                    // Only a queue hop can publish a message without headers.
+                    if (fault == HopFault::NoHeadersOnMessage && transport != Transport::Queue) {
+                        CHECK(validate_scenario(s) != "");
+                        continue;
+                    }
+                    REQUIRE(validate_scenario(s) == "");
+                    const Run r = simulate(s);
+                    const Hop* hop = nullptr;
+                    for (const Hop& h : r.hops)
+                        if (r.ops[static_cast<size_t>(h.callee_op)].service == 2) hop = &h;
+                    REQUIRE(hop != nullptr);
+                    const std::string why = hop->explanation();
+                    const bool in_process = transport == Transport::InProcess;
+                    const std::string transport_name = to_string(transport), fault_name = to_string(fault);
+                    CAPTURE(transport_name);
+                    CAPTURE(fault_name);
+                    CAPTURE(caller_in);
+                    CAPTURE(callee_in);
+                    CAPTURE(client_spans);
+                    CAPTURE(why);
+                    // Only a remote hop that worked as intended has nothing to explain.
+                    CHECK(why.empty() == (!in_process && caller_in && callee_in && fault == HopFault::Ok));
+                    if (why.empty()) continue;
+                    CHECK(why.back() == '.');
+                    CHECK_FALSE(has(why, "  "));
+                    if (in_process) CHECK(why.starts_with("In-process call: "));
+                    // "Not sent" always comes with its reason.
+                    if (!hop->header_sent) CHECK((has(why, "No traceparent was sent: ") || has(why, "no traceparent")));
+                    if (hop->header_sent && !hop->extracted) CHECK(has(why, "arrived"));
+                    // What followed: a new trace where the callee records spans, nothing where it does not.
+                    if (!hop->extracted) CHECK(has(why, callee_in ? "new trace" : "not instrumented"));
+                    if (hop->extracted && fault == HopFault::CtxDropped) CHECK(has(why, "new trace"));
+                    // Queue words only for a queue; a fault that cannot act in memory is called harmless there.
+                    if (transport != Transport::Queue)
+                        for (const char* w : {"message", "consumer", "producer", "publish"}) CHECK_FALSE(has(why, w));
+                    if (in_process && caller_in && callee_in && fault != HopFault::Ok && fault != HopFault::CtxDropped)
+                        CHECK((has(why, to_string(fault)) && has(why, "no effect")));
+                }
+            }
+        }
+    }
+}
+
+TEST_CASE("checkout: the in-process call to db says it needs no header") {
+    const Run r = simulate(builtin("checkout"));
+    const Hop& h = hop_to(r, "db.INSERT");
+    CHECK(h.transport == Transport::InProcess);
+    CHECK_FALSE(h.header_sent);
+    CHECK(h.extracted);
+    CHECK(has(h.explanation(), "in memory within one process, so"));
+}

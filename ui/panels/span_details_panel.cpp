@@ -1,12 +1,18 @@
 // Span details: everything about the selected span — ids, parent, kind, timing, self time, attributes,
 // events, links, status — and the exact trace context its hop carried on the wire (traceparent,
 // tracestate, flags decoded bit by bit), or that nothing was sent, and why.
+// - Everything wraps inside the column: the header breaks at its field separators, events list their attributes
+//   one per line.
+// [SECTION] Traceparent lines
 // [SECTION] Helpers
 // [SECTION] Wire context
 // [SECTION] Panel
+#include "ui/panels/span_details_panel.hpp"
+
 #include <cinttypes>
 #include <cstdio>
 #include <string>
+#include <utility>
 
 #include <imgui.h>
 
@@ -17,6 +23,37 @@
 #include "ui/widgets/text_helpers.hpp"
 
 namespace tl::ui {
+
+// [SECTION] Traceparent lines
+
+std::vector<std::string> traceparent_lines(std::string_view tp, float avail,
+                                           const std::function<float(std::string_view)>& width) {
+    std::vector<std::string> lines;
+    std::string line;
+    size_t pos = 0;
+    while (pos < tp.size()) {
+        const size_t dash = tp.find('-', pos);
+        const size_t end = dash == std::string_view::npos ? tp.size() : dash + 1;
+        std::string_view field = tp.substr(pos, end - pos);  // with its trailing "-"
+        pos = end;
+        if (width(line + std::string(field)) <= avail) {
+            line += field;
+            continue;
+        }
+        if (!line.empty()) lines.push_back(std::exchange(line, {}));
+        // Too wide even alone: cut it where the line is full (at least one character per line).
+        while (field.size() > 1 && width(field) > avail) {
+            size_t n = field.size() - 1;
+            while (n > 1 && width(field.substr(0, n)) > avail) --n;
+            lines.emplace_back(field.substr(0, n));
+            field.remove_prefix(n);
+        }
+        line = field;
+    }
+    if (!line.empty()) lines.push_back(std::move(line));
+    return lines;
+}
+
 namespace {
 
 // [SECTION] Helpers
@@ -38,11 +75,18 @@ bool begin_kv_table(const char* id) {
     return true;
 }
 
-std::string attr_list(const TraceStore& store, std::span<const Attribute> attrs) {
-    std::string out;
-    for (const Attribute& a : attrs)
-        out += (out.empty() ? "" : ", ") + std::string(store.str(a.key)) + "=" + store.value_text(a.value);
-    return out;
+// "+160 ms  exception", then its attributes one per line below it, each wrapped inside the column.
+void draw_event(const TraceStore& store, const Span& s, const SpanEvent& e) {
+    ImGui::Bullet();
+    ImGui::TextWrapped("+%s  %s", format_duration(e.time_ns - s.start_ns).c_str(),
+                       std::string(store.str(e.name)).c_str());
+    probe_item("details:event");
+    ImGui::Indent();
+    for (const Attribute& a : store.attrs(e.attrs)) {
+        ImGui::TextWrapped("%s=%s", std::string(store.str(a.key)).c_str(), store.value_text(a.value).c_str());
+        probe_item("details:event " + std::string(store.str(a.key)));
+    }
+    ImGui::Unindent();
 }
 
 // [SECTION] Wire context
@@ -63,6 +107,18 @@ void draw_flags(uint8_t flags) {
         ImGui::TextWrapped("bits 2-7 = %02x: reserved, must be ignored", flags & 0xFC);
     }
     ImGui::Unindent();
+}
+
+// The header in the mono font, broken at its field separators to fit the column.
+void draw_traceparent(const std::string& tp, ImFont* mono) {
+    if (mono) ImGui::PushFont(mono);
+    const auto width = [](std::string_view t) { return ImGui::CalcTextSize(t.data(), t.data() + t.size()).x; };
+    ImGui::BeginGroup();
+    for (const std::string& line : traceparent_lines(tp, ImGui::GetContentRegionAvail().x, width))
+        ImGui::TextUnformatted(line.c_str());
+    ImGui::EndGroup();
+    if (mono) ImGui::PopFont();
+    probe_item("details:traceparent");
 }
 
 void draw_wire_context(const App& app, int32_t span_index) {
@@ -91,19 +147,14 @@ void draw_wire_context(const App& app, int32_t span_index) {
                        svc_name(hop->callee_op).c_str(), to_string(hop->transport));
     ImGui::Text("hop mode: %s", to_string(hop->fault));
     compat::item_tooltip("%s", hop_fault_cause(hop->fault));
+    const std::string why = hop->explanation();
     if (hop->header_sent) {
         const std::string tp = hop->traceparent();
         ImGui::TextDisabled("traceparent");
-        if (mono) ImGui::PushFont(mono);
-        // A narrow panel shows the header in two lines, broken after the trace id (no scrolling sideways).
-        if (tp.size() == 55 && ImGui::CalcTextSize(tp.c_str()).x > ImGui::GetContentRegionAvail().x) {
-            ImGui::TextUnformatted(tp.substr(0, 36).c_str());
-            ImGui::TextUnformatted(tp.substr(36).c_str());
-        } else {
-            ImGui::TextUnformatted(tp.c_str());
-        }
-        if (mono) ImGui::PopFont();
-        probe_item("details:traceparent");
+        ImGui::SameLine();
+        if (ImGui::SmallButton("Copy##traceparent")) ImGui::SetClipboardText(tp.c_str());
+        compat::item_tooltip("Copy the whole header, on one line");
+        draw_traceparent(tp, mono);
         if (tp.size() == 55) {
             ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
             ImGui::TextWrapped("version %s | trace-id %s... | parent-id %s (the caller's span)",
@@ -113,20 +164,29 @@ void draw_wire_context(const App& app, int32_t span_index) {
         const std::string_view ts = run.observed.str(hop->tracestate);
         ImGui::TextDisabled("tracestate");
         if (mono) ImGui::PushFont(mono);
-        ImGui::TextUnformatted(ts.empty() ? "(none)" : std::string(ts).c_str());
+        ImGui::TextWrapped("%s", ts.empty() ? "(none)" : std::string(ts).c_str());
         if (mono) ImGui::PopFont();
         draw_flags(hop->flags);
         if (!hop->extracted && !outgoing) {
             ImGui::PushStyleColor(ImGuiCol_Text, kWarningTextColor);
-            ImGui::TextWrapped("Ignored: %s", hop->explanation().c_str());
+            ImGui::TextWrapped("Ignored: %s", why.c_str());
             ImGui::PopStyleColor();
         } else if (!outgoing) {
             ImGui::TextWrapped("Extracted: this span continues trace %s.", to_hex(s.trace_id).substr(0, 8).c_str());
+            // Carried and read, yet not the request's context (a fresh context, a cleared sampled flag).
+            if (!why.empty()) {
+                ImGui::PushStyleColor(ImGuiCol_Text, kWarningTextColor);
+                ImGui::TextWrapped("%s", why.c_str());
+                ImGui::PopStyleColor();
+            }
         }
     } else {
-        ImGui::PushStyleColor(ImGuiCol_Text, kWarningTextColor);
-        ImGui::TextWrapped("traceparent: not sent. %s", hop->explanation().c_str());
-        ImGui::PopStyleColor();
+        // An in-process call that passed the context in memory needed no header: no warning colour for it.
+        const bool needed_none = hop->extracted;
+        ImGui::TextDisabled("traceparent");
+        if (!needed_none) ImGui::PushStyleColor(ImGuiCol_Text, kWarningTextColor);
+        ImGui::TextWrapped("%s", why.empty() ? "Not sent." : why.c_str());
+        if (!needed_none) ImGui::PopStyleColor();
         probe_item("details:not-sent");
     }
 }
@@ -141,6 +201,12 @@ public:
     int order() const override { return 0; }
 
     void draw(const App& app, Actions& actions) override {
+        // Tests check that nothing is wider than the column.
+        if (LabelProbe* p = active_probe()) {
+            const ImVec2 wp = ImGui::GetWindowPos();
+            const ImVec2 lo = ImGui::GetWindowContentRegionMin(), hi = ImGui::GetWindowContentRegionMax();
+            p->record("details:column", {wp.x + lo.x, wp.y + lo.y}, {wp.x + hi.x, wp.y + hi.y}, ImGui::GetFrameCount());
+        }
         const int32_t si = app.view().selected_span;
         const TraceStore& store = app.store();
         if (si < 0 || si >= int32_t(store.spans.size())) {
@@ -204,17 +270,15 @@ public:
         const auto events = store.events_of(s);
         if (!events.empty()) {
             compat::separator_text("Events");
-            for (const SpanEvent& e : events) {
-                const std::string extra = attr_list(store, store.attrs(e.attrs));
-                ImGui::BulletText("+%s  %s  %s", format_duration(e.time_ns - s.start_ns).c_str(),
-                                  std::string(store.str(e.name)).c_str(), extra.c_str());
-            }
+            for (const SpanEvent& e : events) draw_event(store, s, e);
         }
         const auto links = store.links_of(s);
         if (!links.empty()) {
             compat::separator_text("Links");
-            for (const SpanLink& l : links)
-                ImGui::BulletText("trace %s span %s", to_hex(l.trace_id).c_str(), to_hex(l.span_id).c_str());
+            for (const SpanLink& l : links) {
+                ImGui::Bullet();
+                ImGui::TextWrapped("trace %s span %s", to_hex(l.trace_id).c_str(), to_hex(l.span_id).c_str());
+            }
         }
     }
 };

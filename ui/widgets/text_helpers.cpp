@@ -1,28 +1,18 @@
 // Display helpers shared by panels.
 #include "ui/widgets/text_helpers.hpp"
 
-#include <cmath>
-#include <cstdio>
-
 #include <imgui.h>
+
+#include "ui/waterfall/waterfall_layout.hpp"
 
 namespace tl::ui {
 
+// The waterfall's formatter (three significant digits), so a span's duration reads the same on its bar, in its
+// tooltip and in the details panel: "98.7 ms" everywhere, never "99 ms" in one place.
 std::string format_duration(int64_t ns) {
+    if (ns == 0) return "0 ms";
     char buf[48];
-    const double a = std::fabs(double(ns));
-    if (ns == 0)
-        return "0 ms";
-    else if (a >= 1e9)
-        std::snprintf(buf, sizeof buf, "%.2f s", double(ns) / 1e9);
-    else if (a >= 1e7)
-        std::snprintf(buf, sizeof buf, "%.0f ms", double(ns) / 1e6);
-    else if (a >= 1e6)
-        std::snprintf(buf, sizeof buf, "%.2f ms", double(ns) / 1e6);
-    else if (a >= 1e3)
-        std::snprintf(buf, sizeof buf, "%.0f \xC2\xB5s", double(ns) / 1e3);
-    else
-        std::snprintf(buf, sizeof buf, "%lld ns", static_cast<long long>(ns));
+    format_duration(ns, buf, sizeof buf);
     return buf;
 }
 

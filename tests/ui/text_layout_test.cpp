@@ -1,14 +1,25 @@
-// Text as the panels show it: durations with three significant digits, the same as the waterfall's bars.
+// Text as the panels show it: durations with three significant digits (the same as the waterfall's bars), and a
+// log whose message column lines up whatever the service names.
 #include <doctest/doctest.h>
 
 #include <string>
 
+#include "tests/ui/ui_fixture.hpp"
+#include "ui/app.hpp"
 #include "ui/waterfall/waterfall_layout.hpp"
 #include "ui/widgets/text_helpers.hpp"
 
+using tl::ui::App;
 using tl::ui::format_duration;
+using tl::ui::test::UiFixture;
 
 namespace {
+tl::ui::AppOptions test_options() {
+    tl::ui::AppOptions o;
+    o.asset_dir = TRACELAB_ASSET_DIR;
+    return o;
+}
+
 std::string bar_label(int64_t ns) {
     char buf[32];
     tl::ui::format_duration(ns, buf, sizeof buf);
@@ -32,5 +43,32 @@ TEST_CASE("format_duration: the details panel reads what the waterfall bar reads
                        int64_t{99'960'000}, int64_t{160'000'000}, int64_t{2'500'000'000}, int64_t{-3'000'000}}) {
         CAPTURE(ns);
         CHECK(format_duration(ns) == bar_label(ns));
+    }
+}
+
+TEST_CASE("logs: the message column starts in one place, however long a service name") {
+    for (const char* scenario : {"legacy-proxy", "async-order", "checkout"}) {
+        CAPTURE(scenario);
+        UiFixture ui({1280, 800});
+        App app(test_options());
+        ui.gui = [&] { app.frame(); };
+        ui.run(3);  // the learning panels set themselves up first
+        REQUIRE(app.load_scenario(scenario) == "");
+        REQUIRE(app.focus_panel("logs") == "");
+        ui.run(3);
+        REQUIRE(app.scenario().id == scenario);
+        const auto* first = ui.item("log:line 0");
+        REQUIRE_MESSAGE(first != nullptr, ui.seen());
+        int lines = 0;
+        for (int row = 0; row < 200; ++row) {
+            const auto* name = ui.item("log:service " + std::to_string(row));
+            const auto* text = ui.item("log:line " + std::to_string(row));
+            if (!name || !text) break;
+            ++lines;
+            CAPTURE(row);
+            CHECK(text->min.x == doctest::Approx(first->min.x));
+            CHECK(name->max.x < text->min.x);
+        }
+        CHECK(lines >= 3);
     }
 }

@@ -1,6 +1,7 @@
 // Logs: what each service would write to its log for the current request — start, finish, errors — each
 // line stamped with the trace id the service knows about. Next to the waterfall it shows the point of
 // tracing: the logs say something happened, the trace id ties the lines together (or fails to).
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -54,6 +55,11 @@ public:
         ImGui::TextDisabled("one request; each line carries the trace id the service had in hand");
         ImGui::BeginChild("##lines", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
         if (app.fonts().mono) ImGui::PushFont(app.fonts().mono);
+        // The service column is as wide as the longest name in this run, so every line's text starts in one place.
+        float name_w = 0.0f;
+        for (const uint32_t svc : services_)
+            name_w = std::max(name_w, ImGui::CalcTextSize(sc.services[svc].name.c_str()).x);
+        const float text_x = ImGui::GetCursorPosX() + name_w + ImGui::CalcTextSize("  ").x;
         // A request can log hundreds of thousands of lines: only the visible ones are drawn.
         ImGuiListClipper clipper;
         clipper.Begin(int(shown_.size()));
@@ -62,12 +68,14 @@ public:
                 const LogLine& l = lines_[shown_[size_t(row)]];
                 const std::string& svc = sc.services[l.service].name;
                 const std::string text = format_line(app, *run, l);
-                ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(service_color(svc)), "%-9s", svc.c_str());
-                ImGui::SameLine();
+                ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(service_color(svc)), "%s", svc.c_str());
+                if (active_probe()) probe_item("log:service " + std::to_string(row));
+                ImGui::SameLine(text_x);
                 if (l.error)
                     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kErrorColor), "%s", text.c_str());
                 else
                     ImGui::TextUnformatted(text.c_str());
+                if (active_probe()) probe_item("log:line " + std::to_string(row));
             }
         }
         if (app.fonts().mono) ImGui::PopFont();
@@ -97,8 +105,11 @@ private:
         cached_generation_ = app.generation();
         lines_.clear();
         lines_.reserve(run.ops.size() * 2);
+        services_.clear();
         for (size_t i = 0; i < run.ops.size(); ++i) {
             const Operation& op = run.ops[i];
+            if (std::find(services_.begin(), services_.end(), op.service) == services_.end())
+                services_.push_back(op.service);
             lines_.push_back({op.start_ns, uint32_t(i), op.service, false, false});
             lines_.push_back({op.end_ns, uint32_t(i), op.service, true, op.error});
         }
@@ -116,7 +127,8 @@ private:
 
     uint64_t cached_generation_ = ~uint64_t(0);
     std::vector<LogLine> lines_;
-    std::vector<size_t> shown_;  // indices into lines_ that pass the service filter
+    std::vector<size_t> shown_;       // indices into lines_ that pass the service filter
+    std::vector<uint32_t> services_;  // every service with a line in this run (sizes the name column)
     int filter_ = -1;
 };
 

@@ -1,11 +1,16 @@
-// Text as the panels show it: durations with three significant digits (the same as the waterfall's bars), and a
-// log whose message column lines up whatever the service names.
+// Text as the panels show it: durations with three significant digits (the same as the waterfall's bars), a log
+// whose message column lines up whatever the service names, and sampling figures that wrap between figures
+// inside a narrow panel.
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <filesystem>
 #include <string>
+#include <thread>
 
 #include "tests/ui/ui_fixture.hpp"
 #include "ui/app.hpp"
+#include "ui/panels/sampling_panel.hpp"
 #include "ui/waterfall/waterfall_layout.hpp"
 #include "ui/widgets/text_helpers.hpp"
 
@@ -71,4 +76,38 @@ TEST_CASE("logs: the message column starts in one place, however long a service 
         }
         CHECK(lines >= 3);
     }
+}
+
+TEST_CASE("sampling lab: at 1024x640 every result figure is inside the panel and none is broken") {
+    UiFixture ui({1024, 640});
+    App app(test_options());
+    REQUIRE(app.load_scenario("checkout") == "");
+    REQUIRE(app.focus_panel("sampling") == "");
+    auto* panel = dynamic_cast<tl::ui::SamplingPanel*>(app.find_panel("sampling"));
+    REQUIRE(panel != nullptr);
+    panel->controls.requests = 5'000;
+    ui.gui = [&] { app.frame(); };
+    for (int i = 0; i < 3000 && (panel->running() || !panel->report()); ++i) {
+        ui.frame();
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    ui.run(2);
+    REQUIRE(panel->report().has_value());
+    const auto* results = ui.item("sampling:results");
+    REQUIRE_MESSAGE(results != nullptr, ui.seen());
+    int figures = 0;
+    for (const char* line : {"requests", "kept", "storage", "latency"}) {
+        for (int i = 0; i < 3; ++i) {
+            const auto* it = ui.item(std::string("sampling:figure ") + line + "." + std::to_string(i));
+            if (!it) continue;
+            ++figures;
+            CAPTURE(line);
+            CAPTURE(i);
+            CHECK(it->min.x >= results->min.x - 0.5f);
+            CHECK(it->max.x <= results->max.x + 0.5f);
+            // One line each: a figure narrower than the panel is never split between lines.
+            CHECK(it->max.y - it->min.y < ImGui::GetTextLineHeight() * 1.5f);
+        }
+    }
+    CHECK(figures == 10);
 }

@@ -5,7 +5,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdarg>
 #include <cstdio>
+#include <initializer_list>
+#include <string>
 
 #include <imgui.h>
 
@@ -252,6 +255,37 @@ void legend(ImU32 c, const char* text) {
 
 // [SECTION] Results
 
+namespace {
+[[gnu::format(printf, 1, 2)]] std::string printf_string(const char* fmt, ...) {
+    char buf[256];
+    va_list args;
+    va_start(args, fmt);
+    std::vsnprintf(buf, sizeof buf, fmt, args);
+    va_end(args);
+    return buf;
+}
+
+// One line of result figures that wraps between figures, never inside a number: each figure joins the line
+// while it fits and starts the next one when it does not (wrapping inside only when it is wider than the panel).
+// `id` names the line's figures for tests ("sampling:figure kept.0", …).
+void figure_line(const char* id, std::initializer_list<std::string> figures) {
+    const float gap = ImGui::CalcTextSize("   ").x;
+    bool first = true;
+    int i = 0;
+    for (const std::string& f : figures) {
+        if (!first) {
+            const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+            const bool one_line = ImGui::GetItemRectSize().y < ImGui::GetTextLineHeight() * 1.5f;
+            if (one_line && ImGui::GetItemRectMax().x + gap + ImGui::CalcTextSize(f.c_str()).x <= right)
+                ImGui::SameLine(0.0f, gap);
+        }
+        ImGui::TextWrapped("%s", f.c_str());
+        if (active_probe()) probe_item("sampling:figure " + std::string(id) + "." + std::to_string(i++));
+        first = false;
+    }
+}
+}  // namespace
+
 void SamplingPanel::draw_results() {
     if (!error_.empty()) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kErrorColor), "%s", error_.c_str());
     if (!report_) {
@@ -263,19 +297,27 @@ void SamplingPanel::draw_results() {
     // ParentBased's full description lists all four delegates; the root is what the learner chose.
     std::string head = r.head_description;
     if (head.size() > 48 && head.find(',') != std::string::npos) head = head.substr(0, head.find(',')) + ",…}";
-    ImGui::PushTextWrapPos(0);
-    ImGui::Text("%s requests%s   head: %s   tail: %s", count_text(r.requests).c_str(),
-                r.cancelled ? " (cancelled)" : "", head.c_str(), r.tail_description.c_str());
-    ImGui::Text(
-        "kept %s requests (%.2f%%), %llu partial   errored kept %.2f%% of %s   slow (> %.0f ms) kept %.2f%% of %s",
-        count_text(r.requests_kept).c_str(), r.kept_share() * 100, ull(r.partial_requests), r.kept_error_share() * 100,
-        count_text(r.errored).c_str(), r.slow_threshold_ms, r.kept_slow_share() * 100, count_text(r.slow).c_str());
-    ImGui::Text("storage %.2f MB: %s of %s spans (about %llu bytes each)   late spans kept %llu, lost %llu",
-                double(r.bytes_stored) / 1e6, count_text(r.spans_stored).c_str(), count_text(r.spans_possible).c_str(),
-                ull(kStoredSpanBytes), ull(r.late_spans_kept), ull(r.late_spans_dropped));
-    ImGui::Text("p50 / p99: true %.1f / %.1f ms   from stored traces %.1f / %.1f ms", r.true_p50_ms, r.true_p99_ms,
-                r.kept_p50_ms, r.kept_p99_ms);
-    ImGui::PopTextWrapPos();
+    // Tests check that every figure stays inside the panel.
+    if (LabelProbe* p = active_probe()) {
+        const ImVec2 wp = ImGui::GetWindowPos();
+        const ImVec2 lo = ImGui::GetWindowContentRegionMin(), hi = ImGui::GetWindowContentRegionMax();
+        p->record("sampling:results", {wp.x + lo.x, wp.y + lo.y}, {wp.x + hi.x, wp.y + hi.y}, ImGui::GetFrameCount());
+    }
+    figure_line("requests", {count_text(r.requests) + " requests" + (r.cancelled ? " (cancelled)" : ""),
+                             "head: " + head, "tail: " + r.tail_description});
+    figure_line("kept",
+                {printf_string("kept %s requests (%.2f%%), %llu partial", count_text(r.requests_kept).c_str(),
+                               r.kept_share() * 100, ull(r.partial_requests)),
+                 printf_string("errored kept %.2f%% of %s", r.kept_error_share() * 100, count_text(r.errored).c_str()),
+                 printf_string("slow (> %.0f ms) kept %.2f%% of %s", r.slow_threshold_ms, r.kept_slow_share() * 100,
+                               count_text(r.slow).c_str())});
+    figure_line(
+        "storage",
+        {printf_string("storage %.2f MB: %s of %s spans (about %llu bytes each)", double(r.bytes_stored) / 1e6,
+                       count_text(r.spans_stored).c_str(), count_text(r.spans_possible).c_str(), ull(kStoredSpanBytes)),
+         printf_string("late spans kept %llu, lost %llu", ull(r.late_spans_kept), ull(r.late_spans_dropped))});
+    figure_line("latency", {printf_string("p50 / p99: true %.1f / %.1f ms", r.true_p50_ms, r.true_p99_ms),
+                            printf_string("from stored traces %.1f / %.1f ms", r.kept_p50_ms, r.kept_p99_ms)});
 
     const float avail_w = ImGui::GetContentRegionAvail().x;
     // Leave room under the charts for their legends and the conclusion (about five wrapped lines).

@@ -33,7 +33,10 @@ void draw_services(const Scenario& sc, Actions& actions) {
         ImGui::PushStyleColor(ImGuiCol_Text, service_color(s.name));
         ImGui::TextUnformatted(s.name.c_str());
         ImGui::PopStyleColor();
+        ImGui::PushTextWrapPos(0.0f);  // the cell's edge: long operation names wrap instead of being cut
         ImGui::TextDisabled("%s", s.span_name.c_str());
+        ImGui::PopTextWrapPos();
+        probe_item("operation:" + s.name);
         bool instrumented = s.instrumented;
         if (ImGui::Checkbox("traced", &instrumented)) actions.push(SetInstrumented{s.name, instrumented});
         probe_item("instrumented:" + s.name);
@@ -89,13 +92,17 @@ void draw_hops(const Scenario& sc, Actions& actions) {
             ImGui::PushID(hop.c_str());
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
+            // Caller, arrow, callee and transport flow within the cell: a narrow column puts them on more lines.
             ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(service_color(s.name)), "%s", s.name.c_str());
-            ImGui::SameLine(0, 4);
+            probe_item("hop caller:" + hop);
+            same_line_if_fits(ImGui::CalcTextSize("->").x);
             ImGui::TextDisabled("->");
-            ImGui::SameLine(0, 4);
+            same_line_if_fits(ImGui::CalcTextSize(call.to.c_str()).x);
             ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(service_color(call.to)), "%s", call.to.c_str());
-            ImGui::SameLine();
+            probe_item("hop callee:" + hop);
+            same_line_if_fits(ImGui::CalcTextSize(to_string(call.transport)).x);
             ImGui::TextDisabled("%s", to_string(call.transport));
+            probe_item("hop transport:" + hop);
             ImGui::TableNextColumn();
             ImGui::SetNextItemWidth(-FLT_MIN);
             const bool broken = call.fault != HopFault::Ok;

@@ -33,7 +33,8 @@ float labelled_width(float item_width, const char* label) {
 }
 
 void same_line_if_fits(float width) {
-    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    // GetContentRegionMax() is the table cell's edge inside a table, the window's elsewhere.
+    const float right = ImGui::GetWindowPos().x + ImGui::GetContentRegionMax().x;
     if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width <= right) ImGui::SameLine();
 }
 

@@ -12,8 +12,9 @@ std::string format_duration(int64_t ns);
 void help_marker(const char* text);
 
 // Flowing rows of controls: the width a widget of `item_width` takes with its visible label (the part before
-// "##"), and SameLine() only when that much still fits before the window's right edge, so a narrow panel wraps
-// its controls onto the next line instead of cutting them off.
+// "##"), and SameLine() only when that much still fits before the right edge (of the table cell inside a
+// table, else of the window), so a narrow panel wraps its controls onto the next line instead of cutting
+// them off.
 float labelled_width(float item_width, const char* label);
 void same_line_if_fits(float width);
 

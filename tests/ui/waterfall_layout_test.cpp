@@ -274,6 +274,39 @@ TEST_CASE("waterfall: lanes fold spans narrower than a few pixels into blocks wi
     CHECK(roots == 1);
 }
 
+TEST_CASE("waterfall: parallel calls get minimap lanes side by side, up to three per depth") {
+    TraceBuilder tb;
+    tb.add(-1, 0, 100 * kMs, "root");
+    // Five calls at once (a fan-out), then one after they all finished.
+    for (int i = 0; i < 5; ++i) tb.add(0, 10 * kMs, (40 + 10 * i) * kMs, "shard", i < 3 ? "a" : "b");
+    tb.add(0, 95 * kMs, 99 * kMs, "after");
+    Analysis an = analyze(tb.store);
+    WaterfallModel m;
+    m.build(tb.store, an, 0, nullptr);
+    REQUIRE(m.lane_count() == 1 + WaterfallModel::kLanesPerDepth);
+    std::vector<LaneBlock> blocks;
+    layout_lanes(m, {0, 100 * kMs}, 1000.0f, 3.0f, blocks);
+    std::vector<uint32_t> spans_in_lane(size_t(m.lane_count()), 0);
+    for (const auto& b : blocks) spans_in_lane[b.lane] += b.count;
+    CHECK(spans_in_lane[0] == 1);
+    CHECK(spans_in_lane[1] == 2);  // the first shard, and the call after them (its lane was free again)
+    CHECK(spans_in_lane[2] == 1);
+    CHECK(spans_in_lane[3] == 3);  // the third shard, and the two that found no free lane fold in with it
+}
+
+TEST_CASE("waterfall: a deep trace keeps to the minimap's lane limit") {
+    TraceBuilder tb;
+    int parent = -1;
+    for (int d = 0; d < 40; ++d) parent = int(tb.add(parent, d * kMs, 100 * kMs, "deep"));
+    Analysis an = analyze(tb.store);
+    WaterfallModel m;
+    m.build(tb.store, an, 0, nullptr);
+    CHECK(m.lane_count() == WaterfallModel::kMaxLanes);
+    size_t total = 0;
+    for (int i = 0; i < m.lane_count(); ++i) total += m.lane(i).spans.size();
+    CHECK(total == 40);
+}
+
 TEST_CASE("waterfall: lanes skip what lies before the view and stop at its end") {
     TraceBuilder tb;
     tb.add(-1, 0, 100 * kMs, "root");

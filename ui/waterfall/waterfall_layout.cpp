@@ -155,14 +155,43 @@ void WaterfallModel::build(const TraceStore& store, const Analysis& analysis, in
         stack.push_back(pos);
     }
 
-    // Depth lanes, each sorted by start, with a running max of ends for the binary search.
-    int lanes = 0;
-    for (uint32_t s : ti.spans) lanes = std::max(lanes, std::min<int>(analysis.depth[s], kMaxLanes - 1) + 1);
-    lanes_.resize(static_cast<size_t>(lanes));
-    for (uint32_t s : ti.spans) lanes_[std::min<size_t>(analysis.depth[s], kMaxLanes - 1)].spans.push_back(s);
+    // Minimap lanes: each depth packed into up to kLanesPerDepth sub-lanes (a span takes the first sub-lane
+    // free at its start, so parallel calls show side by side), at most kMaxLanes in all; then each lane is
+    // sorted by start, with a running max of ends for the binary search.
+    const auto by_start = [&](uint32_t a, uint32_t b) { return store.spans[a].start_ns < store.spans[b].start_ns; };
+    std::vector<std::vector<uint32_t>> by_depth;
+    for (uint32_t s : ti.spans) {
+        const size_t d = analysis.depth[s];
+        if (by_depth.size() <= d) by_depth.resize(d + 1);
+        by_depth[d].push_back(s);
+    }
+    for (auto& group : by_depth) {
+        std::stable_sort(group.begin(), group.end(), by_start);
+        const size_t first = lanes_.size();
+        std::vector<int64_t> ends;  // where each of this depth's sub-lanes is busy until
+        for (uint32_t s : group) {
+            const Span& sp = store.spans[s];
+            size_t k = 0;
+            while (k < ends.size() && ends[k] > sp.start_ns) ++k;
+            if (k == ends.size()) {
+                if (ends.size() < size_t(kLanesPerDepth) && lanes_.size() < size_t(kMaxLanes)) {
+                    ends.push_back(std::numeric_limits<int64_t>::min());
+                    lanes_.emplace_back();
+                } else if (ends.empty()) {
+                    lanes_.back().spans.push_back(s);  // no lane left for this depth: it shares the last one
+                    continue;
+                } else {
+                    k = ends.size() - 1;  // every sub-lane busy: fold into the last
+                }
+            }
+            ends[k] = std::max(ends[k], sp.end_ns);
+            lanes_[first + k].spans.push_back(s);
+        }
+    }
     for (Lane& lane : lanes_) {
-        std::stable_sort(lane.spans.begin(), lane.spans.end(),
-                         [&](uint32_t a, uint32_t b) { return store.spans[a].start_ns < store.spans[b].start_ns; });
+        // Already in order, unless deeper depths were folded into the last lane.
+        if (!std::is_sorted(lane.spans.begin(), lane.spans.end(), by_start))
+            std::stable_sort(lane.spans.begin(), lane.spans.end(), by_start);
         lane.starts.resize(lane.spans.size());
         lane.max_end.resize(lane.spans.size());
         lane.errors_before.resize(lane.spans.size() + 1);

@@ -99,6 +99,9 @@ struct GhostPlacement {
 class WaterfallModel {
 public:
     static constexpr int kMaxLanes = 16;
+    // Sub-lanes per depth in the minimap: spans of one depth that overlap in time (parallel calls) go side by
+    // side, up to this many; more overlapping ones fold into the last.
+    static constexpr int kLanesPerDepth = 3;
 
     // Per-trace data. `truth` may be null (no ghosts).
     void build(const TraceStore& store, const Analysis& analysis, int trace, const Run* truth);
@@ -129,7 +132,8 @@ public:
     void critical_of(int32_t span, const uint32_t** begin, const uint32_t** end) const;
 
     struct Lane {
-        std::vector<uint32_t> spans;          // span indices at this depth (deeper ones share the last lane), by start
+        std::vector<uint32_t> spans;          // span indices of one depth's sub-lane (past kMaxLanes, the deeper
+                                              // ones share the last lane), by start
         std::vector<int64_t> starts;          // their start times
         std::vector<int64_t> max_end;         // running maximum of end times (non-decreasing: binary-searchable)
         std::vector<uint32_t> errors_before;  // errored spans before each index (size + 1): O(1) per block

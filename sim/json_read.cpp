@@ -73,6 +73,9 @@ Result<Json> parse_json_text(std::string_view text, const std::string& source) {
 }
 
 Result<Json> read_json_file(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        return Result<Json>::failure(path.string() + ": this is a folder, not a JSON file");
     std::ifstream in(path, std::ios::binary);
     if (!in) return Result<Json>::failure(path.string() + ": cannot open the file");
     std::ostringstream ss;

@@ -29,12 +29,18 @@ fs::path data_dir() {
     return xdg_dir("XDG_DATA_HOME", ".local/share");
 }
 
-std::string atomic_write(const fs::path& path, std::string_view content) {
+std::string atomic_write(const fs::path& path, std::string_view content, ParentFolders folders) {
     std::error_code ec;
     if (path.has_parent_path()) {
-        fs::create_directories(path.parent_path(), ec);
-        if (ec) return "cannot create folder " + path.parent_path().string() + ": " + ec.message();
+        if (folders == ParentFolders::MustExist) {
+            if (!fs::is_directory(path.parent_path(), ec))
+                return "cannot write " + path.string() + ": there is no folder " + path.parent_path().string();
+        } else {
+            fs::create_directories(path.parent_path(), ec);
+            if (ec) return "cannot create folder " + path.parent_path().string() + ": " + ec.message();
+        }
     }
+    if (fs::is_directory(path, ec)) return "cannot write " + path.string() + ": it is a folder";
     std::string tmpl = path.string() + ".tmp-XXXXXX";
     const int fd = ::mkstemp(tmpl.data());
     if (fd < 0) return "cannot write " + path.string() + ": " + std::strerror(errno);
@@ -82,7 +88,7 @@ SavedJson load_saved_json(const fs::path& path) {
     std::error_code ec;
     if (!fs::exists(path, ec)) return out;
     std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    if (!in || fs::is_directory(path, ec)) {
         out.warning = "cannot read " + path.string() + "; starting with defaults (the file is left as it is)";
         return out;
     }

@@ -19,8 +19,12 @@ namespace tl {
 std::filesystem::path config_dir();
 std::filesystem::path data_dir();
 
-// Writes `content` to `path` atomically, creating parent directories. Returns an error message or "".
-std::string atomic_write(const std::filesystem::path& path, std::string_view content);
+// Writes `content` to `path` atomically. Returns an error message or "". The app's own files create their
+// folders; a file the user named (an export) must go into a folder that exists, since a missing one is more
+// likely a typo than a wish.
+enum class ParentFolders { Create, MustExist };
+std::string atomic_write(const std::filesystem::path& path, std::string_view content,
+                         ParentFolders folders = ParentFolders::Create);
 
 // The outcome of loading a saved JSON document.
 struct SavedJson {

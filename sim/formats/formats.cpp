@@ -222,12 +222,19 @@ Result<ImportedTrace> import_trace_text(std::string_view text, const std::string
 }
 
 Result<ImportedTrace> import_trace_file(const std::filesystem::path& path) {
+    using R = Result<ImportedTrace>;
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        return R::failure(path.string() + ": this is a folder, not a trace file");
     std::ifstream in(path, std::ios::binary);
-    if (!in) return Result<ImportedTrace>::failure(path.string() + ": cannot open the file");
+    if (!in) return R::failure(path.string() + ": cannot open the file");
     std::string text;
     in.seekg(0, std::ios::end);
     const auto size = in.tellg();
     in.seekg(0, std::ios::beg);
+    // Far beyond any trace a desktop view can hold (and what a seek on something that is not a file returns).
+    constexpr std::streamoff kMostBytes = std::streamoff(4) << 30;
+    if (size > kMostBytes) return R::failure(path.string() + ": the file is too large to open (over 4 GiB)");
     if (size > 0) {
         text.resize(static_cast<size_t>(size));
         in.read(text.data(), size);
@@ -236,7 +243,7 @@ Result<ImportedTrace> import_trace_file(const std::filesystem::path& path) {
         ss << in.rdbuf();
         text = ss.str();
     }
-    if (in.bad()) return Result<ImportedTrace>::failure(path.string() + ": cannot read the file");
+    if (in.bad()) return R::failure(path.string() + ": cannot read the file");
     return import_trace_text(text, path.string());
 }
 

@@ -107,7 +107,7 @@ int cmd_simulate(const Args& args, Io io) {
     if (!doc.empty() && doc.back() != '\n') doc += '\n';  // one newline at the end, never a blank last line
     if (output.empty()) {
         io.out << doc;
-    } else if (auto err = atomic_write(output, doc); !err.empty()) {
+    } else if (auto err = atomic_write(output, doc, ParentFolders::MustExist); !err.empty()) {
         io.err << "tracelab simulate: " << err << "\n";
         return 1;
     }

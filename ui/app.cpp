@@ -188,9 +188,9 @@ void App::save_settings_now() {
 
 std::string App::export_trace(const std::string& path, TraceFormat format) {
     if (path.empty()) return "choose a file name to export to";
-    const std::string doc = write_trace(store(), format);
-    if (auto e = atomic_write(path, doc + "\n"); !e.empty()) return e;
-    return "";
+    std::string doc = write_trace(store(), format);
+    if (!doc.empty() && doc.back() != '\n') doc += '\n';
+    return atomic_write(path, doc, ParentFolders::MustExist);
 }
 
 // [SECTION] Actions
@@ -388,7 +388,7 @@ void App::frame() {
 
 void App::handle_shortcuts() {
     const ImGuiIO& io = ImGui::GetIO();
-    if (io.WantTextInput) return;
+    if (!shortcuts_allowed()) return;
     if (compat::key_pressed(ImGuiKey_Space, false)) push(TogglePlaying{});
     if (compat::char_key_pressed(kShortcutHelp, false)) push(ToggleHelp{});
     if (compat::char_key_pressed(kShortcutGhosts, false)) push(ToggleGhosts{});
@@ -516,6 +516,7 @@ void App::draw_menu_bar() {
             export_dialog_ = true;
             dialog_path_ = "trace.json";
         }
+        probe_item("file:export");
         if (ImGui::MenuItem("Send to collector...")) collector_dialog_ = true;
         probe_item("file:send-to-collector");
         if (showing_file() && has_scenario_ && ImGui::MenuItem("Back to the simulation")) push(ReturnToSimulation{});

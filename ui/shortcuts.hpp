@@ -4,7 +4,15 @@
 
 #include <span>
 
+#include <imgui.h>
+
 namespace tl::ui {
+
+// Shortcuts act only when the keyboard is free: no text field has it, and no dialog, menu or combo is open
+// (a key pressed in a dialog must not change the view behind it).
+inline bool shortcuts_allowed() {
+    return !ImGui::GetIO().WantTextInput && !ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId);
+}
 
 inline constexpr char kShortcutHelp = 'H';
 inline constexpr char kShortcutGhosts = 'G';

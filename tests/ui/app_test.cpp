@@ -376,3 +376,36 @@ TEST_CASE("app: live traffic keeps its rate when frames are longer than the inte
     ui.run(1);
     CHECK(app.view().live.root_ms.size() - sent <= 8);
 }
+
+TEST_CASE("app: shortcuts do nothing while a dialog is open, and an export needs an existing folder") {
+    tl::test::TempDir dir;
+    UiFixture ui;
+    App app(test_options());
+    REQUIRE(app.load_scenario("checkout") == "");
+    ui.gui = [&] { app.frame(); };
+    ui.run(3);
+    REQUIRE(ui.click("menu:File"));
+    REQUIRE(ui.click("file:export"));
+    ui.run(2);
+    REQUIRE(ui.visible("export:path"));
+    ui.key(ImGuiKey_Space);
+    CHECK_FALSE(app.view().live.playing);  // the key went to the dialog, not to live traffic behind it
+
+    const auto failed = [&] {
+        for (const auto& b : app.banner())
+            if (b.text.find("Export failed") != std::string::npos) return true;
+        return false;
+    };
+    const auto missing = dir.path / "typo" / "trace.json";
+    app.push(tl::ui::ExportTrace{missing.string(), tl::TraceFormat::Jaeger});
+    app.apply_actions();
+    CHECK(failed());
+    CHECK_FALSE(std::filesystem::exists(dir.path / "typo"));
+    app.push(tl::ui::DismissBanner{});
+    app.apply_actions();
+    const auto ok = dir.path / "trace.json";
+    app.push(tl::ui::ExportTrace{ok.string(), tl::TraceFormat::Jaeger});
+    app.apply_actions();
+    CHECK_FALSE(failed());
+    CHECK(std::filesystem::exists(ok));
+}

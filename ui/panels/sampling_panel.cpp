@@ -42,6 +42,10 @@ std::string count_text(uint64_t n) {
 
 // [SECTION] Worker
 
+double SamplingControls::run_ratio() const {
+    return std::clamp(std::round(double(ratio) * 1e6) / 1e6, 0.0, 1.0);
+}
+
 SamplingPanel::~SamplingPanel() {
     if (job_) {
         job_->cancel = true;
@@ -62,8 +66,7 @@ void SamplingPanel::start(const App& app) {
     cfg.requests = static_cast<uint32_t>(std::clamp(controls.requests, 1, 10'000'000));
     cfg.seed = controls.seed;
     cfg.head = static_cast<HeadKind>(std::clamp(controls.head, 0, 4));
-    // The slider holds a float: round to 6 digits so 0.01 stays 0.01 (and the description says so).
-    cfg.ratio = std::clamp(std::round(double(controls.ratio) * 1e6) / 1e6, 0.0, 1.0);
+    cfg.ratio = controls.run_ratio();  // 0.01 stays 0.01 (and the description says so)
     if (controls.tail_latency) cfg.tail.policies.push_back(TailPolicy::latency(controls.tail_latency_ms));
     if (controls.tail_errors) cfg.tail.policies.push_back(TailPolicy::errors());
     if (controls.tail_probabilistic) cfg.tail.policies.push_back(TailPolicy::probabilistic(controls.tail_percent));
@@ -71,6 +74,7 @@ void SamplingPanel::start(const App& app) {
 
     job_ = std::make_unique<Job>();
     job_->total = cfg.requests;
+    job_->head = SamplingRunHead{cfg.head, cfg.ratio, ++runs_started_};
     Job* job = job_.get();
     job->thread = std::thread([job, cfg, scenario = std::move(scenario)] {
         SamplingLabHooks hooks;
@@ -85,6 +89,16 @@ void SamplingPanel::cancel() {
     if (job_) job_->cancel = true;
 }
 
+void SamplingPanel::rerun(const App& app) {
+    if (job_) {
+        // The worker checks the flag between chunks, so this waits for one chunk at most.
+        job_->cancel = true;
+        if (job_->thread.joinable()) job_->thread.join();
+        job_.reset();
+    }
+    start(app);
+}
+
 double SamplingPanel::progress() const {
     if (!job_ || job_->total == 0) return 0;
     return double(job_->done_requests.load(std::memory_order_relaxed)) / double(job_->total);
@@ -95,6 +109,7 @@ void SamplingPanel::finish() {
     job_->thread.join();
     if (job_->result && job_->result->ok()) {
         report_ = std::move(job_->result->value());
+        report_head_ = job_->head;
         error_.clear();
     } else if (job_->result) {
         error_ = job_->result->error();
@@ -119,11 +134,18 @@ void SamplingPanel::draw_controls(const App& app) {
     const auto checkbox_width = [](const char* label) { return labelled_width(ImGui::GetFrameHeight(), label); };
     ImGui::TextUnformatted("Head (SDK, at the first span)");
     ImGui::SetNextItemWidth(200 * s);
-    ImGui::Combo("##head", &controls.head, kHeads, IM_ARRAYSIZE(kHeads));
+    if (ImGui::BeginCombo("##head", kHeads[std::clamp(controls.head, 0, IM_ARRAYSIZE(kHeads) - 1)])) {
+        for (int i = 0; i < IM_ARRAYSIZE(kHeads); ++i) {
+            if (ImGui::Selectable(kHeads[i], i == controls.head)) controls.head = i;
+            probe_item(std::string("sampling:head ") + kHeads[i]);
+        }
+        ImGui::EndCombo();
+    }
     probe_item("sampling:head");
     same_line_if_fits(labelled_width(160 * s, "ratio"));
     ImGui::SetNextItemWidth(160 * s);
     ImGui::SliderFloat("ratio", &controls.ratio, 0.0001f, 1.0f, "%.4f", ImGuiSliderFlags_Logarithmic);
+    probe_item("sampling:ratio");
     compat::item_tooltip("Share of traces the head sampler records. Ctrl+click to type a value.");
 
     ImGui::PushTextWrapPos(0.0f);

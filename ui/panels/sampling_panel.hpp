@@ -29,6 +29,15 @@ struct SamplingControls {
     int requests = 1'000'000;
     float leaf_error_rate = 0.01f;  // error rate given to the scenario's last service (0: keep the scenario's)
     uint64_t seed = 1;
+    // The ratio a run uses: the slider holds a float, rounded to 6 digits so 0.01 stays 0.01.
+    [[nodiscard]] double run_ratio() const;
+};
+
+// The head sampler a finished run used, as the lessons check it.
+struct SamplingRunHead {
+    HeadKind head = HeadKind::ParentRatio;
+    double ratio = 0.01;
+    uint64_t run = 0;  // SamplingPanel::runs_started() when it was started
 };
 
 class SamplingPanel final : public Panel {
@@ -49,6 +58,13 @@ public:
     // For tests and the app: start / cancel a run with the current controls.
     void start(const App& app);
     void cancel();
+    // Starts a run with the current controls now, cancelling (and waiting out) one in progress: what the
+    // lessons' "Show me" does after setting the controls.
+    void rerun(const App& app);
+    // Runs started so far, and the head sampler of the run whose report is shown (the lessons read these to
+    // check what the learner set and ran).
+    [[nodiscard]] uint64_t runs_started() const { return runs_started_; }
+    [[nodiscard]] const std::optional<SamplingRunHead>& report_head() const { return report_head_; }
     [[nodiscard]] bool running() const { return job_ != nullptr; }
     [[nodiscard]] double progress() const;
     [[nodiscard]] const std::optional<SamplingLabReport>& report() const { return report_; }
@@ -62,6 +78,7 @@ private:
         std::atomic<uint64_t> done_requests{0};
         uint64_t total = 0;
         std::optional<Result<SamplingLabReport>> result;  // written by the worker before `done`
+        SamplingRunHead head;
         std::thread thread;
     };
     void finish();
@@ -70,6 +87,8 @@ private:
 
     std::unique_ptr<Job> job_;
     std::optional<SamplingLabReport> report_;
+    std::optional<SamplingRunHead> report_head_;
+    uint64_t runs_started_ = 0;
     std::string error_;
     bool auto_started_ = false;
 };

@@ -14,6 +14,7 @@
 #include "ui/app.hpp"
 #include "ui/imgui_compat.hpp"
 #include "ui/panels/quiz_panel.hpp"
+#include "ui/panels/sampling_panel.hpp"
 #include "ui/theme.hpp"
 #include "ui/widgets/label_probe.hpp"
 
@@ -28,6 +29,11 @@ std::filesystem::path progress_path(const LessonState& s) {
 
 void push_custom(Actions& actions, std::string label, std::function<void(App&)> fn) {
     actions.push(Custom{std::move(label), std::move(fn)});
+}
+
+// The sampling lab, where head-sampler steps are done; nullptr when the app has none.
+SamplingPanel* sampling_lab(const App& app) {
+    return dynamic_cast<SamplingPanel*>(app.find_panel("sampling"));
 }
 }  // namespace
 
@@ -81,12 +87,19 @@ lessons::LessonWorld lesson_world(const App& app, const LessonState& s) {
         if (!p.empty()) w.visible_panels.push_back(p);
     w.ghosts_on = app.view().show_ghosts;
     w.console_seen = w.panel_visible("console");
-    w.head_sampler = s.head_sampler;
-    w.head_ratio = s.head_ratio;
+    // What the learner set and ran in the sampling lab; a run started before the step's set-up does not count.
+    const SamplingPanel* lab = sampling_lab(app);
+    if (lab != nullptr && lab->report_head() && lab->report_head()->run > s.lab_runs_at_setup) {
+        w.head_sampler = to_string(lab->report_head()->head);
+        w.head_ratio = lab->report_head()->ratio;
+    } else {
+        w.head_sampler = s.head_sampler;
+        w.head_ratio = s.head_ratio;
+    }
     return w;
 }
 
-void apply_lesson_actions(App& app, LessonState& s, const std::vector<lessons::LessonAction>& actions) {
+void apply_lesson_actions(App& app, LessonState& s, const std::vector<lessons::LessonAction>& actions, bool solution) {
     using lessons::ActionKind;
     const bool at_startup = s.at_startup;
     s.at_startup = false;
@@ -121,10 +134,22 @@ void apply_lesson_actions(App& app, LessonState& s, const std::vector<lessons::L
             case ActionKind::ClearSelection:
                 app.apply(SelectSpan{-1});
                 break;
-            case ActionKind::SetHeadSampler:
+            case ActionKind::SetHeadSampler: {
                 s.head_sampler = a.sampler;
                 s.head_ratio = a.value;
+                SamplingPanel* lab = sampling_lab(app);
+                const auto kind = parse_head_kind(a.sampler);
+                if (lab == nullptr || !kind) break;
+                // Into the lab's controls, as the learner would set them.
+                lab->controls.head = static_cast<int>(*kind);
+                lab->controls.ratio = static_cast<float>(a.value);
+                s.lab_runs_at_setup = lab->runs_started();
+                if (solution) {
+                    (void)app.focus_panel("sampling");
+                    lab->rerun(app);
+                }
                 break;
+            }
             case ActionKind::OpenPanel:  // not while the app starts: the default tabs stay in front
                 if (!at_startup) (void)app.focus_panel(a.panel);
                 break;
@@ -151,11 +176,27 @@ void reveal_lesson_hint(App& app, LessonState& s) {
     save_lesson_progress(app, s);
 }
 
-void show_lesson_solution(LessonState& s) {
+void show_lesson_solution(App& app, LessonState& s) {
     if (!s.ready() || s.session->finished()) return;
+    // Steps work on the simulation: a trace file on screen gives way to it, as any scenario edit does.
+    if (app.showing_file() && app.has_scenario()) app.apply(ReturnToSimulation{});
     s.hold_setup = false;
+    s.at_startup = false;  // the learner asked: panels the step opens come to the front
+    // The step's own set-up first (it may still be waiting), then the solution on top of it.
+    apply_lesson_actions(app, s, s.session->take_pending());
     s.session->show_me();
+    apply_lesson_actions(app, s, s.session->take_pending(), /*solution=*/true);
     ++s.progress.lessons[s.session->lesson().id].solutions_used;
+}
+
+void restart_lesson(App& app, LessonState& s) {
+    if (!s.ready()) return;
+    s.session->restart();
+    // A set-up held for "Next step" (or "Start step") belongs to the step left behind: step 1's applies now.
+    s.hold_setup = false;
+    s.at_startup = false;
+    s.progress.lessons[s.session->lesson().id].steps_done = 0;
+    save_lesson_progress(app, s);
 }
 
 // [SECTION] Prose
@@ -273,7 +314,7 @@ void draw_body(const App& app, const lessons::Lesson& l) {
 
 // [SECTION] Steps
 
-void draw_steps(const LessonState& s, Actions& actions, bool scroll_to_current) {
+void draw_steps(const App& ui_app, const LessonState& s, Actions& actions, bool scroll_to_current) {
     const lessons::LessonSession& session = *s.session;
     const lessons::Lesson& l = session.lesson();
     ImGui::Separator();
@@ -332,10 +373,12 @@ void draw_steps(const LessonState& s, Actions& actions, bool scroll_to_current) 
             ImGui::SameLine();
             if (ImGui::Button("Show me"))
                 push_custom(actions, "lessons: show me",
-                            [](App& app) { show_lesson_solution(app.slot<LessonState>()); });
+                            [](App& app) { show_lesson_solution(app, app.slot<LessonState>()); });
             probe_item("Show me");
             if (ImGui::IsItemHovered()) {
                 std::string tip;
+                if (ui_app.showing_file() && ui_app.has_scenario())
+                    tip = "Leaves the trace file on screen and goes back to the simulation, then:";
                 for (const auto& a : step.solution) tip += (tip.empty() ? "" : "\n") + lessons::describe(a);
                 ImGui::SetTooltip("%s", tip.c_str());
             }
@@ -425,7 +468,7 @@ public:
         // The hands-on steps stay pinned below the prose, so the current step is always in view.
         ImGui::BeginChild("##lesson-steps", ImVec2(0, 0), false);
         const bool moved = scroll_to_step_ != s->session->current() || scrolled_lesson_ != steps_lesson_;
-        draw_steps(*s, actions, moved);
+        draw_steps(app, *s, actions, moved);
         scroll_to_step_ = s->session->current();
         steps_lesson_ = l.id;
         ImGui::Spacing();
@@ -443,13 +486,7 @@ public:
             if (moved) ImGui::SetScrollHereY(1.0f);
         }
         if (ImGui::SmallButton("Restart lesson"))
-            push_custom(actions, "lessons: restart", [](App& a) {
-                auto& st = a.slot<LessonState>();
-                if (!st.ready()) return;
-                st.session->restart();
-                st.progress.lessons[st.session->lesson().id].steps_done = 0;
-                save_lesson_progress(a, st);
-            });
+            push_custom(actions, "lessons: restart", [](App& a) { restart_lesson(a, a.slot<LessonState>()); });
         probe_item("Restart lesson");
         ImGui::EndChild();
     }

@@ -38,9 +38,11 @@ struct LessonState {
     // the front, and when the command line chose a scenario or edits (App::startup_choice) the set-up waits
     // for "Start step" so it does not replace them.
     bool at_startup = false;
-    // Head-sampling settings chosen through lessons (the sampling lab reads the same names).
+    // Head-sampling settings a lesson's set-up put into the sampling lab's controls, and the lab's run count
+    // then: until the learner runs the lab again, goals see these; after, the settings of the lab's last run.
     std::string head_sampler = "always";
     double head_ratio = 1.0;
+    uint64_t lab_runs_at_setup = 0;
 
     [[nodiscard]] bool ready() const { return session != nullptr; }
 };
@@ -50,13 +52,20 @@ void start_lessons(App& app, LessonState& s);
 // Opens lesson `index` at its saved step; its set-up is applied on the next frame.
 void open_lesson(App& app, LessonState& s, size_t index);
 // Applies lesson actions through the App (scenario edits re-simulate at once, so later actions see them).
-void apply_lesson_actions(App& app, LessonState& s, const std::vector<lessons::LessonAction>& actions);
+// A step's solution does what the learner would: a head sampler is set in the sampling lab, which is brought
+// to the front and run.
+void apply_lesson_actions(App& app, LessonState& s, const std::vector<lessons::LessonAction>& actions,
+                          bool solution = false);
 // The world lesson goals are checked against, as the App shows it now.
 lessons::LessonWorld lesson_world(const App& app, const LessonState& s);
 // Checks the current step's goal; a completed step is saved at once.
 void check_lesson_step(App& app, LessonState& s);
 void reveal_lesson_hint(App& app, LessonState& s);
-void show_lesson_solution(LessonState& s);
+// "Show me": leaves a trace file on screen for the simulation, then applies the step's pending set-up and
+// its solution at once.
+void show_lesson_solution(App& app, LessonState& s);
+// Back to the first step; its set-up is applied on the next frame (never held for "Next step").
+void restart_lesson(App& app, LessonState& s);
 void save_lesson_progress(App& app, LessonState& s);
 
 }  // namespace tl::ui

@@ -5,13 +5,16 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 
+#include "lessons/lesson.hpp"
 #include "quiz/results.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/ui/ui_fixture.hpp"
 #include "ui/app.hpp"
 #include "ui/panels/quiz_panel.hpp"
+#include "ui/shortcuts.hpp"
 
 namespace fs = std::filesystem;
 using tl::ui::QuizSession;
@@ -209,4 +212,97 @@ TEST_CASE("quiz panel: the practical round is set up on the waterfall and answer
     CHECK(saved.history().attempts[0].score == 5);
     CHECK(saved.history().attempts[0].practical_score == 1);
     CHECK(saved.history().attempts[0].practical_total == 2);
+}
+
+TEST_CASE("quiz panel: in the practical round only a click on a span picks; keys and other selections do not") {
+    TempDir dir;
+    tl::ui::test::UiFixture ui;
+    tl::ui::App app(options());
+    auto& session = app.slot<QuizSession>();
+    session.results_file = dir.path / "quiz.json";
+    session.seed = 2;
+    REQUIRE(app.focus_panel("quiz").empty());
+    ui.gui = [&] { app.frame(); };
+    ui.run(3);
+    REQUIRE(session.ready());
+    for (size_t q = 0; q < session.attempt->question_count(); ++q) {
+        tl::ui::answer_question(app, session, session.attempt->right_display_index(q));
+        tl::ui::next_question(session);
+    }
+    ui.run(2);
+    REQUIRE(session.in_summary());
+    REQUIRE(ui.scroll("Summary lesson 1", -50.0f));
+    ui.run(1);
+    REQUIRE(ui.click("Practical 1"));
+    ui.run(2);
+    REQUIRE(session.practical_task == 0);
+    REQUIRE(app.view().selected_span == -1);
+
+    // Down and J walk the rows, as they always do, but they are not an answer.
+    ui.key(ImGuiKey_DownArrow);
+    ui.run(1);
+    CHECK(app.view().selected_span >= 0);
+    CHECK_FALSE(session.attempt->practical_verdict(0));
+    CHECK(session.hide_latency_hints);
+    ui.char_key(tl::ui::kShortcutNextSpan);
+    ui.run(1);
+    const int32_t walked_to = app.view().selected_span;
+    CHECK(walked_to >= 0);
+    CHECK_FALSE(session.attempt->practical_verdict(0));
+    CHECK(session.hide_latency_hints);
+    CHECK_FALSE(ui.visible("waterfall slowest badge"));
+
+    // A selection made by something else (a lesson, the app restoring one) is not an answer either.
+    app.apply(tl::ui::SelectSpan{0});
+    ui.run(2);
+    CHECK_FALSE(session.attempt->practical_verdict(0));
+    CHECK(session.hide_latency_hints);
+
+    // Walk back to a row and click it while it is already selected: the click is the pick.
+    app.apply(tl::ui::SelectSpan{walked_to});
+    ui.run(2);
+    REQUIRE(ui.click("row #" + std::to_string(walked_to)));
+    ui.run(2);
+    REQUIRE(session.attempt->practical_verdict(0));
+    CHECK_FALSE(session.hide_latency_hints);
+    CHECK(ui.visible("waterfall slowest badge"));
+}
+
+TEST_CASE("quiz panel: every lesson button is labelled with its lesson's title from the course") {
+    auto course = tl::lessons::load_course(fs::path(TRACELAB_SOURCE_DIR) / "assets" / "lessons");
+    REQUIRE_MESSAGE(course, course.error());
+    std::map<std::string, std::string> titles;
+    for (const auto& l : course.value()) titles[l.id] = l.title;
+
+    TempDir dir;
+    tl::ui::test::UiFixture ui;
+    tl::ui::App app(options());
+    auto& session = app.slot<QuizSession>();
+    session.results_file = dir.path / "quiz.json";
+    session.seed = 1;
+    REQUIRE(app.focus_panel("quiz").empty());
+    ui.gui = [&] { app.frame(); };
+    ui.run(3);
+    REQUIRE(session.ready());
+    // Every question in the file, not only the five this attempt drew.
+    for (const auto& q : session.quiz->questions) {
+        CAPTURE(q.id);
+        REQUIRE(titles.count(q.lesson) == 1);
+        CHECK(session.lesson_title(q.lesson) == titles[q.lesson]);
+    }
+    // The buttons as drawn: after each answer, and in the summary.
+    for (size_t q = 0; q < session.attempt->question_count(); ++q) {
+        const std::string title = titles[session.attempt->question(q).lesson];
+        CAPTURE(title);
+        REQUIRE(ui.click("Option a"));
+        ui.run(2);
+        CHECK(ui.visible("Go to lesson: " + title));
+        REQUIRE(ui.click("Next question"));
+        ui.run(1);
+    }
+    REQUIRE(session.in_summary());
+    for (size_t q = 0; q < session.attempt->question_count(); ++q) {
+        CAPTURE(q);
+        CHECK(ui.visible("Lesson: " + titles[session.attempt->question(q).lesson]));
+    }
 }

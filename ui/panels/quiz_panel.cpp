@@ -13,9 +13,11 @@
 
 #include <imgui.h>
 
+#include "lessons/lesson.hpp"
 #include "quiz/span_pick.hpp"
 #include "sim/scenario.hpp"
 #include "ui/app.hpp"
+#include "ui/panels/lesson_panel.hpp"
 #include "ui/theme.hpp"
 #include "ui/widgets/label_probe.hpp"
 #include "ui/widgets/text_helpers.hpp"
@@ -35,7 +37,33 @@ void save_attempt(App& app, QuizSession& s) {
         app.add_banner(BannerLevel::Warning, "Quiz: " + s.results->warnings()[i]);
 }
 
+// Lesson titles from the course the lessons panel shows (already loaded there, or read from the same folder).
+// A course that cannot be read leaves the map empty; the lessons panel reports that problem itself.
+std::map<std::string, std::string> read_lesson_titles(const App& app) {
+    std::map<std::string, std::string> titles;
+    const LessonState* lessons_state = app.find_slot<LessonState>();
+    if (lessons_state && !lessons_state->course.empty()) {
+        for (const auto& l : lessons_state->course) titles[l.id] = l.title;
+        return titles;
+    }
+    const auto dir =
+        lessons_state && !lessons_state->lesson_dir.empty() ? lessons_state->lesson_dir : app.asset_dir() / "lessons";
+    if (auto course = lessons::load_course(dir))
+        for (const auto& l : course.value()) titles[l.id] = l.title;
+    return titles;
+}
+
 }  // namespace
+
+std::string QuizSession::lesson_title(const std::string& lesson) const {
+    if (auto it = lesson_titles.find(lesson); it != lesson_titles.end()) return it->second;
+    // "traces-and-spans" -> "Traces and spans"
+    std::string t = lesson;
+    for (char& c : t)
+        if (c == '-') c = ' ';
+    if (!t.empty() && t[0] >= 'a' && t[0] <= 'z') t[0] = static_cast<char>(t[0] - 'a' + 'A');
+    return t;
+}
 
 void start_quiz(App& app, QuizSession& s) {
     s.started = true;
@@ -47,6 +75,7 @@ void start_quiz(App& app, QuizSession& s) {
         return;
     }
     s.quiz = std::make_unique<quiz::Quiz>(std::move(loaded.value()));
+    s.lesson_titles = read_lesson_titles(app);
     s.results = std::make_unique<quiz::ResultStore>(
         s.results_file.empty() ? quiz::ResultStore::default_path() : s.results_file, s.quiz->id);
     s.results->load();
@@ -94,7 +123,7 @@ void start_practical(App& app, QuizSession& s, size_t task) {
     for (const auto& d : setup.drop)
         if (auto e = apply_drop_flag(scenario, d); !e.empty()) return app.add_banner(BannerLevel::Error, "Quiz: " + e);
     app.set_scenario(std::move(scenario));
-    // A fresh scenario starts with the root selected; clear it so that picking the root is a real click.
+    // A fresh scenario starts with the root selected; clear it so nothing looks picked before the click.
     app.apply(SelectSpan{-1});
     s.practical_task = static_cast<int>(task);
     s.hide_latency_hints = true;
@@ -116,6 +145,13 @@ void pick_practical_span(App& app, QuizSession& s, int32_t span) {
     }
 }
 
+void on_waterfall_click(const App& app, Actions& actions, int32_t span) {
+    const QuizSession* s = app.find_slot<QuizSession>();
+    if (!s || !s->awaiting_pick() || span < 0) return;
+    actions.push(Custom{"quiz: practical pick",
+                        [span](App& app_) { pick_practical_span(app_, app_.slot<QuizSession>(), span); }});
+}
+
 void request_lesson(App& app, const std::string& lesson) {
     auto& r = app.slot<OpenLessonRequest>();
     r.lesson = lesson;
@@ -130,15 +166,6 @@ namespace {
 constexpr ImU32 kRightColor = IM_COL32(80, 180, 100, 255);
 
 enum class CardLook { Open, ChosenRight, ChosenWrong, Right, Dimmed };
-
-// "traces-and-spans" → "Traces and spans", for buttons and tables.
-std::string lesson_title(const std::string& id) {
-    std::string t = id;
-    for (char& c : t)
-        if (c == '-') c = ' ';
-    if (!t.empty() && t[0] >= 'a' && t[0] <= 'z') t[0] = static_cast<char>(t[0] - 'a' + 'A');
-    return t;
-}
 
 std::string letter_label(size_t d) {
     return std::string(1, quiz::option_letter(d)) + ")";
@@ -295,13 +322,14 @@ void draw_question(const App& app, const QuizSession& s, Actions& actions, bool 
     if (ImGui::Button(last ? "See your results" : "Next question"))
         push_custom(actions, "quiz: next", [](App& app_) { next_question(app_.slot<QuizSession>()); });
     probe_item("Next question");
-    const std::string lesson_button = "Go to lesson: " + lesson_title(question.lesson);
+    const std::string lesson_button = "Go to lesson: " + s.lesson_title(question.lesson);
     same_line_if_fits(ImGui::CalcTextSize(lesson_button.c_str()).x + 2 * ImGui::GetStyle().FramePadding.x);
     if (ImGui::Button(lesson_button.c_str())) {
         const std::string lesson = question.lesson;
         push_custom(actions, "quiz: open lesson " + lesson, [lesson](App& app_) { request_lesson(app_, lesson); });
     }
     probe_item("Go to lesson");
+    probe_item(lesson_button);
     if (bring_into_view) ImGui::SetScrollHereY(1.0f);
 }
 
@@ -403,12 +431,14 @@ void draw_summary(const QuizSession& s, Actions& actions) {
             ImGui::Text("Right answer: %s %s", letter_label(right).c_str(),
                         question.options[question.correct_index()].text.c_str());
         ImGui::PopTextWrapPos();
-        const std::string button = "Lesson: " + lesson_title(question.lesson) + "##lesson-" + std::to_string(q);
+        const std::string label = "Lesson: " + s.lesson_title(question.lesson);
+        const std::string button = label + "##lesson-" + std::to_string(q);
         if (ImGui::SmallButton(button.c_str())) {
             const std::string lesson = question.lesson;
             push_custom(actions, "quiz: open lesson " + lesson, [lesson](App& app_) { request_lesson(app_, lesson); });
         }
         probe_item("Summary lesson " + std::to_string(q + 1));
+        probe_item(label);
     }
     ImGui::EndTable();
     draw_practical(s, actions);
@@ -456,21 +486,6 @@ public:
         else
             draw_question(app, *s, actions, just_answered);
         ImGui::EndChild();
-    }
-
-    // A span selected on the waterfall while a practical task waits is that task's answer.
-    void update(const App& app, Actions& actions) override {
-        const QuizSession* s = app.find_slot<QuizSession>();
-        if (!s || !s->ready() || s->practical_task < 0) return;
-        if (s->attempt->practical_verdict(static_cast<size_t>(s->practical_task))) return;
-        for (const Action& a : app.last_applied()) {
-            const auto* select = std::get_if<SelectSpan>(&a);
-            if (!select || select->span < 0) continue;
-            const int32_t span = select->span;
-            push_custom(actions, "quiz: practical pick",
-                        [span](App& app_) { pick_practical_span(app_, app_.slot<QuizSession>(), span); });
-            break;
-        }
     }
 
     bool animating(const App& app) const override {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,6 +16,7 @@
 
 namespace tl::ui {
 
+class Actions;
 class App;
 
 struct QuizSession {
@@ -38,6 +40,15 @@ struct QuizSession {
 
     [[nodiscard]] bool ready() const { return attempt != nullptr; }
     [[nodiscard]] bool in_summary() const { return ready() && current >= attempt->question_count(); }
+    // A practical task is set up on the waterfall and has no pick yet.
+    [[nodiscard]] bool awaiting_pick() const {
+        return ready() && practical_task >= 0 &&
+               !attempt->practical_verdict(static_cast<size_t>(practical_task)).has_value();
+    }
+    // The lesson's title as the lessons panel shows it, for "Go to lesson" buttons; falls back to the id made
+    // readable when the course could not be read or has no such lesson.
+    [[nodiscard]] std::string lesson_title(const std::string& lesson) const;
+    std::map<std::string, std::string> lesson_titles;  // lesson id -> title, read from the course at start
 };
 
 // "Go to lesson" asks for a lesson by id; the lessons panel reads this slot (serial grows per request).
@@ -54,10 +65,13 @@ void answer_question(App& app, QuizSession& s, size_t display_index);
 void next_question(QuizSession& s);
 // A new attempt with the options reshuffled (the next seed); an unfinished attempt is saved first.
 void retake_quiz(App& app, QuizSession& s);
-// Practical round: sets up the task's simulation and waits for a span to be selected on the waterfall.
+// Practical round: sets up the task's simulation and waits for a span to be clicked on the waterfall.
 void start_practical(App& app, QuizSession& s, size_t task);
 // Judges `span` (an index into the store) as the pick for the task being played; one pick per task.
 void pick_practical_span(App& app, QuizSession& s, int32_t span);
+// The waterfall reports a click on a span's bar or row: the pick when a practical task waits for one (pushed
+// as an action). Keyboard navigation and selections made by anything else (lessons, restored state) never pick.
+void on_waterfall_click(const App& app, Actions& actions, int32_t span);
 // Records a lesson request and brings the lessons panel forward when there is one.
 void request_lesson(App& app, const std::string& lesson);
 

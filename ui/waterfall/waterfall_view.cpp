@@ -802,6 +802,7 @@ WaterfallEvents draw_waterfall(const char* id, const WaterfallInput& in, Waterfa
             ev.collapse_changed = true;
         } else if (hrow->span >= 0 && (!over_bars || on_bar)) {
             st.selected_span = hrow->span;
+            ev.clicked_span = hrow->span;
         } else if (over_bars && !on_bar) {
             st.selected_span = -1;
         }

@@ -88,6 +88,7 @@ struct WaterfallEvents {
     bool selection_changed = false;
     int32_t selected_span = -1;  // new selection (index into TraceStore::spans, -1 cleared)
     int32_t hovered_span = -1;
+    int32_t clicked_span = -1;  // span whose bar or row was clicked this frame (even if already selected), else -1
     bool collapse_changed = false;
     bool view_changed = false;  // zoom/pan/minimap
 };

@@ -60,7 +60,8 @@ struct SelectTrace {
     int32_t trace = -1;  // index into Analysis::traces, -1 clears
 };
 struct SelectSpan {
-    int32_t span = -1;  // index into TraceStore::spans, -1 clears (also selects the span's trace)
+    int32_t span = -1;     // index into TraceStore::spans, -1 clears (also selects the span's trace)
+    bool clicked = false;  // the learner clicked its bar or row (even if it was selected already), not a key
 };
 // The first span with this name in the model on screen when the action runs (after a queued file opens);
 // a name that matches nothing is reported in the banner and changes nothing.

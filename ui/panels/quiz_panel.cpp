@@ -145,13 +145,6 @@ void pick_practical_span(App& app, QuizSession& s, int32_t span) {
     }
 }
 
-void on_waterfall_click(const App& app, Actions& actions, int32_t span) {
-    const QuizSession* s = app.find_slot<QuizSession>();
-    if (!s || !s->awaiting_pick() || span < 0) return;
-    actions.push(Custom{"quiz: practical pick",
-                        [span](App& app_) { pick_practical_span(app_, app_.slot<QuizSession>(), span); }});
-}
-
 void request_lesson(App& app, const std::string& lesson) {
     auto& r = app.slot<OpenLessonRequest>();
     r.lesson = lesson;
@@ -486,6 +479,21 @@ public:
         else
             draw_question(app, *s, actions, just_answered);
         ImGui::EndChild();
+    }
+
+    // A span clicked on the waterfall while a practical task waits is that task's answer. Only a click: keys
+    // that move the selection, and selections made by anything else (lessons, restored state), never pick.
+    void update(const App& app, Actions& actions) override {
+        const QuizSession* s = app.find_slot<QuizSession>();
+        if (!s || !s->awaiting_pick()) return;
+        for (const Action& a : app.last_applied()) {
+            const auto* select = std::get_if<SelectSpan>(&a);
+            if (!select || !select->clicked || select->span < 0) continue;
+            const int32_t span = select->span;
+            push_custom(actions, "quiz: practical pick",
+                        [span](App& app_) { pick_practical_span(app_, app_.slot<QuizSession>(), span); });
+            break;
+        }
     }
 
     bool animating(const App& app) const override {

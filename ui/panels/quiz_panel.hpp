@@ -16,7 +16,6 @@
 
 namespace tl::ui {
 
-class Actions;
 class App;
 
 struct QuizSession {
@@ -69,9 +68,6 @@ void retake_quiz(App& app, QuizSession& s);
 void start_practical(App& app, QuizSession& s, size_t task);
 // Judges `span` (an index into the store) as the pick for the task being played; one pick per task.
 void pick_practical_span(App& app, QuizSession& s, int32_t span);
-// The waterfall reports a click on a span's bar or row: the pick when a practical task waits for one (pushed
-// as an action). Keyboard navigation and selections made by anything else (lessons, restored state) never pick.
-void on_waterfall_click(const App& app, Actions& actions, int32_t span);
 // Records a lesson request and brings the lessons panel forward when there is one.
 void request_lesson(App& app, const std::string& lesson);
 

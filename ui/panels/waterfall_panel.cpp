@@ -63,8 +63,10 @@ public:
         draw_toolbar(app, actions, in);
         state_.selected_span = app.view().selected_span;
         const WaterfallEvents ev = draw_waterfall("##waterfall", in, state_, ImVec2(0, 0));
-        if (ev.selection_changed) actions.push(SelectSpan{ev.selected_span});
-        if (ev.clicked_span >= 0) on_waterfall_click(app, actions, ev.clicked_span);  // a quiz pick, if one waits
+        if (ev.clicked_span >= 0)
+            actions.push(SelectSpan{ev.clicked_span, true});
+        else if (ev.selection_changed)
+            actions.push(SelectSpan{ev.selected_span});
     }
 
 private:

@@ -2,6 +2,7 @@
 // a colour; golden-angle hues beyond the palette.
 #include "ui/theme.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 
@@ -25,6 +26,7 @@ struct NameHash {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 std::unordered_map<std::string, size_t, NameHash, std::equal_to<>> g_slots;
+std::vector<std::string> g_order;  // the list g_slots was made from
 
 uint32_t fnv1a(std::string_view s) {
     uint32_t h = 2166136261u;
@@ -46,6 +48,9 @@ ImU32 slot_color(size_t slot) {
 }  // namespace
 
 void set_service_order(const std::vector<std::string_view>& services) {
+    // Called after every re-simulation; the services on screen rarely change, so usually nothing to do.
+    if (std::equal(services.begin(), services.end(), g_order.begin(), g_order.end())) return;
+    g_order.assign(services.begin(), services.end());
     g_slots.clear();
     std::vector<bool> used(kPaletteSize, false);
     // The tutorial's names first, in their own slots; then every other name takes the lowest free slot.

@@ -19,11 +19,11 @@ namespace {
 
 constexpr ImU32 kP50Color = IM_COL32(225, 228, 235, 255);
 
-double percentile(std::vector<double> v, double p) {
-    if (v.empty()) return 0.0;
-    std::sort(v.begin(), v.end());
-    const size_t i = size_t(std::ceil(p * double(v.size()))) - 1;
-    return v[std::min(i, v.size() - 1)];
+// The p-quantile (nearest rank) of values already sorted.
+double percentile(const std::vector<double>& sorted, double p) {
+    if (sorted.empty()) return 0.0;
+    const size_t i = size_t(std::ceil(p * double(sorted.size()))) - 1;
+    return sorted[std::min(i, sorted.size() - 1)];
 }
 
 class LivePanel final : public Panel {
@@ -64,8 +64,9 @@ public:
             ImGui::TextDisabled("Press Play to send requests. The histogram shows the latency of each whole request.");
             return;
         }
-        const double p50 = percentile(live.root_ms, 0.50), p95 = percentile(live.root_ms, 0.95),
-                     p99 = percentile(live.root_ms, 0.99);
+        std::vector<double> sorted = live.root_ms;  // one sort for the three percentiles
+        std::sort(sorted.begin(), sorted.end());
+        const double p50 = percentile(sorted, 0.50), p95 = percentile(sorted, 0.95), p99 = percentile(sorted, 0.99);
         const float avail = ImGui::GetContentRegionAvail().x;
         const float log_w = std::min(360.0f * app.fonts().scale, avail * 0.4f);
         const float plot_w = avail - log_w - ImGui::GetStyle().ItemSpacing.x;

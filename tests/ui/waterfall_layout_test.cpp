@@ -10,6 +10,7 @@
 #include "sim/analysis.hpp"
 #include "sim/engine.hpp"
 #include "sim/scenario.hpp"
+#include "tests/support/span_builder.hpp"
 #include "ui/waterfall/waterfall_layout.hpp"
 
 using namespace tl;
@@ -25,18 +26,7 @@ struct TraceBuilder {
     TraceId trace{0x1234, 0x5678};
     uint32_t add(int parent, int64_t start, int64_t end, const char* name, const char* service = "orders",
                  StatusCode status = StatusCode::Unset) {
-        Span s;
-        s.trace_id = trace;
-        s.span_id = SpanId{store.spans.size() + 1};
-        if (parent >= 0) s.parent_span_id = store.spans[static_cast<size_t>(parent)].span_id;
-        s.name = store.strings.intern(name);
-        s.service = store.strings.intern(service);
-        s.resource = store.resource_for(s.service);
-        s.start_ns = start;
-        s.end_ns = end;
-        s.status = status;
-        store.spans.push_back(s);
-        return static_cast<uint32_t>(store.spans.size() - 1);
+        return tl::test::add_span(store, trace, parent, start, end, name, service, status);
     }
 };
 

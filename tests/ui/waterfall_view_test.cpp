@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "sim/analysis.hpp"
+#include "tests/support/span_builder.hpp"
 #include "tests/ui/ui_fixture.hpp"
 #include "ui/waterfall/waterfall_view.hpp"
 
@@ -19,17 +20,7 @@ struct WidgetTrace {
     WaterfallViewState state;
     WaterfallEvents last;
     uint32_t add(int parent, int64_t start, int64_t end, const char* name, const char* service) {
-        Span s;
-        s.trace_id = TraceId{7, 9};
-        s.span_id = SpanId{store.spans.size() + 100};
-        if (parent >= 0) s.parent_span_id = store.spans[static_cast<size_t>(parent)].span_id;
-        s.name = store.strings.intern(name);
-        s.service = store.strings.intern(service);
-        s.resource = store.resource_for(s.service);
-        s.start_ns = start;
-        s.end_ns = end;
-        store.spans.push_back(s);
-        return static_cast<uint32_t>(store.spans.size() - 1);
+        return tl::test::add_span(store, TraceId{7, 9}, parent, start, end, name, service, StatusCode::Unset, 100);
     }
     WidgetTrace() {
         add(-1, 0, 100 * kMs, "GET /checkout", "gateway");
@@ -58,7 +49,7 @@ struct WidgetTrace {
 }  // namespace
 
 TEST_CASE("waterfall widget: collapsing a row hides its children, expanding brings them back") {
-    test::UiFixture ui;
+    tl::ui::test::UiFixture ui;
     WidgetTrace t;
     ui.gui = [&] { t.draw(); };
     ui.run(2);
@@ -80,7 +71,7 @@ TEST_CASE("waterfall widget: collapsing a row hides its children, expanding brin
 }
 
 TEST_CASE("waterfall widget: clicking a bar selects its span and reports it once") {
-    test::UiFixture ui;
+    tl::ui::test::UiFixture ui;
     WidgetTrace t;
     int changes = 0;
     ui.gui = [&] {
@@ -99,7 +90,7 @@ TEST_CASE("waterfall widget: clicking a bar selects its span and reports it once
 }
 
 TEST_CASE("waterfall widget: the wheel zooms around the cursor and reset brings the whole trace back") {
-    test::UiFixture ui;
+    tl::ui::test::UiFixture ui;
     WidgetTrace t;
     ui.gui = [&] { t.draw(); };
     ui.run(2);
@@ -113,7 +104,7 @@ TEST_CASE("waterfall widget: the wheel zooms around the cursor and reset brings 
 }
 
 TEST_CASE("waterfall widget: keyboard hooks step through visible spans and collapse everything") {
-    test::UiFixture ui;
+    tl::ui::test::UiFixture ui;
     WidgetTrace t;
     ui.gui = [&] { t.draw(); };
     ui.run(1);

@@ -8,6 +8,7 @@
 #include <imgui_internal.h>  // LogToBuffer / LogBuffer: what ImGui::Text wrote this frame
 
 #include "sim/analysis.hpp"
+#include "tests/support/span_builder.hpp"
 #include "tests/ui/ui_fixture.hpp"
 #include "ui/waterfall/waterfall_layout.hpp"
 #include "ui/waterfall/waterfall_view.hpp"
@@ -134,17 +135,7 @@ struct BadgeTrace {
     Analysis an;
     WaterfallViewState state;
     uint32_t add(int parent, int64_t start, int64_t end, const char* name, const char* service) {
-        Span s;
-        s.trace_id = TraceId{7, 9};
-        s.span_id = SpanId{store.spans.size() + 100};
-        if (parent >= 0) s.parent_span_id = store.spans[static_cast<size_t>(parent)].span_id;
-        s.name = store.strings.intern(name);
-        s.service = store.strings.intern(service);
-        s.resource = store.resource_for(s.service);
-        s.start_ns = start;
-        s.end_ns = end;
-        store.spans.push_back(s);
-        return static_cast<uint32_t>(store.spans.size() - 1);
+        return tl::test::add_span(store, TraceId{7, 9}, parent, start, end, name, service, StatusCode::Unset, 100);
     }
     std::string header;
     void draw() {
@@ -166,7 +157,7 @@ struct BadgeTrace {
 }  // namespace
 
 TEST_CASE("waterfall widget: the slowest badge shows over a bar that fills the view, beside its label") {
-    test::UiFixture ui({1024, 640});
+    tl::ui::test::UiFixture ui({1024, 640});
     BadgeTrace t;
     t.add(-1, 0, 100 * kMs, "GET /checkout", "gateway");
     t.add(0, 0, 100 * kMs, "orders.Create", "orders");  // the whole request: no room beside it
@@ -188,7 +179,7 @@ TEST_CASE("waterfall widget: the slowest badge shows over a bar that fills the v
 }
 
 TEST_CASE("waterfall widget: the header counts spans in the right number") {
-    test::UiFixture ui;
+    tl::ui::test::UiFixture ui;
     BadgeTrace t;
     t.add(-1, 0, 52 * kMs, "GET /stock", "gateway");
     t.an = analyze(t.store);

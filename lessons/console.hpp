@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "sim/analysis.hpp"
-#include "sim/engine.hpp"
-#include "sim/trace_store.hpp"
+#include "sim/trace/analysis.hpp"
+#include "sim/engine/engine.hpp"
+#include "sim/trace/trace_store.hpp"
 
 namespace tl::lessons {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "lessons/world.hpp"
-#include "sim/json_read.hpp"
+#include "sim/io/json_read.hpp"
 
 namespace tl::lessons {
 

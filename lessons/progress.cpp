@@ -2,7 +2,7 @@
 #include "lessons/progress.hpp"
 
 #include "lessons/lesson.hpp"
-#include "sim/storage.hpp"
+#include "sim/io/storage.hpp"
 
 namespace tl::lessons {
 

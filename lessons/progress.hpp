@@ -1,5 +1,5 @@
 // Lesson progress that survives restarts: which lesson is open and how far the learner got in each.
-// - Saved as JSON in the XDG data dir through sim/storage.hpp: atomic writes, and a file that cannot be
+// - Saved as JSON in the XDG data dir through sim/io/storage.hpp: atomic writes, and a file that cannot be
 //   read (bad JSON, or JSON of the wrong shape) is backed up and replaced by fresh progress, never a crash.
 #pragma once
 
@@ -7,7 +7,7 @@
 #include <map>
 #include <string>
 
-#include "sim/json_read.hpp"
+#include "sim/io/json_read.hpp"
 
 namespace tl::lessons {
 

@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "lessons/world.hpp"
-#include "sim/analysis.hpp"
-#include "sim/engine.hpp"
-#include "sim/scenario.hpp"
+#include "sim/trace/analysis.hpp"
+#include "sim/engine/engine.hpp"
+#include "sim/engine/scenario.hpp"
 
 namespace tl::lessons {
 

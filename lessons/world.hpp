@@ -12,10 +12,10 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/analysis.hpp"
-#include "sim/engine.hpp"
-#include "sim/json_read.hpp"
-#include "sim/scenario.hpp"
+#include "sim/trace/analysis.hpp"
+#include "sim/engine/engine.hpp"
+#include "sim/io/json_read.hpp"
+#include "sim/engine/scenario.hpp"
 
 namespace tl::lessons {
 

@@ -3,7 +3,7 @@
 
 #include <numeric>
 
-#include "sim/ids.hpp"
+#include "sim/trace/ids.hpp"
 
 namespace tl::quiz {
 

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/json_read.hpp"
+#include "sim/io/json_read.hpp"
 
 namespace tl::quiz {
 

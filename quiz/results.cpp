@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <ctime>
 
-#include "sim/storage.hpp"
+#include "sim/io/storage.hpp"
 
 namespace tl::quiz {
 

@@ -1,5 +1,5 @@
 // Saved quiz results: best score and the history of attempts, kept in `data_dir()/quiz.json`.
-// - Writes are atomic (sim/storage.hpp). A corrupt or malformed file is backed up as `.corrupt-N` with a
+// - Writes are atomic (sim/io/storage.hpp). A corrupt or malformed file is backed up as `.corrupt-N` with a
 //   warning; an unwritable location gives a warning and the results stay in memory for the session.
 // - The file holds results per quiz id and any fields it does not know are written back untouched, so
 //   saving one quiz's attempt never drops anything else stored there.
@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "quiz/attempt.hpp"
-#include "sim/json_read.hpp"
+#include "sim/io/json_read.hpp"
 
 namespace tl::quiz {
 

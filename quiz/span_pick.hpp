@@ -6,8 +6,8 @@
 #include <cstdint>
 
 #include "quiz/attempt.hpp"
-#include "sim/analysis.hpp"
-#include "sim/trace_store.hpp"
+#include "sim/trace/analysis.hpp"
+#include "sim/trace/trace_store.hpp"
 
 namespace tl::quiz {
 

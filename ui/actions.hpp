@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "sim/formats/formats.hpp"
-#include "sim/scenario.hpp"
+#include "sim/engine/scenario.hpp"
 
 namespace tl::ui {
 

@@ -15,7 +15,7 @@
 #include <cmath>
 
 #include "sim/formats/formats.hpp"
-#include "sim/storage.hpp"
+#include "sim/io/storage.hpp"
 #include "ui/cli/otlp_http.hpp"
 #include "ui/imgui_compat.hpp"
 #include "ui/shortcuts.hpp"

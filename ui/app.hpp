@@ -19,9 +19,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "sim/analysis.hpp"
-#include "sim/engine.hpp"
-#include "sim/scenario.hpp"
+#include "sim/trace/analysis.hpp"
+#include "sim/engine/engine.hpp"
+#include "sim/engine/scenario.hpp"
 #include "ui/actions.hpp"
 #include "ui/layout.hpp"
 #include "ui/panels/panel.hpp"

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "sim/json_read.hpp"
+#include "sim/io/json_read.hpp"
 #include "ui/cli/cli.hpp"
 
 namespace tl::ui {

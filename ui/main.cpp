@@ -22,7 +22,7 @@
 #include <GL/gl.h>
 #include <GLFW/glfw3.h>
 
-#include "sim/storage.hpp"
+#include "sim/io/storage.hpp"
 #include "ui/app.hpp"
 #include "ui/cli/cli.hpp"
 #include "ui/fonts.hpp"

@@ -1,7 +1,7 @@
 // Settings: JSON round trip and safe load/save under the XDG config dir.
 #include "ui/settings.hpp"
 
-#include "sim/storage.hpp"
+#include "sim/io/storage.hpp"
 
 namespace tl::ui {
 

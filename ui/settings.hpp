@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <string>
 
-#include "sim/json_read.hpp"
+#include "sim/io/json_read.hpp"
 #include "ui/layout.hpp"
 
 namespace tl::ui {

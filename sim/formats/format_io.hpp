@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "sim/formats/formats.hpp"
-#include "sim/json_read.hpp"
-#include "sim/trace_store.hpp"
+#include "sim/io/json_read.hpp"
+#include "sim/trace/trace_store.hpp"
 
 namespace tl::formats {
 

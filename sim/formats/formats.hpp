@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/json_read.hpp"
-#include "sim/trace_store.hpp"
+#include "sim/io/json_read.hpp"
+#include "sim/trace/trace_store.hpp"
 
 namespace tl {
 

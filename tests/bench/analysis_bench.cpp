@@ -8,9 +8,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/analysis.hpp"
-#include "sim/ids.hpp"
-#include "sim/trace_store.hpp"
+#include "sim/trace/analysis.hpp"
+#include "sim/trace/ids.hpp"
+#include "sim/trace/trace_store.hpp"
 
 namespace {
 

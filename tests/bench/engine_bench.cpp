@@ -3,7 +3,7 @@
 
 #include <filesystem>
 
-#include "sim/engine.hpp"
+#include "sim/engine/engine.hpp"
 
 namespace {
 tl::Scenario load(const char* name) {

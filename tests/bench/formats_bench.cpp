@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <string>
 
-#include "sim/engine.hpp"
+#include "sim/engine/engine.hpp"
 #include "sim/formats/formats.hpp"
-#include "sim/scenario.hpp"
+#include "sim/engine/scenario.hpp"
 
 namespace {
 

@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "sim/sampling.hpp"
-#include "sim/sampling_lab.hpp"
+#include "sim/sampling/sampling.hpp"
+#include "sim/sampling/sampling_lab.hpp"
 
 namespace {
 tl::Scenario load_checkout() {

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "sim/trace_context.hpp"
+#include "sim/trace/trace_context.hpp"
 
 namespace {
 

@@ -9,7 +9,7 @@
 
 #include <imgui.h>
 
-#include "sim/analysis.hpp"
+#include "sim/trace/analysis.hpp"
 #include "ui/waterfall/waterfall_view.hpp"
 
 namespace {

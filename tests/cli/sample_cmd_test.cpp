@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/json_read.hpp"
+#include "sim/io/json_read.hpp"
 #include "ui/cli/cli.hpp"
 
 namespace {

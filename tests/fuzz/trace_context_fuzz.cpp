@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/trace_context.hpp"
+#include "sim/trace/trace_context.hpp"
 
 namespace {
 

@@ -7,9 +7,9 @@
 
 #include "quiz/quiz.hpp"
 #include "quiz/span_pick.hpp"
-#include "sim/analysis.hpp"
-#include "sim/engine.hpp"
-#include "sim/scenario.hpp"
+#include "sim/trace/analysis.hpp"
+#include "sim/engine/engine.hpp"
+#include "sim/engine/scenario.hpp"
 
 namespace fs = std::filesystem;
 

@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "sim/analysis.hpp"
-#include "sim/engine.hpp"
-#include "sim/ids.hpp"
-#include "sim/scenario.hpp"
-#include "sim/trace_store.hpp"
+#include "sim/trace/analysis.hpp"
+#include "sim/engine/engine.hpp"
+#include "sim/trace/ids.hpp"
+#include "sim/engine/scenario.hpp"
+#include "sim/trace/trace_store.hpp"
 
 using namespace tl;
 

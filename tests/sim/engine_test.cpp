@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <set>
 
-#include "sim/engine.hpp"
+#include "sim/engine/engine.hpp"
 
 namespace fs = std::filesystem;
 using namespace tl;

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <string>
 
-#include "sim/analysis.hpp"
+#include "sim/trace/analysis.hpp"
 #include "sim/formats/formats.hpp"
 
 using namespace tl;

@@ -7,9 +7,9 @@
 #include <map>
 #include <string>
 
-#include "sim/engine.hpp"
+#include "sim/engine/engine.hpp"
 #include "sim/formats/formats.hpp"
-#include "sim/scenario.hpp"
+#include "sim/engine/scenario.hpp"
 
 using namespace tl;
 

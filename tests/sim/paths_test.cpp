@@ -6,8 +6,8 @@
 #include <fstream>
 
 #include "sim/formats/formats.hpp"
-#include "sim/json_read.hpp"
-#include "sim/storage.hpp"
+#include "sim/io/json_read.hpp"
+#include "sim/io/storage.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace fs = std::filesystem;

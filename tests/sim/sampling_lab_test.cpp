@@ -5,7 +5,7 @@
 #include <atomic>
 #include <filesystem>
 
-#include "sim/sampling_lab.hpp"
+#include "sim/sampling/sampling_lab.hpp"
 
 using namespace tl;
 

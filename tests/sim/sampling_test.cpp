@@ -4,8 +4,8 @@
 
 #include <filesystem>
 
-#include "sim/engine.hpp"
-#include "sim/sampling.hpp"
+#include "sim/engine/engine.hpp"
+#include "sim/sampling/sampling.hpp"
 
 using namespace tl;
 

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "sim/scenario.hpp"
+#include "sim/engine/scenario.hpp"
 
 namespace fs = std::filesystem;
 using namespace tl;

@@ -3,8 +3,8 @@
 
 #include <vector>
 
-#include "sim/ids.hpp"
-#include "sim/tail_sampling.hpp"
+#include "sim/trace/ids.hpp"
+#include "sim/sampling/tail_sampling.hpp"
 
 using namespace tl;
 

@@ -5,7 +5,7 @@
 // [SECTION] traceparent rules
 // [SECTION] tracestate rules
 // [SECTION] receive() and outgoing calls
-#include "sim/trace_context.hpp"
+#include "sim/trace/trace_context.hpp"
 
 #include <doctest/doctest.h>
 

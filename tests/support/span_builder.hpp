@@ -3,7 +3,7 @@
 
 #include <cstdint>
 
-#include "sim/trace_store.hpp"
+#include "sim/trace/trace_store.hpp"
 
 namespace tl::test {
 

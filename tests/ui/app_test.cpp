@@ -8,10 +8,10 @@
 #include <optional>
 #include <string>
 
-#include "sim/engine.hpp"
+#include "sim/engine/engine.hpp"
 #include "sim/formats/formats.hpp"
-#include "sim/scenario.hpp"
-#include "sim/storage.hpp"
+#include "sim/engine/scenario.hpp"
+#include "sim/io/storage.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/ui/ui_fixture.hpp"
 #include "ui/app.hpp"

@@ -7,9 +7,9 @@
 #include <set>
 #include <string>
 
-#include "sim/analysis.hpp"
-#include "sim/engine.hpp"
-#include "sim/scenario.hpp"
+#include "sim/trace/analysis.hpp"
+#include "sim/engine/engine.hpp"
+#include "sim/engine/scenario.hpp"
 #include "tests/support/span_builder.hpp"
 #include "ui/waterfall/waterfall_layout.hpp"
 

@@ -2,7 +2,7 @@
 // clicking a bar selects its span, the wheel zooms, and the keyboard hooks move the selection.
 #include <doctest/doctest.h>
 
-#include "sim/analysis.hpp"
+#include "sim/trace/analysis.hpp"
 #include "tests/support/span_builder.hpp"
 #include "tests/ui/ui_fixture.hpp"
 #include "ui/waterfall/waterfall_view.hpp"

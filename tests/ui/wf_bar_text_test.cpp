@@ -7,7 +7,7 @@
 
 #include <imgui_internal.h>  // LogToBuffer / LogBuffer: what ImGui::Text wrote this frame
 
-#include "sim/analysis.hpp"
+#include "sim/trace/analysis.hpp"
 #include "tests/support/span_builder.hpp"
 #include "tests/ui/ui_fixture.hpp"
 #include "ui/waterfall/waterfall_layout.hpp"

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <ostream>
 
-#include "sim/scenario.hpp"
+#include "sim/engine/scenario.hpp"
 
 namespace tl::cli {
 

@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "sim/engine.hpp"
-#include "sim/json_read.hpp"
-#include "sim/scenario.hpp"
+#include "sim/engine/engine.hpp"
+#include "sim/io/json_read.hpp"
+#include "sim/engine/scenario.hpp"
 
 namespace tl::cli {
 

@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sim/analysis.hpp"
+#include "sim/trace/analysis.hpp"
 #include "sim/formats/formats.hpp"
 #include "ui/cli/cli.hpp"
 

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <ostream>
 
-#include "sim/engine.hpp"
+#include "sim/engine/engine.hpp"
 #include "sim/formats/formats.hpp"
 #include "ui/cli/cli.hpp"
 #include "ui/cli/otlp_http.hpp"

@@ -10,7 +10,7 @@
 #include "quiz/attempt.hpp"
 #include "quiz/quiz.hpp"
 #include "quiz/results.hpp"
-#include "sim/scenario.hpp"
+#include "sim/engine/scenario.hpp"
 #include "ui/cli/cli.hpp"
 
 namespace tl::cli {

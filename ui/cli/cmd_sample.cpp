@@ -2,7 +2,7 @@
 // policies, then what the storage holds compared with what really happened.
 #include <ostream>
 
-#include "sim/sampling_lab.hpp"
+#include "sim/sampling/sampling_lab.hpp"
 #include "ui/cli/cli.hpp"
 
 namespace tl::cli {

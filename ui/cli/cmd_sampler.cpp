@@ -2,7 +2,7 @@
 #include <cstdio>
 #include <ostream>
 
-#include "sim/sampling.hpp"
+#include "sim/sampling/sampling.hpp"
 #include "ui/cli/cli.hpp"
 
 namespace tl::cli {

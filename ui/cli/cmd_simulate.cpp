@@ -4,10 +4,10 @@
 #include <ostream>
 #include <sstream>
 
-#include "sim/analysis.hpp"
-#include "sim/engine.hpp"
+#include "sim/trace/analysis.hpp"
+#include "sim/engine/engine.hpp"
 #include "sim/formats/formats.hpp"
-#include "sim/storage.hpp"
+#include "sim/io/storage.hpp"
 #include "ui/cli/cli.hpp"
 
 namespace tl::cli {

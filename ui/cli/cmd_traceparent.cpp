@@ -3,7 +3,7 @@
 // - Exit 0: valid; 1: invalid (the reason is printed on stdout, like the rest of the report); 2: usage error.
 #include <ostream>
 
-#include "sim/trace_context.hpp"
+#include "sim/trace/trace_context.hpp"
 #include "ui/cli/cli.hpp"
 
 namespace tl::cli {

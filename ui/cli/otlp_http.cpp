@@ -12,7 +12,7 @@
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
 
-#include "sim/ids.hpp"
+#include "sim/trace/ids.hpp"
 
 namespace tl::otlp {
 

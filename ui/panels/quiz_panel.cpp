@@ -15,7 +15,7 @@
 
 #include "lessons/lesson.hpp"
 #include "quiz/span_pick.hpp"
-#include "sim/scenario.hpp"
+#include "sim/engine/scenario.hpp"
 #include "ui/app.hpp"
 #include "ui/panels/lesson_panel.hpp"
 #include "ui/theme.hpp"

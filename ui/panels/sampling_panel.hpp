@@ -11,7 +11,7 @@
 #include <string>
 #include <thread>
 
-#include "sim/sampling_lab.hpp"
+#include "sim/sampling/sampling_lab.hpp"
 #include "ui/panels/panel.hpp"
 
 namespace tl::ui {

@@ -11,10 +11,10 @@
 
 #include <imgui.h>
 
-#include "sim/analysis.hpp"
-#include "sim/engine.hpp"
-#include "sim/scenario.hpp"
-#include "sim/trace_store.hpp"
+#include "sim/trace/analysis.hpp"
+#include "sim/engine/engine.hpp"
+#include "sim/engine/scenario.hpp"
+#include "sim/trace/trace_store.hpp"
 #include "ui/widgets/timeline.hpp"
 
 namespace tl::ui {

@@ -12,8 +12,8 @@
 #include <string>
 #include <string_view>
 
-#include "sim/engine.hpp"
-#include "sim/ids.hpp"
+#include "sim/engine/engine.hpp"
+#include "sim/trace/ids.hpp"
 
 namespace tl {
 

@@ -15,8 +15,8 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/ids.hpp"
-#include "sim/json_read.hpp"
+#include "sim/trace/ids.hpp"
+#include "sim/io/json_read.hpp"
 
 namespace tl {
 

@@ -6,7 +6,7 @@
 // [SECTION] Serialisation
 // [SECTION] Asset discovery
 // [SECTION] Edits
-#include "sim/scenario.hpp"
+#include "sim/engine/scenario.hpp"
 
 #include <unistd.h>
 #include <algorithm>

@@ -6,7 +6,7 @@
 // [SECTION] traceparent
 // [SECTION] tracestate
 // [SECTION] Receiving a request and calling onwards
-#include "sim/trace_context.hpp"
+#include "sim/trace/trace_context.hpp"
 
 #include <algorithm>
 

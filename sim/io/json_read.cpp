@@ -1,4 +1,4 @@
-#include "sim/json_read.hpp"
+#include "sim/io/json_read.hpp"
 
 #include <cmath>
 #include <fstream>

@@ -1,6 +1,6 @@
 // Sampling lab: the batch runner (engine → head sampler → tail policies) and its report.
 // [SECTION] Histogram  [SECTION] Running  [SECTION] Report
-#include "sim/sampling_lab.hpp"
+#include "sim/sampling/sampling_lab.hpp"
 
 #include <algorithm>
 #include <cmath>

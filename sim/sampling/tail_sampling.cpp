@@ -1,6 +1,6 @@
 // Tail sampling: policy evaluation, the decision-wait window and late spans.
 // [SECTION] Policies  [SECTION] TailSampler
-#include "sim/tail_sampling.hpp"
+#include "sim/sampling/tail_sampling.hpp"
 
 #include <algorithm>
 #include <cstdio>

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "sim/json_read.hpp"
+#include "sim/io/json_read.hpp"
 
 namespace tl {
 

@@ -1,4 +1,4 @@
-#include "sim/ids.hpp"
+#include "sim/trace/ids.hpp"
 
 #include <cmath>
 

@@ -1,4 +1,4 @@
-#include "sim/trace_store.hpp"
+#include "sim/trace/trace_store.hpp"
 
 #include <charconv>
 #include <cstdio>

@@ -1,4 +1,4 @@
-#include "sim/storage.hpp"
+#include "sim/io/storage.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>

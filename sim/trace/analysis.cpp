@@ -13,7 +13,7 @@
 // [SECTION] Trace summary and warnings
 // [SECTION] Entry points
 
-#include "sim/analysis.hpp"
+#include "sim/trace/analysis.hpp"
 
 #include <algorithm>
 #include <numeric>

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/trace_store.hpp"
+#include "sim/trace/trace_store.hpp"
 
 namespace tl {
 

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/ids.hpp"
+#include "sim/trace/ids.hpp"
 
 namespace tl {
 

@@ -1,6 +1,6 @@
 // Head samplers: the OpenTelemetry decision formulas and the sampler classes built on them.
 // [SECTION] Decision formulas  [SECTION] Samplers  [SECTION] Choosing a sampler by name
-#include "sim/sampling.hpp"
+#include "sim/sampling/sampling.hpp"
 
 #include <algorithm>
 #include <charconv>

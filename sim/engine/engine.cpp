@@ -3,7 +3,7 @@
 // [SECTION] Latency sampling
 // [SECTION] Request walk — operations, spans, context propagation per hop
 // [SECTION] Run and Hop helpers
-#include "sim/engine.hpp"
+#include "sim/engine/engine.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -14,11 +14,11 @@
 #include <functional>
 #include <string>
 
-#include "sim/engine.hpp"
-#include "sim/json_read.hpp"
-#include "sim/sampling.hpp"
-#include "sim/scenario.hpp"
-#include "sim/tail_sampling.hpp"
+#include "sim/engine/engine.hpp"
+#include "sim/io/json_read.hpp"
+#include "sim/sampling/sampling.hpp"
+#include "sim/engine/scenario.hpp"
+#include "sim/sampling/tail_sampling.hpp"
 
 namespace tl {
 

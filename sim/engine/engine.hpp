@@ -12,9 +12,9 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/ids.hpp"
-#include "sim/scenario.hpp"
-#include "sim/trace_store.hpp"
+#include "sim/trace/ids.hpp"
+#include "sim/engine/scenario.hpp"
+#include "sim/trace/trace_store.hpp"
 
 namespace tl {
 

@@ -13,7 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "sim/ids.hpp"
+#include "sim/trace/ids.hpp"
 
 namespace tl {
 

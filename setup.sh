@@ -11,7 +11,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 PACKAGES=(build-essential cmake ninja-build pkg-config libimgui-dev libglfw3-dev libgl-dev nlohmann-json3-dev
           doctest-dev libstb-dev libbenchmark-dev libcurl4-openssl-dev libfontconfig-dev fonts-dejavu-core
           libcpp-httplib-dev)
-TEST_PACKAGES=(xvfb xauth)
+TEST_PACKAGES=(xvfb xauth golang-go)
 FUZZ_PACKAGES=(clang libclang-rt-dev)
 
 install_missing() {

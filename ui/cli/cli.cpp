@@ -27,6 +27,7 @@ const char* kUsage =
     "  sample        run the sampling lab: head and tail sampling over many requests\n"
     "  sampler       show a ratio sampler's decision for trace ids\n"
     "  quiz          take the five-question quiz in the terminal\n"
+    "  code          write the scenario as a real program traced with OpenTelemetry (Go or JavaScript)\n"
     "\n"
     "Run `tracelab COMMAND --help` for a command's options.\n";
 }  // namespace
@@ -50,6 +51,7 @@ std::optional<int> run(const Args& args, Io io) {
     if (cmd == "export") return cmd_export(rest, io);
     if (cmd == "sample") return cmd_sample(rest, io);
     if (cmd == "sampler") return cmd_sampler(rest, io);
+    if (cmd == "code") return cmd_code(rest, io);
     return std::nullopt;  // GUI flags or a trace file: the app parses them
 }
 

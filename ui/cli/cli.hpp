@@ -37,6 +37,8 @@ int cmd_analyze(const Args& args, Io io);
 int cmd_export(const Args& args, Io io);
 int cmd_sample(const Args& args, Io io);
 int cmd_sampler(const Args& args, Io io);
+// `tracelab code`: the scenario as a Go or JavaScript program (sim/codegen).
+int cmd_code(const Args& args, Io io);
 
 // [SECTION] Simulation flags shared by simulate, export, sample and the app
 

@@ -1,0 +1,216 @@
+// The code generator: what each fault becomes in code, which lines are marked, per-service views, and (in the
+// codegen_gofmt ctest test) that every Go program is formatted as gofmt formats it.
+#include <doctest/doctest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+
+#include "sim/codegen/codegen.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace fs = std::filesystem;
+using namespace tl;
+using namespace tl::codegen;
+
+namespace {
+const fs::path kScenarios = fs::path(TRACELAB_SOURCE_DIR) / "assets" / "scenarios";
+
+Scenario builtin(const char* name) {
+    auto s = load_scenario(name, kScenarios);
+    REQUIRE_MESSAGE(s.ok(), s.error());
+    return *s;
+}
+
+std::vector<const CodeLine*> differing(const Program& p) {
+    std::vector<const CodeLine*> out;
+    for (const CodeLine& l : p.main_file()->lines)
+        if (l.differs) out.push_back(&l);
+    return out;
+}
+
+size_t count(const std::string& text, const std::string& what) {
+    size_t n = 0;
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+}
+
+int call_index(const Scenario& s, const char* caller, const char* callee) {
+    const Service* from = s.service(caller);
+    for (size_t i = 0; i < from->calls.size(); ++i)
+        if (from->calls[i].to == callee) return static_cast<int>(i);
+    return -1;
+}
+}  // namespace
+
+TEST_CASE("codegen: a healthy checkout has one tracer per service process and no marked line") {
+    const Scenario s = builtin("checkout");
+    for (Language lang : {Language::JavaScript, Language::Go}) {
+        const Program p = generate_program(s, lang);
+        REQUIRE(p.main_file() != nullptr);
+        CHECK(differing(p).empty());
+        const std::string text = p.main_file()->text();
+        // Services reached over the network (and the entry) run servers with their own provider; db runs in-process.
+        for (const char* name : {"gateway", "auth", "orders", "payments"}) {
+            const std::string own = lang == Language::JavaScript ? "tracerFor('" + std::string(name) + "')"
+                                                                 : "newTracerProvider(ctx, \"" + std::string(name) + "\")";
+            CHECK_MESSAGE(count(text, own) == 1, name);
+        }
+        CHECK(count(text, lang == Language::JavaScript ? "tracerFor('db')" : "newTracerProvider(ctx, \"db\")") == 0);
+        CHECK(text.find("db.INSERT") != std::string::npos);
+    }
+}
+
+TEST_CASE("codegen: each fault on orders->payments marks the one line a developer would change") {
+    const Scenario healthy = builtin("checkout");
+    const int orders = healthy.find_service("orders");
+    const int payments = healthy.find_service("payments");
+    const int call = call_index(healthy, "orders", "payments");
+    REQUIRE(call >= 0);
+    struct Case {
+        HopFault fault;
+        Language lang;
+        const char* must_contain;
+        int owner;  // whose code the marked line is
+    };
+    const Case cases[] = {
+        {HopFault::NoInject, Language::JavaScript, "callWithoutTracing('payments'", orders},
+        {HopFault::CtxDropped, Language::JavaScript, "call(tracer, ROOT_CONTEXT, 'payments'", orders},
+        {HopFault::FlagsDropped, Language::JavaScript, "{ sampled: false }", orders},
+        {HopFault::NoExtract, Language::JavaScript, "paymentsOperation(paymentsTracer, ROOT_CONTEXT)", payments},
+        {HopFault::NoInject, Language::Go, "call(ctx, http.DefaultClient, \"payments\"", orders},
+        {HopFault::CtxDropped, Language::Go, "call(context.Background(), tracedClient(tp), \"payments\"", orders},
+        {HopFault::FlagsDropped, Language::Go, "unsampledClient(tp)", orders},
+    };
+    for (const Case& c : cases) {
+        Scenario s = healthy;
+        REQUIRE(set_hop_fault(s, "orders", "payments", c.fault).empty());
+        const Program p = generate_program(s, c.lang);
+        const auto marked = differing(p);
+        INFO(to_string(c.fault), " ", to_string(c.lang));
+        REQUIRE(marked.size() == 1);
+        CHECK(marked[0]->text.find(c.must_contain) != std::string::npos);
+        CHECK(marked[0]->service == c.owner);
+        CHECK(marked[0]->hop == HopRef{orders, call});
+        CHECK(!marked[0]->why.empty());
+    }
+}
+
+TEST_CASE("codegen: Go no-extract unwraps the handler, marking its lines in the callee") {
+    Scenario s = builtin("checkout");
+    REQUIRE(set_hop_fault(s, "orders", "payments", HopFault::NoExtract).empty());
+    const Program p = generate_program(s, Language::Go);
+    const auto marked = differing(p);
+    REQUIRE(!marked.empty());
+    for (const CodeLine* l : marked) CHECK(l->service == s.find_service("payments"));
+    const std::string text = p.main_file()->text();
+    // Four services are still wrapped by otelhttp.NewHandler: all but payments.
+    CHECK(count(text, "otelhttp.NewHandler(") == 3);
+}
+
+TEST_CASE("codegen: an uninstrumented service has no SDK and forwards nothing") {
+    const Scenario s = builtin("legacy-proxy");
+    const Program js = generate_program(s, Language::JavaScript);
+    const std::string text = js.main_file()->text();
+    CHECK(text.find("tracerFor('legacy-proxy')") == std::string::npos);
+    CHECK(text.find("callWithoutTracing('inventory'") != std::string::npos);
+    const auto marked = differing(js);
+    REQUIRE(marked.size() == 1);
+    CHECK(marked[0]->instrumentation);
+    CHECK(marked[0]->service == s.find_service("legacy-proxy"));
+}
+
+TEST_CASE("codegen: queue hops publish with a PRODUCER span and consume with a link; repeats and parallel calls") {
+    const Program async = generate_program(builtin("async-order"), Language::JavaScript);
+    const std::string a = async.main_file()->text();
+    CHECK(a.find("await publish(tracer, context.active(), 'fulfillment'") != std::string::npos);
+    CHECK(a.find("propagation.extract(ROOT_CONTEXT, message.headers)") != std::string::npos);
+    CHECK(a.find("links: linkTo(parent)") != std::string::npos);
+
+    const Program n1 = generate_program(builtin("n-plus-one"), Language::JavaScript);
+    CHECK(n1.main_file()->text().find("for (let i = 0; i < 12; i += 1) {") != std::string::npos);
+
+    const Scenario fan = builtin("fan-out");
+    const Program f = generate_program(fan, Language::JavaScript);
+    const std::string ft = f.main_file()->text();
+    CHECK(ft.find("await Promise.all([") != std::string::npos);
+    CHECK(count(ft, "call(tracer, context.active(), 'shard-") == fan.service("gateway")->calls.size());
+}
+
+TEST_CASE("codegen: the service view holds that service's lines only, and alternatives differ per fault") {
+    const Scenario s = builtin("checkout");
+    const Program p = generate_program(s, Language::JavaScript);
+    const int orders = s.find_service("orders");
+    const auto view = service_code(p, orders);
+    REQUIRE(!view.empty());
+    for (const CodeLine* l : view) CHECK(l->service == orders);
+    const HopRef hop{orders, call_index(s, "orders", "payments")};
+    std::set<std::string> seen;
+    for (HopFault f : applicable_faults(Transport::Http)) seen.insert(hop_line(s, Language::JavaScript, hop, f));
+    CHECK(seen.size() == applicable_faults(Transport::Http).size());
+    CHECK(applicable_faults(Transport::InProcess).size() == 2);
+    CHECK(hop_line(s, Language::Go, HopRef{orders, 99}, HopFault::Ok).empty());
+}
+
+TEST_CASE("codegen: package.json pins every package main.js requires") {
+    const Program p = generate_program(builtin("checkout"), Language::JavaScript);
+    std::string pkg, main;
+    for (const CodeFile& f : p.files) (f.path == "package.json" ? pkg : main) = f.text();
+    for (size_t at = main.find("require('@"); at != std::string::npos; at = main.find("require('@", at + 1)) {
+        const size_t end = main.find('\'', at + 9);
+        const std::string name = main.substr(at + 9, end - at - 9);
+        CHECK_MESSAGE(pkg.find("\"" + name + "\"") != std::string::npos, name);
+    }
+}
+
+TEST_CASE("codegen: write_program writes every file, and reports a folder it cannot create" * doctest::timeout(10)) {
+    test::TempDir tmp;
+    const Program p = generate_program(builtin("checkout"), Language::Go);
+    CHECK(write_program(p, tmp.path / "twin").empty());
+    CHECK(fs::exists(tmp.path / "twin" / "go.mod"));
+    CHECK(fs::exists(tmp.path / "twin" / "main.go"));
+    { std::ofstream(tmp.path / "file") << "x"; }
+    const std::string err = write_program(p, tmp.path / "file" / "sub");
+    CHECK(err.find("file") != std::string::npos);
+}
+
+// Run by the codegen_gofmt ctest test (skipped there when gofmt is not installed), not by the plain suite.
+TEST_CASE("codegen: gofmt accepts every Go program, healthy and with each fault" * doctest::skip()) {
+    test::TempDir tmp;
+    int n = 0;
+    for (const std::string& name : builtin_scenario_names(kScenarios)) {
+        const Scenario healthy = builtin(name.c_str());
+        std::vector<Scenario> cases{healthy};
+        for (const Service& svc : healthy.services) {
+            for (const Call& c : svc.calls)
+                for (HopFault f : applicable_faults(c.transport)) {
+                    if (f == HopFault::Ok) continue;
+                    Scenario s = healthy;
+                    REQUIRE(set_hop_fault(s, svc.name, c.to, f).empty());
+                    cases.push_back(s);
+                }
+            Scenario u = healthy;
+            REQUIRE(set_instrumented(u, svc.name, !svc.instrumented).empty());
+            REQUIRE(set_error_rate(u, svc.name, 0.5).empty());
+            cases.push_back(u);
+        }
+        for (const Scenario& s : cases) {
+            const fs::path dir = tmp.path / std::to_string(n++);
+            REQUIRE(write_program(generate_program(s, Language::Go), dir).empty());
+        }
+    }
+    const std::string cmd = "gofmt -l " + tmp.path.string() + " 2>&1";
+    FILE* pipe = ::popen(cmd.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    std::string out;
+    std::array<char, 512> buf{};
+    while (size_t got = std::fread(buf.data(), 1, buf.size(), pipe)) out.append(buf.data(), got);
+    const int status = ::pclose(pipe);
+    INFO("gofmt -l lists the files it would change (or its syntax errors): ", out);
+    CHECK(n > 20);
+    CHECK(status == 0);
+    CHECK(out.empty());
+}

@@ -18,6 +18,7 @@
 #include "sim/io/storage.hpp"
 #include "ui/cli/otlp_http.hpp"
 #include "ui/imgui_compat.hpp"
+#include "ui/panels/code_panel.hpp"
 #include "ui/shortcuts.hpp"
 #include "ui/theme.hpp"
 #include "ui/widgets/label_probe.hpp"
@@ -517,6 +518,9 @@ void App::draw_menu_bar() {
             dialog_path_ = "trace.json";
         }
         probe_item("file:export");
+        if (ImGui::MenuItem("Export as program...", nullptr, false, has_scenario_ && !showing_file()))
+            push(Custom{"open Export as program", [](App& a) { ++a.slot<ProgramExportRequest>().count; }});
+        probe_item("file:export-program");
         if (ImGui::MenuItem("Send to collector...")) collector_dialog_ = true;
         probe_item("file:send-to-collector");
         if (showing_file() && has_scenario_ && ImGui::MenuItem("Back to the simulation")) push(ReturnToSimulation{});

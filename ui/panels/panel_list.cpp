@@ -12,7 +12,8 @@
     X(make_quiz_panel)           \
     X(make_log_panel)            \
     X(make_lesson_panel)         \
-    X(make_console_panel)
+    X(make_console_panel)        \
+    X(make_code_panel)
 
 namespace tl::ui {
 

@@ -12,6 +12,8 @@ PACKAGES=(build-essential cmake ninja-build pkg-config libimgui-dev libglfw3-dev
           doctest-dev libstb-dev libbenchmark-dev libcurl4-openssl-dev libfontconfig-dev fonts-dejavu-core
           libcpp-httplib-dev)
 TEST_PACKAGES=(xvfb xauth golang-go)
+# Node.js runs the tests' programs against real OpenTelemetry SDKs; a Node.js from elsewhere (with its own npm) is kept.
+NODE_PACKAGES=(nodejs npm)
 FUZZ_PACKAGES=(clang libclang-rt-dev)
 
 install_missing() {
@@ -48,6 +50,7 @@ case "$cmd" in
         ;;
     test)
         install_missing "${PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+        command -v npm >/dev/null || install_missing "${NODE_PACKAGES[@]}"
         if [ "${1:-}" = "--sanitize" ]; then
             dir=build-asan
             configure "$dir" -DCMAKE_BUILD_TYPE=Debug -DTRACELAB_WERROR=ON -DTRACELAB_SANITIZE=ON \

@@ -158,6 +158,11 @@ private:
         for (const Action& a : app.last_applied()) {
             if (const auto* sel = std::get_if<SelectSpan>(&a)) picked = picked || sel->clicked;
             picked = picked || std::holds_alternative<SelectSpanNamed>(a);
+            // Another scenario (a lesson step's set-up, the Scenario menu): show where its code changed first.
+            if (std::holds_alternative<LoadScenario>(a) || std::holds_alternative<ReplaceScenario>(a)) {
+                service_ = -1;
+                whole_ = false;
+            }
         }
         if (!picked) return;
         const int32_t sel = app.view().selected_span;

@@ -130,3 +130,46 @@ TEST_CASE("tracelab analyze: errors and usage") {
     CHECK(help.run({"analyze", "--help"}) == 0);
     CHECK(help.out.str().find("--json") != std::string::npos);
 }
+
+TEST_CASE("tracelab analyze: a simulated broken hop is named, in text and in --json broken_hops") {
+    // checkout with orders->payments made by a client that sends no traceparent: two traces per request.
+    Cli sim;
+    REQUIRE(sim.run({"simulate", "--scenario", "checkout", "--drop", "orders->payments=no-inject", "--format",
+                     "otlp"}) == 0);
+    Cli c;
+    c.in.str(sim.out.str());
+    REQUIRE(c.run({"analyze", "-", "--json"}) == 0);
+    const auto doc = nlohmann::json::parse(c.out.str());
+    REQUIRE(doc["traces"].size() == 2);
+    REQUIRE(doc["broken_hops"].size() == 1);
+    const auto& h = doc["broken_hops"][0];
+    CHECK(h["from_service"] == "orders");
+    CHECK(h["to_service"] == "payments");
+    // The callee trace is the one whose root is payments; the caller trace is the other one.
+    for (const auto& t : doc["traces"]) {
+        if (t["root_service"] == "payments")
+            CHECK(h["callee_trace_id"] == t["trace_id"]);
+        else
+            CHECK(h["caller_trace_id"] == t["trace_id"]);
+    }
+    CHECK(h["caller_span_id"].get<std::string>().size() == 16);
+    CHECK(h["callee_span_id"].get<std::string>().size() == 16);
+    CHECK(h["at_ms"].get<double>() > 0);
+    CHECK(h["cause"] == "uninstrumented-client");
+    CHECK(h["reason"].get<std::string>().find("orders called payments at ") == 0);
+
+    Cli text;
+    text.in.str(sim.out.str());
+    REQUIRE(text.run({"analyze", "-"}) == 0);
+    CHECK(text.out.str().find("broken hops    1") != std::string::npos);
+    CHECK(text.out.str().find(h["reason"].get<std::string>()) != std::string::npos);
+
+    Cli whole;
+    whole.in.str([] {
+        Cli s;
+        s.run({"simulate", "--scenario", "checkout", "--format", "otlp"});
+        return s.out.str();
+    }());
+    REQUIRE(whole.run({"analyze", "-", "--json"}) == 0);
+    CHECK(nlohmann::json::parse(whole.out.str())["broken_hops"].empty());
+}

@@ -1,6 +1,7 @@
 // `tracelab analyze FILE [--json]`: imports a trace file (OTLP/JSON, Jaeger, Zipkin, Chrome; detected from
 // the content) and lists each trace: root, span count, duration, orphans, warnings, critical path and self
-// time per service. `--json` prints one stable document (described in the README).
+// time per service, then the broken hops across traces (a request that split because context was lost).
+// `--json` prints one stable document (described in the README).
 // [SECTION] Summary  [SECTION] Text  [SECTION] JSON  [SECTION] Command
 #include <algorithm>
 #include <cmath>
@@ -13,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/trace/analysis.hpp"
+#include "sim/trace/broken_hops.hpp"
 #include "sim/formats/formats.hpp"
 #include "ui/cli/cli.hpp"
 
@@ -24,7 +26,8 @@ const char* kAnalyzeUsage =
     "usage: tracelab analyze FILE [--json]\n"
     "\n"
     "Reads a trace file and lists each trace in it: the root span, span count, duration, orphans (spans whose\n"
-    "parent never arrived), warnings, the critical path and the self time per service.\n"
+    "parent never arrived), warnings, the critical path and the self time per service, then the broken hops:\n"
+    "where one request split into two traces because trace context was lost, and the likely cause.\n"
     "The format is recognised from the content: OTLP/JSON (also one request per line), Jaeger JSON (a query\n"
     "response or a single trace), Zipkin v2 JSON, or Chrome Trace Event JSON. FILE - reads standard input.\n"
     "\n"
@@ -90,7 +93,8 @@ const char* format_title(TraceFormat f) {
 
 // [SECTION] Text
 
-void print_text(const ImportedTrace& imp, const Analysis& a, const std::string& source, std::ostream& out) {
+void print_text(const ImportedTrace& imp, const Analysis& a, const std::vector<BrokenHop>& hops,
+                const std::string& source, std::ostream& out) {
     const TraceStore& st = imp.store;
     out << source << ": " << format_title(imp.format) << ", " << a.traces.size() << " trace(s), " << st.spans.size()
         << " span(s)\n";
@@ -121,11 +125,19 @@ void print_text(const ImportedTrace& imp, const Analysis& a, const std::string& 
         for (const ServiceTime& s : self_time_by_service(st, a, t))
             out << "    " << ms_text(s.ns) << "  " << s.service << "\n";
     }
+    out << "\nbroken hops    " << (hops.empty() ? "none" : std::to_string(hops.size())) << "\n";
+    for (const BrokenHop& h : hops) {
+        out << "  " << h.reason << "\n";
+        out << "    caller " << to_hex(a.traces[h.caller_trace].id) << " span " << to_hex(st.spans[h.caller_span].span_id)
+            << ", callee " << to_hex(a.traces[h.callee_trace].id) << " span " << to_hex(st.spans[h.callee_span].span_id)
+            << "\n";
+    }
 }
 
 // [SECTION] JSON
 
-nlohmann::ordered_json to_json(const ImportedTrace& imp, const Analysis& a, const std::string& source) {
+nlohmann::ordered_json to_json(const ImportedTrace& imp, const Analysis& a, const std::vector<BrokenHop>& hops,
+                               const std::string& source) {
     using J = nlohmann::ordered_json;
     const TraceStore& st = imp.store;
     J doc;
@@ -164,6 +176,18 @@ nlohmann::ordered_json to_json(const ImportedTrace& imp, const Analysis& a, cons
         traces.push_back(std::move(tj));
     }
     doc["traces"] = std::move(traces);
+    J broken = J::array();
+    for (const BrokenHop& h : hops)
+        broken.push_back(J{{"from_service", std::string(st.str(h.from_service))},
+                           {"to_service", std::string(st.str(h.to_service))},
+                           {"caller_trace_id", to_hex(a.traces[h.caller_trace].id)},
+                           {"caller_span_id", to_hex(st.spans[h.caller_span].span_id)},
+                           {"callee_trace_id", to_hex(a.traces[h.callee_trace].id)},
+                           {"callee_span_id", to_hex(st.spans[h.callee_span].span_id)},
+                           {"at_ms", ms(h.at_ns)},
+                           {"reason", h.reason},
+                           {"cause", to_string(h.cause)}});
+    doc["broken_hops"] = std::move(broken);
     return doc;
 }
 
@@ -203,12 +227,13 @@ int cmd_analyze(const Args& args, Io io) {
         return 1;
     }
     const Analysis analysis = analyze(imported->store);
+    const std::vector<BrokenHop> hops = find_broken_hops(imported->store, analysis);
     const std::string source = file == "-" ? "<stdin>" : file;
     if (json)
-        io.out << to_json(*imported, analysis, source).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+        io.out << to_json(*imported, analysis, hops, source).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
                << "\n";
     else
-        print_text(*imported, analysis, source, io.out);
+        print_text(*imported, analysis, hops, source, io.out);
     return 0;
 }
 

@@ -89,6 +89,7 @@ void App::resimulate() {
 
 void App::reanalyze() {
     analyze(store(), analysis_);
+    broken_hops_ = find_broken_hops(store(), analysis_);
     ++generation_;
     // Distinct colours for the services on screen: the scenario's order, or first appearance in a file.
     std::vector<std::string_view> services;

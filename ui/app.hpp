@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "sim/trace/analysis.hpp"
+#include "sim/trace/broken_hops.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/engine/scenario.hpp"
 #include "ui/actions.hpp"
@@ -118,6 +119,8 @@ public:
     [[nodiscard]] const Run* run() const { return showing_file() ? nullptr : &run_; }
     [[nodiscard]] const TraceStore& store() const { return showing_file() ? imported_ : run_.observed; }
     [[nodiscard]] const Analysis& analysis() const { return analysis_; }
+    // Where a request split into two traces (find_broken_hops over store() and analysis()), kept with them.
+    [[nodiscard]] const std::vector<BrokenHop>& broken_hops() const { return broken_hops_; }
     [[nodiscard]] const ViewState& view() const { return view_; }
     [[nodiscard]] uint64_t seed() const { return seed_; }
     [[nodiscard]] bool showing_file() const { return !file_name_.empty(); }
@@ -204,6 +207,7 @@ private:
     TraceStore imported_;
     std::string file_name_;
     Analysis analysis_;
+    std::vector<BrokenHop> broken_hops_;
     uint64_t seed_ = 1;
     uint64_t generation_ = 0;
     ViewState view_;

@@ -1,11 +1,14 @@
 // Trace list: every trace the request produced, as a backend lists them — root name, span count, duration
-// and "incomplete" / "no root" warnings. When propagation breaks, one request shows up as several traces.
+// and "incomplete" / "no root" / broken-hop warnings. When propagation breaks, one request shows up as several
+// traces: the broken hops found in the data say which trace called which.
 #include <string>
+#include <vector>
 
 #include <imgui.h>
 
 #include "ui/app.hpp"
 #include "ui/imgui_compat.hpp"
+#include "ui/panels/quiz_panel.hpp"
 #include "ui/theme.hpp"
 #include "ui/widgets/label_probe.hpp"
 #include "ui/widgets/text_helpers.hpp"
@@ -27,10 +30,22 @@ public:
         probe_item("traces:count");
         ImGui::SameLine();
         // The sentence, or its short form when the strip is too narrow (the sentence is then the tooltip).
-        const bool split = an.traces.size() > 1;
-        const char* sentence = split ? "- one request, split into several traces: context was lost on the way"
-                                     : "- every span a backend received, grouped by trace id";
-        const char* shorter = split ? "- context was lost on the way" : "- grouped by trace id";
+        // In a file, several traces are just several requests unless a broken hop ties two of them together.
+        const bool hide_hops = hops_hidden(app);
+        const size_t hop_count = hide_hops ? 0 : app.broken_hops().size();
+        const bool split = hop_count > 0 || (app.run() != nullptr && an.traces.size() > 1);
+        std::string hop_sentence, hop_short;
+        if (hop_count > 0) {
+            hop_sentence = "- " + std::to_string(hop_count) + " broken hop" + (hop_count == 1 ? "" : "s") +
+                           ": a request split where trace context was lost";
+            hop_short = "- " + std::to_string(hop_count) + " broken hop" + (hop_count == 1 ? "" : "s");
+        }
+        const char* sentence = hop_count > 0 ? hop_sentence.c_str()
+                               : split       ? "- one request, split into several traces: context was lost on the way"
+                                             : "- every span a backend received, grouped by trace id";
+        const char* shorter = hop_count > 0 ? hop_short.c_str()
+                              : split       ? "- context was lost on the way"
+                                            : "- grouped by trace id";
         const bool fits = ImGui::CalcTextSize(sentence).x <= ImGui::GetContentRegionAvail().x;
         const ImVec4 colour = ImGui::GetStyle().Colors[ImGuiCol_TextDisabled];
         ImGui::TextColored(split ? ImGui::ColorConvertU32ToFloat4(kWarningTextColor) : colour, "%s",
@@ -46,6 +61,20 @@ public:
         ImGui::TableSetupColumn("Duration", ImGuiTableColumnFlags_WidthFixed);
         ImGui::TableSetupColumn("Warnings", ImGuiTableColumnFlags_WidthStretch, 2.0f);
         ImGui::TableHeadersRow();
+        // Per trace: the hops it made (lost calls) and the hop that started it. Rebuilt when the data changes.
+        if (cached_generation_ != app.generation() || cached_hidden_ != hide_hops) {
+            cached_generation_ = app.generation();
+            cached_hidden_ = hide_hops;
+            hops_out_.assign(an.traces.size(), 0);
+            hop_in_.assign(an.traces.size(), -1);
+            if (!hide_hops)
+                for (size_t h = 0; h < app.broken_hops().size(); ++h) {
+                    const BrokenHop& hop = app.broken_hops()[h];
+                    if (hop.caller_trace < hops_out_.size()) ++hops_out_[hop.caller_trace];
+                    if (hop.callee_trace < hop_in_.size() && hop_in_[hop.callee_trace] < 0)
+                        hop_in_[hop.callee_trace] = int32_t(h);
+                }
+        }
         ImGuiListClipper clipper;
         clipper.Begin(int(an.traces.size()));
         while (clipper.Step()) {
@@ -83,14 +112,26 @@ public:
                 if (t.root < 0) warn += "no root  ";
                 if (!t.orphans.empty()) warn += "incomplete  ";
                 if (t.has_error) warn += "error  ";
+                const int32_t in_hop = size_t(i) < hop_in_.size() ? hop_in_[size_t(i)] : -1;
+                const uint32_t out_hops = size_t(i) < hops_out_.size() ? hops_out_[size_t(i)] : 0;
+                if (in_hop >= 0) {
+                    const BrokenHop& h = app.broken_hops()[size_t(in_hop)];
+                    warn += "split from " + std::string(store.str(h.from_service)) + "  ";
+                }
+                if (out_hops > 0) warn += out_hops == 1 ? "lost a call  " : std::to_string(out_hops) + " lost calls  ";
                 if (!warn.empty()) {
                     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(t.has_error && t.root >= 0 && t.orphans.empty()
                                                                           ? kErrorColor
                                                                           : kWarningTextColor),
                                        "%s", warn.c_str());
-                    if (!t.warnings.empty() && ImGui::IsItemHovered()) {
+                    if ((!t.warnings.empty() || in_hop >= 0 || out_hops > 0) && ImGui::IsItemHovered()) {
                         ImGui::BeginTooltip();
+                        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
                         for (const auto& w : t.warnings) ImGui::BulletText("%s", w.c_str());
+                        for (const BrokenHop& h : app.broken_hops())
+                            if (h.callee_trace == uint32_t(i) || h.caller_trace == uint32_t(i))
+                                ImGui::BulletText("Broken hop: %s.", h.reason.c_str());
+                        ImGui::PopTextWrapPos();
                         ImGui::EndTooltip();
                     }
                 }
@@ -98,6 +139,18 @@ public:
         }
         ImGui::EndTable();
     }
+
+private:
+    // A practical quiz task asks the learner to find what broke: the list does not answer it.
+    static bool hops_hidden(const App& app) {
+        const QuizSession* quiz = app.find_slot<QuizSession>();
+        return quiz != nullptr && quiz->hide_latency_hints;
+    }
+
+    uint64_t cached_generation_ = ~0ull;
+    bool cached_hidden_ = false;
+    std::vector<uint32_t> hops_out_;  // per trace: broken hops whose caller is in it
+    std::vector<int32_t> hop_in_;     // per trace: the broken hop that started it, -1 for none
 };
 
 }  // namespace

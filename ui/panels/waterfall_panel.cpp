@@ -61,6 +61,7 @@ public:
             return;
         }
         draw_toolbar(app, actions, in);
+        draw_broken_hops(app, actions, in);
         state_.selected_span = app.view().selected_span;
         const WaterfallEvents ev = draw_waterfall("##waterfall", in, state_, ImVec2(0, 0));
         if (ev.clicked_span >= 0)
@@ -79,6 +80,8 @@ private:
         in.scenario = app.has_scenario() ? &app.scenario() : nullptr;
         // A practical quiz task asks which span ate the latency: do not show the answer on the bars.
         if (const QuizSession* quiz = app.find_slot<QuizSession>()) in.hide_latency_hints = quiz->hide_latency_hints;
+        // Broken hops would give away where context was lost: hidden too while a practical task is played.
+        if (!in.hide_latency_hints) in.broken_hops = app.broken_hops();
         in.show_ghosts = app.view().show_ghosts && app.run() != nullptr;
         in.data_generation = app.generation();
         in.playback_ns = replaying_ ? playback_ns_ : kShowAll;
@@ -108,6 +111,42 @@ private:
             ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kWarningTextColor), "%s",
                                t.root < 0 ? "no root: the start of this trace never arrived" : "incomplete trace");
         }
+    }
+
+    // One line per broken hop into or out of this trace: the sentence, and a button to the trace at the other end.
+    static void draw_broken_hops(const App& app, Actions& actions, const WaterfallInput& in) {
+        constexpr size_t kMaxLines = 3;
+        size_t shown = 0, total = 0;
+        for (size_t i = 0; i < in.broken_hops.size(); ++i) {
+            const BrokenHop& h = in.broken_hops[i];
+            const bool out = h.caller_trace == uint32_t(in.trace), into = h.callee_trace == uint32_t(in.trace);
+            if (!out && !into) continue;
+            if (++total > kMaxLines) continue;
+            ++shown;
+            ImGui::PushID(int(i));
+            if (ImGui::SmallButton(out ? "Open new trace" : "Open caller's trace"))
+                actions.push(SelectSpan{int32_t(out ? h.callee_span : h.caller_span)});
+            probe_item("waterfall:broken-hop:" + std::to_string(shown - 1));
+            compat::item_tooltip("%s", out ? "Show the trace the call started (its root is the dashed row)."
+                                           : "Show the trace whose call started this one, at the calling span.");
+            ImGui::SameLine();
+            ImGui::PushStyleColor(ImGuiCol_Text, kWarningTextColor);
+            const std::string line = "Broken hop: " + h.reason + ".";
+            const bool fits = ImGui::CalcTextSize(line.c_str()).x <= ImGui::GetContentRegionAvail().x;
+            if (fits) {
+                ImGui::TextUnformatted(line.c_str());
+            } else {
+                // The short form on one line; the whole sentence on hover.
+                const std::string brief = "Broken hop: " + std::string(app.store().str(h.from_service)) + " -> " +
+                                          std::string(app.store().str(h.to_service)) + " (" + to_string(h.cause) +
+                                          ")";
+                ImGui::TextUnformatted(brief.c_str());
+                compat::item_tooltip("%s", line.c_str());
+            }
+            ImGui::PopStyleColor();
+            ImGui::PopID();
+        }
+        if (total > shown) ImGui::TextDisabled("... and %zu more broken hops (see the Traces list)", total - shown);
     }
 
     WaterfallViewState state_;

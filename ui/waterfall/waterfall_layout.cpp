@@ -2,7 +2,7 @@
 // No Dear ImGui here: everything is testable on plain data.
 // [SECTION] Formatting and ruler ticks
 // [SECTION] Model
-// [SECTION] Ghosts
+// [SECTION] Ghosts (ground truth, broken hops)
 // [SECTION] Per-frame layout
 // [SECTION] Bar text placement
 #include "ui/waterfall/waterfall_layout.hpp"
@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdio>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace tl::ui {
 
@@ -119,7 +120,8 @@ void WaterfallModel::index_by_span(std::vector<std::pair<uint32_t, uint32_t>>& p
     }
 }
 
-void WaterfallModel::build(const TraceStore& store, const Analysis& analysis, int trace, const Run* truth) {
+void WaterfallModel::build(const TraceStore& store, const Analysis& analysis, int trace, const Run* truth,
+                           std::span<const BrokenHop> hops) {
     store_ = &store;
     analysis_ = &analysis;
     trace_ = trace;
@@ -132,7 +134,8 @@ void WaterfallModel::build(const TraceStore& store, const Analysis& analysis, in
     rows_.clear();
     row_of_pos_.clear();
     pos_of_span_.assign(store.spans.size(), -1);
-    trace_extent_ = ghost_extent_ = extent_ = {};
+    callee_hops_.clear();
+    trace_extent_ = ghost_extent_ = hop_extent_ = extent_ = {};
     if (trace < 0 || static_cast<size_t>(trace) >= analysis.traces.size()) {
         trace_ = -1;
         return;
@@ -207,6 +210,7 @@ void WaterfallModel::build(const TraceStore& store, const Analysis& analysis, in
     }
 
     if (truth != nullptr) build_ghosts(*truth);
+    add_hop_ghosts(hops);
 
     // Gaps worth marking: stretches inside a span where the ground truth shows a child that went elsewhere
     // (a ghost hanging directly off it) and overlapping that child. Ordinary own time is not a gap. The
@@ -275,7 +279,14 @@ void WaterfallModel::build_rows(const std::unordered_set<uint64_t>& collapsed, b
     const TraceInfo& ti = info();
     const Analysis& a = *analysis_;
     const size_t n = ti.spans.size();
-    std::vector<int32_t> ghost_row(show_ghosts ? ghosts_.size() : 0, -1);
+    std::vector<int32_t> ghost_row(ghosts_.size(), -1);
+    bool hops_visible = false;
+    for (size_t k = 0; k < ghosts_.size() && !hops_visible; ++k)
+        hops_visible = ghosts_[k].hop >= 0 && ghost_visible(k, show_ghosts);
+    if (hops_visible) {
+        extent_.start_ns = std::min(extent_.start_ns, hop_extent_.start_ns);
+        extent_.end_ns = std::max(extent_.end_ns, hop_extent_.end_ns);
+    }
     if (show_ghosts && !ghosts_.empty()) {
         extent_.start_ns = std::min(extent_.start_ns, ghost_extent_.start_ns);
         extent_.end_ns = std::max(extent_.end_ns, ghost_extent_.end_ns);
@@ -297,7 +308,7 @@ void WaterfallModel::build_rows(const std::unordered_set<uint64_t>& collapsed, b
         size_t k = pa.next;
         do {
             const GhostPlacement& gp = ghosts_[k];
-            if (gp.start_ns <= cutoff_ns) {
+            if (gp.start_ns <= cutoff_ns && ghost_visible(k, show_ghosts)) {
                 WaterfallRow gr;
                 gr.op = gp.op;
                 gr.start_ns = gp.start_ns;
@@ -309,6 +320,10 @@ void WaterfallModel::build_rows(const std::unordered_set<uint64_t>& collapsed, b
                 gr.span = gp.span;
                 if (gp.span < 0) gr.flags |= kRowNotTraced;
                 if (gp.error) gr.flags |= kRowError;
+                if (gp.hop >= 0) {
+                    gr.flags |= kRowBrokenHop;
+                    gr.hop = gp.hop;
+                }
                 ghost_row[k] = static_cast<int32_t>(rows_.size());
                 rows_.push_back(gr);
             }
@@ -354,15 +369,23 @@ void WaterfallModel::build_rows(const std::unordered_set<uint64_t>& collapsed, b
         if (ti.slowest_span == static_cast<int32_t>(s)) row.flags |= kRowSlowest;
         if (!gaps_of(static_cast<int32_t>(s)).empty()) row.flags |= kRowHasGap;
         if (a.parent[s] < 0 && !sp.is_root()) row.flags |= kRowOrphan;
+        if (a.parent[s] < 0)
+            for (const auto& [callee, hop] : callee_hops_)
+                if (callee == s) {
+                    row.flags |= kRowBrokenHop;
+                    row.hop = hop;
+                }
         const auto anchor_row = static_cast<int32_t>(rows_.size());
         row_of_pos_[pos] = anchor_row;
         rows_.push_back(row);
 
         while (g < ghosts_.size() && ghosts_[g].anchor_pos < pos) ++g;
-        if (show_ghosts && !is_collapsed && g < ghosts_.size() && ghosts_[g].anchor_pos == pos) {
+        if (!is_collapsed && g < ghosts_.size() && ghosts_[g].anchor_pos == pos) {
             size_t e = g;
-            while (e < ghosts_.size() && ghosts_[e].anchor_pos == pos) ++e;
-            pending.push_back({g, e, subtree_end_[pos], anchor_row, static_cast<int32_t>(s)});
+            bool any = false;
+            for (; e < ghosts_.size() && ghosts_[e].anchor_pos == pos; ++e)
+                if (ghost_visible(e, show_ghosts)) any = true;
+            if (any) pending.push_back({g, e, subtree_end_[pos], anchor_row, static_cast<int32_t>(s)});
             // Leaves close at once; others wait for their children.
             close_ended(pos + 1);
         }
@@ -458,6 +481,59 @@ void WaterfallModel::build_ghosts(const Run& truth) {
             for (auto k = kit->second.rbegin(); k != kit->second.rend(); ++k) todo.push_back({*k, me});
         }
     }
+}
+
+// Broken hops called from this trace: each callee's root becomes a ghost under the calling span, at its own
+// (observed) time. Merged into ghosts_, which stays grouped by anchor; a hop's ghost closes its anchor's group.
+void WaterfallModel::add_hop_ghosts(std::span<const BrokenHop> hops) {
+    std::vector<GhostPlacement> extra;
+    std::unordered_set<int32_t> shown;  // spans the ground-truth ghosts already draw
+    for (const GhostPlacement& g : ghosts_)
+        if (g.span >= 0) shown.insert(g.span);
+    for (size_t i = 0; i < hops.size(); ++i) {
+        const BrokenHop& h = hops[i];
+        if (h.callee_span >= store_->spans.size() || h.caller_span >= store_->spans.size()) continue;
+        if (h.callee_trace == static_cast<uint32_t>(trace_)) callee_hops_.emplace_back(h.callee_span, static_cast<int32_t>(i));
+        if (h.caller_trace != static_cast<uint32_t>(trace_)) continue;
+        const int32_t pos = pos_of_span_[h.caller_span];
+        if (pos < 0) continue;
+        const Span& callee = store_->spans[h.callee_span];
+        GhostPlacement gp;
+        gp.span = static_cast<int32_t>(h.callee_span);
+        gp.error = callee.status == StatusCode::Error;
+        gp.anchor_pos = static_cast<uint32_t>(pos);
+        gp.depth = static_cast<uint16_t>(analysis_->depth[h.caller_span] + 1);
+        gp.connector = true;
+        gp.hop = static_cast<int32_t>(i);
+        gp.covered = shown.count(gp.span) != 0;
+        gp.start_ns = callee.start_ns;
+        gp.end_ns = callee.end_ns;
+        if (extra.empty()) {
+            hop_extent_ = {gp.start_ns, gp.end_ns};
+        } else {
+            hop_extent_.start_ns = std::min(hop_extent_.start_ns, gp.start_ns);
+            hop_extent_.end_ns = std::max(hop_extent_.end_ns, gp.end_ns);
+        }
+        extra.push_back(gp);
+    }
+    if (extra.empty()) return;
+    std::stable_sort(extra.begin(), extra.end(),
+                     [](const GhostPlacement& x, const GhostPlacement& y) { return x.anchor_pos < y.anchor_pos; });
+    std::vector<GhostPlacement> merged;
+    merged.reserve(ghosts_.size() + extra.size());
+    std::vector<int32_t> remap(ghosts_.size(), -1);
+    size_t i = 0, j = 0;
+    while (i < ghosts_.size() || j < extra.size()) {
+        if (j >= extra.size() || (i < ghosts_.size() && ghosts_[i].anchor_pos <= extra[j].anchor_pos)) {
+            remap[i] = static_cast<int32_t>(merged.size());
+            merged.push_back(ghosts_[i++]);
+        } else {
+            merged.push_back(extra[j++]);
+        }
+    }
+    for (GhostPlacement& g : merged)
+        if (g.hop < 0 && g.caller_ghost >= 0) g.caller_ghost = remap[static_cast<size_t>(g.caller_ghost)];
+    ghosts_ = std::move(merged);
 }
 
 // [SECTION] Per-frame layout

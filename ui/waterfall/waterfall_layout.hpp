@@ -1,6 +1,7 @@
 // Waterfall layout: the pure "what is visible" pass of the waterfall, with no Dear ImGui in it.
 // - WaterfallModel derives per-trace data once (subtree ends, depth lanes sorted by start, gap and
-//   critical-path indexes, ghost placements from the ground truth) and the visible row list per collapse state.
+//   critical-path indexes, ghost placements from the ground truth and from the broken hops found in the data)
+//   and the visible row list per collapse state.
 // - layout_rows() / layout_lanes() / ruler_ticks() then do per-frame work that follows the screen, not the
 //   trace: rows are clipped to the viewport; lanes binary-search the visible range and fold spans narrower
 //   than a few pixels into one block with a count (Tracy's approach).
@@ -17,9 +18,11 @@
 #include <limits>
 #include <span>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "sim/trace/analysis.hpp"
+#include "sim/trace/broken_hops.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/trace/trace_store.hpp"
 
@@ -71,12 +74,15 @@ enum WaterfallRowFlags : uint16_t {
     kRowNotTraced = 1 << 8,  // ghost with no span at all (uninstrumented or unsampled)
     kRowRunning = 1 << 9,    // playback: started but not finished yet (set by layout_rows)
     kRowSelected = 1 << 10,  // set by layout_rows
+    kRowBrokenHop = 1 << 11,  // ghost: the root of a trace that split off here (found in the data, not ground truth);
+                              // real row: the root of this trace, which another trace's call started
 };
 
 struct WaterfallRow {
     int32_t span = -1;            // index into TraceStore::spans (ghosts too, when their operation has a span)
     int32_t op = -1;              // ghosts: index into Run::ops
     int32_t connector_from = -1;  // ghosts whose caller sits in another trace: row of the caller
+    int32_t hop = -1;             // index into the broken hops given to build(), for kRowBrokenHop rows
     uint32_t hidden = 0;          // collapsed: descendants hidden under it
     int64_t start_ns = 0;         // where to draw it (absolute ns; ghosts: where they really happened)
     int64_t end_ns = 0;
@@ -93,6 +99,8 @@ struct GhostPlacement {
     int32_t caller_ghost = -1;  // index of the calling ghost in ghosts(), -1 when the caller is the anchor
     uint16_t depth = 0;
     bool connector = false;            // the hop into it lost the context: draw a connector from its caller
+    int32_t hop = -1;                  // >= 0: a broken hop's callee root (index into the hops given to build())
+    bool covered = false;              // broken hop whose callee the ground-truth ghosts already show
     int64_t start_ns = 0, end_ns = 0;  // absolute, aligned to the anchor's observed start
 };
 
@@ -103,10 +111,13 @@ public:
     // side, up to this many; more overlapping ones fold into the last.
     static constexpr int kLanesPerDepth = 3;
 
-    // Per-trace data. `truth` may be null (no ghosts).
-    void build(const TraceStore& store, const Analysis& analysis, int trace, const Run* truth);
+    // Per-trace data. `truth` may be null (no ground-truth ghosts). `hops` (find_broken_hops over the same store
+    // and analysis): each hop called from this trace puts its callee's root under the calling span as a ghost.
+    void build(const TraceStore& store, const Analysis& analysis, int trace, const Run* truth,
+               std::span<const BrokenHop> hops = {});
     // The visible rows for a collapsed set (SpanId values), ghosts on/off, and a playback cut-off (absolute
-    // ns; spans starting after it are left out; INT64_MAX shows all).
+    // ns; spans starting after it are left out; INT64_MAX shows all). Broken-hop ghosts show whatever
+    // show_ghosts says, unless the ground-truth ghosts (shown) already draw that callee.
     void build_rows(const std::unordered_set<uint64_t>& collapsed, bool show_ghosts,
                     int64_t cutoff_ns = std::numeric_limits<int64_t>::max());
 
@@ -144,6 +155,10 @@ private:
     void index_by_span(std::vector<std::pair<uint32_t, uint32_t>>& pairs, std::vector<uint32_t>& keys,
                        std::vector<uint32_t>& values);
     void build_ghosts(const Run& truth);
+    void add_hop_ghosts(std::span<const BrokenHop> hops);
+    [[nodiscard]] bool ghost_visible(size_t k, bool show_ghosts) const {
+        return ghosts_[k].hop >= 0 ? !(show_ghosts && ghosts_[k].covered) : show_ghosts;
+    }
 
     const TraceStore* store_ = nullptr;
     const Analysis* analysis_ = nullptr;
@@ -153,10 +168,11 @@ private:
     std::vector<Gap> gap_marks_;                     // sorted by span
     std::vector<uint32_t> crit_keys_, crit_values_;  // sorted by span
     std::vector<GhostPlacement> ghosts_;             // grouped by anchor_pos (ascending), depth-first inside
-    TimeRange trace_extent_, ghost_extent_, extent_;
+    TimeRange trace_extent_, ghost_extent_, hop_extent_, extent_;
     std::vector<WaterfallRow> rows_;
     std::vector<int32_t> row_of_pos_;   // per pre-order position, -1 when hidden
     std::vector<int32_t> pos_of_span_;  // per TraceStore span: pre-order position in this trace, or -1
+    std::vector<std::pair<uint32_t, int32_t>> callee_hops_;  // (root span of this trace, hop) for hops into it
 };
 
 // [SECTION] Per-frame layout

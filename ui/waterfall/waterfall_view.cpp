@@ -40,6 +40,8 @@ struct WaterfallCache {
     // Rows key.
     uint64_t rows_collapse_generation = ~0ull;
     bool rows_ghosts = false;
+    const BrokenHop* hops = nullptr;  // the broken hops the model was built with
+    size_t hop_count = 0;
     int64_t rows_cutoff = 0;
     bool rows_built = false;
     // Minimap key and per-frame scratch (kept to reuse capacity).
@@ -73,8 +75,11 @@ WaterfallModel* ensure_model(const WaterfallInput& in, WaterfallViewState& st) {
     if (!c.built || c.store != in.store || c.analysis != in.analysis || c.truth != in.ground_truth ||
         c.trace != in.trace || c.trace_id != ti.id || c.span_count != ti.spans.size() ||
         c.store_spans != in.store->spans.size() || c.start_ns != ti.start_ns || c.end_ns != ti.end_ns ||
-        c.generation != in.data_generation) {
-        c.model.build(*in.store, *in.analysis, in.trace, in.ground_truth);
+        c.generation != in.data_generation || c.hops != in.broken_hops.data() ||
+        c.hop_count != in.broken_hops.size()) {
+        c.model.build(*in.store, *in.analysis, in.trace, in.ground_truth, in.broken_hops);
+        c.hops = in.broken_hops.data();
+        c.hop_count = in.broken_hops.size();
         c.store = in.store;
         c.analysis = in.analysis;
         c.truth = in.ground_truth;
@@ -89,7 +94,7 @@ WaterfallModel* ensure_model(const WaterfallInput& in, WaterfallViewState& st) {
         c.rows_built = false;
         c.lanes_width = -1.0f;
     }
-    const bool ghosts = in.show_ghosts && in.ground_truth != nullptr;
+    const bool ghosts = in.show_ghosts;
     const int64_t cutoff = cutoff_of(in);
     if (!c.rows_built || c.rows_collapse_generation != st.collapse_generation || c.rows_ghosts != ghosts ||
         c.rows_cutoff != cutoff) {
@@ -451,7 +456,12 @@ void draw_bar_label(ImDrawList* dl, const WaterfallInput& in, const WaterfallRow
     plain += "  ";
     plain += dtext;
     std::string full(t.name);
-    if (ghost) full += (row.span >= 0) ? "  [other trace]" : "  [no span]";
+    if (ghost && (row.flags & kRowBrokenHop))
+        full += "  [new trace: context lost]";
+    else if (ghost)
+        full += (row.span >= 0) ? "  [other trace]" : "  [no span]";
+    else if (row.flags & kRowBrokenHop)
+        full += "  [split off: context lost]";
     full += "  ";
     full += dtext;
     if (row.flags & kRowHasGap) full += "  (gap: child lost)";
@@ -557,7 +567,21 @@ void draw_tooltip(const WaterfallInput& in, const WaterfallModel& m, const Water
     format_duration(row.end_ns - row.start_ns, a, sizeof a);
     format_duration(row.start_ns - m.info().start_ns, b, sizeof b);
     ImGui::Text("duration %s, starts at +%s", a, b);
-    if (row.flags & kRowGhost) {
+    const BrokenHop* hop = (row.flags & kRowBrokenHop) && row.hop >= 0 &&
+                                   static_cast<size_t>(row.hop) < in.broken_hops.size()
+                               ? &in.broken_hops[static_cast<size_t>(row.hop)]
+                               : nullptr;
+    if (hop != nullptr) {
+        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kWarningTextColor), "Broken hop (found in the data):");
+        ImGui::TextWrapped("%s.", hop->reason.c_str());
+        ImGui::TextDisabled((row.flags & kRowGhost) ? "Click to open the trace it started."
+                                                    : "The note above the waterfall opens the caller's trace.");
+        ImGui::PopTextWrapPos();
+    }
+    if ((row.flags & kRowGhost) && hop != nullptr) {
+        // Said above.
+    } else if (row.flags & kRowGhost) {
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kWarningTextColor),
                            row.span >= 0 ? "Ground truth: this call landed in another trace."
                                          : "Ground truth: this call was never recorded.");

@@ -7,11 +7,13 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <span>
 #include <unordered_set>
 
 #include <imgui.h>
 
 #include "sim/trace/analysis.hpp"
+#include "sim/trace/broken_hops.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/engine/scenario.hpp"
 #include "sim/trace/trace_store.hpp"
@@ -29,6 +31,9 @@ struct WaterfallInput {
     const Run* ground_truth = nullptr;       // nullable: needed for ghosts (spans of this request in other traces)
     const tl::Scenario* scenario = nullptr;  // nullable: names the services of ghosts that have no span
     bool show_ghosts = false;
+    // Broken hops over the same store and analysis (find_broken_hops): callees split off from this trace are
+    // drawn as ghosts under the span that called them; a root that another trace called says so.
+    std::span<const BrokenHop> broken_hops;
     // Hide the answers to "which span ate the latency" (slowest badge, critical-path band): a practical quiz
     // task is being played on this waterfall.
     bool hide_latency_hints = false;

@@ -542,13 +542,17 @@ private:
                 return;
             }
             const bool ex = sh_.extracts[i];
-            CodeLine& l = l_.add("const " + var + " = (" + param + ") => " + id + "Operation(" + id + "Tracer, " +
-                                 extract_expr(ex, queue) + ");");
+            l_.add("const " + var + " = (" + param + ") => {");
+            l_.in();
+            CodeLine& l = l_.add("const parent = " + extract_expr(ex, queue) + ";");
             l.hop = sh_.first_in[i];
             if (!ex) {
                 l.differs = true;
                 l.why = fault_why(HopFault::NoExtract, queue ? Transport::Queue : Transport::Http);
             }
+            l_.add("return " + id + "Operation(" + id + "Tracer, parent);");
+            l_.out();
+            l_.add("};");
         };
         if (sh_.remote[i]) handler(false);
         if (sh_.queue[i]) handler(true);
@@ -1420,10 +1424,7 @@ std::string hop_line(const Scenario& s, Language lang, HopRef hop, HopFault f) {
     if (f == HopFault::NoExtract && c.transport != Transport::InProcess) {
         // No-extract is written on the callee's side.
         const bool queue = c.transport == Transport::Queue;
-        const std::string& id = sh.ident[static_cast<size_t>(to)];
-        if (lang == Language::JavaScript)
-            return "(" + std::string(queue ? "message" : "req") + ") => " + id + "Operation(" + id + "Tracer, " +
-                   JsWriter::extract_expr(false, queue) + ")";
+        if (lang == Language::JavaScript) return "const parent = " + JsWriter::extract_expr(false, queue) + ";";
         return queue ? "parent := context.Background()" : "http.HandlerFunc(…): not wrapped by otelhttp.NewHandler";
     }
     if (lang == Language::JavaScript) return JsWriter(s, sh).call_expr(hop.caller, hop.call, f);

@@ -80,7 +80,7 @@ TEST_CASE("codegen: each fault on orders->payments marks the one line a develope
         {HopFault::NoInject, Language::JavaScript, "callWithoutTracing('payments'", orders},
         {HopFault::CtxDropped, Language::JavaScript, "call(tracer, ROOT_CONTEXT, 'payments'", orders},
         {HopFault::FlagsDropped, Language::JavaScript, "{ sampled: false }", orders},
-        {HopFault::NoExtract, Language::JavaScript, "paymentsOperation(paymentsTracer, ROOT_CONTEXT)", payments},
+        {HopFault::NoExtract, Language::JavaScript, "const parent = ROOT_CONTEXT;", payments},
         {HopFault::NoInject, Language::Go, "call(ctx, http.DefaultClient, \"payments\"", orders},
         {HopFault::CtxDropped, Language::Go, "call(context.Background(), tracedClient(tp), \"payments\"", orders},
         {HopFault::FlagsDropped, Language::Go, "unsampledClient(tp)", orders},

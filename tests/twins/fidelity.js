@@ -204,7 +204,7 @@ const rules = {
 
 async function main() {
   // Without a receiver in this build there is nothing to compare against: skip (ctest's SKIP_RETURN_CODE).
-  if (spawnSync(tracelab, ['receive', '--help'], { encoding: 'utf8' }).status !== 0) {
+  if (spawnSync(tracelab, ['receive', '--help'], { encoding: 'utf8', timeout: 10000 }).status !== 0) {
     console.log('tracelab receive is not available in this build: skipped');
     process.exitCode = 77;
     return;

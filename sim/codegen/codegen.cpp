@@ -1413,7 +1413,7 @@ std::vector<const CodeLine*> service_code(const Program& p, int service) {
     return out;
 }
 
-std::string hop_line(const Scenario& s, Language lang, HopRef hop, HopFault f) {
+std::string hop_line(const Scenario& s, Language lang, HopRef hop, HopFault f, bool callee_side) {
     if (!hop.valid() || static_cast<size_t>(hop.caller) >= s.services.size()) return "";
     const Service& from = s.services[static_cast<size_t>(hop.caller)];
     if (static_cast<size_t>(hop.call) >= from.calls.size()) return "";
@@ -1421,11 +1421,16 @@ std::string hop_line(const Scenario& s, Language lang, HopRef hop, HopFault f) {
     const int to = s.find_service(c.to);
     if (to < 0) return "";
     const Shape sh = shape_of(s);
-    if (f == HopFault::NoExtract && c.transport != Transport::InProcess) {
-        // No-extract is written on the callee's side.
-        const bool queue = c.transport == Transport::Queue;
-        if (lang == Language::JavaScript) return "const parent = " + JsWriter::extract_expr(false, queue) + ";";
-        return queue ? "parent := context.Background()" : "http.HandlerFunc(…): not wrapped by otelhttp.NewHandler";
+    const bool queue = c.transport == Transport::Queue;
+    if (c.transport != Transport::InProcess && (f == HopFault::NoExtract || (callee_side && f == HopFault::Ok))) {
+        // Extraction is written on the callee's side.
+        const bool ex = f == HopFault::Ok;
+        if (lang == Language::JavaScript) return "const parent = " + JsWriter::extract_expr(ex, queue) + ";";
+        if (queue)
+            return ex ? "parent := otel.GetTextMapPropagator().Extract(context.Background(), headers)"
+                      : "parent := context.Background()";
+        return ex ? "otelhttp.NewHandler(…): the handler continues the incoming traceparent"
+                  : "http.HandlerFunc(…): not wrapped by otelhttp.NewHandler";
     }
     if (lang == Language::JavaScript) return JsWriter(s, sh).call_expr(hop.caller, hop.call, f);
     return GoWriter(s, sh).call_expr(hop.caller, hop.call, f);

@@ -67,8 +67,9 @@ std::vector<const CodeLine*> service_code(const Program& p, int service);
 // The fault modes that mean something on a hop over `t` (in-process: only ok and ctx-dropped).
 std::vector<HopFault> applicable_faults(Transport t);
 
-// How hop `hop`'s call line reads with fault `f` (the code view's alternatives); "" when the hop does not exist.
-std::string hop_line(const Scenario& s, Language lang, HopRef hop, HopFault f);
+// How hop `hop`'s line reads with fault `f` (the code view's alternatives); "" when the hop does not exist.
+// `callee_side`: the line is the callee's extraction, so ok and no-extract read as the handler's code.
+std::string hop_line(const Scenario& s, Language lang, HopRef hop, HopFault f, bool callee_side = false);
 
 // Writes every file of `p` into `dir` (created if missing). "" on success, else a message naming the path.
 std::string write_program(const Program& p, const std::filesystem::path& dir);

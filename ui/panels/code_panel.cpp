@@ -379,7 +379,7 @@ private:
             ImGui::TextDisabled("%s -> %s (%s): what this hop's code does", from.name.c_str(), call.to.c_str(),
                                 to_string(call.transport));
             for (HopFault f : codegen::applicable_faults(call.transport)) {
-                const std::string code = codegen::hop_line(sc, lang_, l.hop, f);
+                const std::string code = codegen::hop_line(sc, lang_, l.hop, f, l.service != l.hop.caller);
                 const std::string label = std::string(to_string(f)) + "   " + code;
                 if (ImGui::Selectable(label.c_str(), call.fault == f)) {
                     actions.push(SetHopFault{from.name, call.to, f});

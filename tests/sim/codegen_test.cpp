@@ -177,13 +177,13 @@ TEST_CASE("codegen: write_program writes every file, and reports a folder it can
     CHECK(err.find("file") != std::string::npos);
 }
 
-// Run by the codegen_gofmt ctest test (skipped there when gofmt is not installed), not by the plain suite.
-TEST_CASE("codegen: gofmt accepts every Go program, healthy and with each fault" * doctest::skip()) {
-    test::TempDir tmp;
-    int n = 0;
+// Every built-in scenario healthy, with each applicable fault on each hop, and with each service's instrumentation
+// flipped and an error rate set: the variants the generated programs must get right.
+static std::vector<Scenario> all_variants() {
+    std::vector<Scenario> cases;
     for (const std::string& name : builtin_scenario_names(kScenarios)) {
         const Scenario healthy = builtin(name.c_str());
-        std::vector<Scenario> cases{healthy};
+        cases.push_back(healthy);
         for (const Service& svc : healthy.services) {
             for (const Call& c : svc.calls)
                 for (HopFault f : applicable_faults(c.transport)) {
@@ -197,20 +197,44 @@ TEST_CASE("codegen: gofmt accepts every Go program, healthy and with each fault"
             REQUIRE(set_error_rate(u, svc.name, 0.5).empty());
             cases.push_back(u);
         }
-        for (const Scenario& s : cases) {
-            const fs::path dir = tmp.path / std::to_string(n++);
-            REQUIRE(write_program(generate_program(s, Language::Go), dir).empty());
-        }
     }
-    const std::string cmd = "gofmt -l " + tmp.path.string() + " 2>&1";
-    FILE* pipe = ::popen(cmd.c_str(), "r");
+    return cases;
+}
+
+// Runs a shell command; its exit status and what it printed (standard output and error).
+static std::pair<int, std::string> run_command(const std::string& cmd) {
+    FILE* pipe = ::popen((cmd + " 2>&1").c_str(), "r");
     REQUIRE(pipe != nullptr);
     std::string out;
     std::array<char, 512> buf{};
     while (size_t got = std::fread(buf.data(), 1, buf.size(), pipe)) out.append(buf.data(), got);
-    const int status = ::pclose(pipe);
+    return {::pclose(pipe), out};
+}
+
+// Run by the codegen_gofmt ctest test (skipped there when gofmt is not installed), not by the plain suite.
+TEST_CASE("codegen: gofmt accepts every Go program, healthy and with each fault" * doctest::skip()) {
+    test::TempDir tmp;
+    const std::vector<Scenario> cases = all_variants();
+    for (size_t n = 0; n < cases.size(); ++n)
+        REQUIRE(write_program(generate_program(cases[n], Language::Go), tmp.path / std::to_string(n)).empty());
+    const auto [status, out] = run_command("gofmt -l " + tmp.path.string());
     INFO("gofmt -l lists the files it would change (or its syntax errors): ", out);
-    CHECK(n > 20);
+    CHECK(cases.size() > 20);
     CHECK(status == 0);
     CHECK(out.empty());
+}
+
+// Run by the codegen_node_check ctest test (skipped there without Node.js): every JavaScript program parses.
+TEST_CASE("codegen: node --check accepts every JavaScript program, healthy and with each fault" * doctest::skip()) {
+    test::TempDir tmp;
+    const std::vector<Scenario> cases = all_variants();
+    std::string cmd = "set -e";
+    for (size_t n = 0; n < cases.size(); ++n) {
+        const fs::path dir = tmp.path / std::to_string(n);
+        REQUIRE(write_program(generate_program(cases[n], Language::JavaScript), dir).empty());
+        cmd += "; node --check " + (dir / "main.js").string();
+    }
+    const auto [status, out] = run_command("sh -c '" + cmd + "'");
+    INFO(out);
+    CHECK(status == 0);
 }

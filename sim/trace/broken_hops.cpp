@@ -33,6 +33,22 @@ const char* to_string(BrokenHopCause c) {
     return "?";
 }
 
+const char* cause_summary(BrokenHopCause c) {
+    switch (c) {
+        case BrokenHopCause::HeaderLost:
+            return "traceparent not sent or not read";
+        case BrokenHopCause::MessageWithoutContext:
+            return "no trace context in the message";
+        case BrokenHopCause::UninstrumentedClient:
+            return "uninstrumented client";
+        case BrokenHopCause::UninstrumentedProducer:
+            return "uninstrumented producer";
+        case BrokenHopCause::ContextDropped:
+            return "code passed a fresh context";
+    }
+    return "?";
+}
+
 namespace {
 
 // [SECTION] Attributes
@@ -86,46 +102,40 @@ bool route_matches(std::string_view route, std::string_view path) {
 // both sides carry the attribute (semantic conventions: HTTP spans, messaging spans, general server.*).
 int attribute_agreement(const TraceStore& store, const Span& call, const Span& callee) {
     int agree = 0;
-    const std::string address = attr_text(store, call, "server.address");
-    if (!address.empty()) {
-        const std::string theirs = attr_text(store, callee, "server.address");
-        if (!theirs.empty()) {
-            if (!iequal(address, theirs)) return -1;
+    bool differ = false;
+    // One comparison: skipped when a side lacks its value, else agreeing or ruling the pair out.
+    const auto compare = [&](const std::string& ours, const std::string& theirs, bool same) {
+        if (ours.empty() || theirs.empty()) return false;
+        if (same)
             ++agree;
-        } else {
-            // Inside a cluster the address is often the callee's service name ("payments", "payments.shop.svc").
-            const std::string_view name = store.str(callee.service);
-            if (!name.empty() && address.size() >= name.size() && iequal(std::string_view(address).substr(0, name.size()), name) &&
-                (address.size() == name.size() || address[name.size()] == '.'))
-                ++agree;
-        }
+        else
+            differ = true;
+        return true;
+    };
+    const std::string address = attr_text(store, call, "server.address");
+    const std::string their_address = attr_text(store, callee, "server.address");
+    if (!compare(address, their_address, iequal(address, their_address)) && !address.empty()) {
+        // Inside a cluster the address is often the callee's service name ("payments", "payments.shop.svc").
+        const std::string_view name = store.str(callee.service);
+        if (!name.empty() && address.size() >= name.size() &&
+            iequal(std::string_view(address).substr(0, name.size()), name) &&
+            (address.size() == name.size() || address[name.size()] == '.'))
+            ++agree;
     }
     const std::string port = attr_text(store, call, "server.port");
     const std::string their_port = attr_text(store, callee, "server.port");
-    if (!port.empty() && !their_port.empty()) {
-        if (port != their_port) return -1;
-        ++agree;
-    }
+    compare(port, their_port, port == their_port);
     std::string path = attr_text(store, call, "url.path");
     if (path.empty()) path = std::string(path_of_url(attr_text(store, call, "url.full")));
-    if (!path.empty()) {
-        const std::string their_path = attr_text(store, callee, "url.path");
+    const std::string their_path = attr_text(store, callee, "url.path");
+    if (!compare(path, their_path, path == their_path)) {
         const std::string route = attr_text(store, callee, "http.route");
-        if (!their_path.empty()) {
-            if (their_path != path) return -1;
-            ++agree;
-        } else if (!route.empty()) {
-            if (!route_matches(route, path)) return -1;
-            ++agree;
-        }
+        compare(path, route, route_matches(route, path));
     }
     const std::string dest = attr_text(store, call, "messaging.destination.name");
     const std::string their_dest = attr_text(store, callee, "messaging.destination.name");
-    if (!dest.empty() && !their_dest.empty()) {
-        if (dest != their_dest) return -1;
-        ++agree;
-    }
-    return agree;
+    compare(dest, their_dest, dest == their_dest);
+    return differ ? -1 : agree;
 }
 
 bool is_database_call(const TraceStore& store, const Span& s) {

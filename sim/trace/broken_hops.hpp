@@ -30,6 +30,8 @@ enum class BrokenHopCause : uint8_t {
 
 // "header-lost", "message-without-context", "uninstrumented-client", "uninstrumented-producer", "context-dropped".
 const char* to_string(BrokenHopCause c);
+// A few words for narrow places: "traceparent not sent or not read", "uninstrumented client", …
+const char* cause_summary(BrokenHopCause c);
 
 struct BrokenHop {
     uint32_t caller_span = 0;  // index into TraceStore::spans: the CLIENT/PRODUCER span, or the span with the stretch

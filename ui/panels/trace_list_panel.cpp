@@ -114,10 +114,8 @@ public:
                 if (t.has_error) warn += "error  ";
                 const int32_t in_hop = size_t(i) < hop_in_.size() ? hop_in_[size_t(i)] : -1;
                 const uint32_t out_hops = size_t(i) < hops_out_.size() ? hops_out_[size_t(i)] : 0;
-                if (in_hop >= 0) {
-                    const BrokenHop& h = app.broken_hops()[size_t(in_hop)];
-                    warn += "split from " + std::string(store.str(h.from_service)) + "  ";
-                }
+                // Short words, the column is narrow; the tooltip names the services and the cause.
+                if (in_hop >= 0) warn += "split off  ";
                 if (out_hops > 0) warn += out_hops == 1 ? "lost a call  " : std::to_string(out_hops) + " lost calls  ";
                 if (!warn.empty()) {
                     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(t.has_error && t.root >= 0 && t.orphans.empty()

@@ -131,18 +131,16 @@ private:
                                            : "Show the trace whose call started this one, at the calling span.");
             ImGui::SameLine();
             ImGui::PushStyleColor(ImGuiCol_Text, kWarningTextColor);
-            const std::string line = "Broken hop: " + h.reason + ".";
-            const bool fits = ImGui::CalcTextSize(line.c_str()).x <= ImGui::GetContentRegionAvail().x;
-            if (fits) {
-                ImGui::TextUnformatted(line.c_str());
-            } else {
-                // The short form on one line; the whole sentence on hover.
-                const std::string brief = "Broken hop: " + std::string(app.store().str(h.from_service)) + " -> " +
-                                          std::string(app.store().str(h.to_service)) + " (" + to_string(h.cause) +
-                                          ")";
-                ImGui::TextUnformatted(brief.c_str());
-                compat::item_tooltip("%s", line.c_str());
-            }
+            // The sentence when it fits, else shorter forms; the sentence is then the tooltip.
+            const std::string from(app.store().str(h.from_service)), to(app.store().str(h.to_service));
+            const std::string forms[] = {"Broken hop: " + h.reason + ".",
+                                         "Broken hop: " + from + " -> " + to + " (" + cause_summary(h.cause) + ")",
+                                         "Broken hop: " + from + " -> " + to, from + " -> " + to};
+            const float avail = ImGui::GetContentRegionAvail().x;
+            size_t pick = 0;
+            while (pick + 1 < std::size(forms) && ImGui::CalcTextSize(forms[pick].c_str()).x > avail) ++pick;
+            ImGui::TextUnformatted(forms[pick].c_str());
+            if (pick > 0) compat::item_tooltip("%s", forms[0].c_str());
             ImGui::PopStyleColor();
             ImGui::PopID();
         }

@@ -457,11 +457,11 @@ void draw_bar_label(ImDrawList* dl, const WaterfallInput& in, const WaterfallRow
     plain += dtext;
     std::string full(t.name);
     if (ghost && (row.flags & kRowBrokenHop))
-        full += "  [new trace: context lost]";
+        full += "  [new trace]";
     else if (ghost)
         full += (row.span >= 0) ? "  [other trace]" : "  [no span]";
     else if (row.flags & kRowBrokenHop)
-        full += "  [split off: context lost]";
+        full += "  [split off]";
     full += "  ";
     full += dtext;
     if (row.flags & kRowHasGap) full += "  (gap: child lost)";

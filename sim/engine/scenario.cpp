@@ -439,7 +439,9 @@ std::vector<std::string> builtin_scenario_names(const fs::path& builtin_dir) {
     std::vector<std::string> names;
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(builtin_dir, ec))
-        if (e.path().extension() == ".json") names.push_back(e.path().stem().string());
+        // *.schema.json describes the format (scenario.schema.json); it is not a scenario.
+        if (e.path().extension() == ".json" && !e.path().stem().string().ends_with(".schema"))
+            names.push_back(e.path().stem().string());
     std::sort(names.begin(), names.end());
     // The tutorial's scenario first.
     auto it = std::find(names.begin(), names.end(), "checkout");

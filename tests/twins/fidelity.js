@@ -226,7 +226,7 @@ async function main() {
       return compare(real, without) !== '';
     });
   };
-  const files = fs.readdirSync(scenarioDir).filter((f) => f.endsWith('.json')).sort();
+  const files = fs.readdirSync(scenarioDir).filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json')).sort();
   const cases = files.flatMap((f) => casesOf(path.join(scenarioDir, f))).filter((c) => !only || c.scenario === only);
   let failed = 0;
   let passed = 0;

@@ -26,6 +26,7 @@ const char* kUsage =
     "  export        simulate and send the traces to an OTLP/HTTP collector\n"
     "  sample        run the sampling lab: head and tail sampling over many requests\n"
     "  sampler       show a ratio sampler's decision for trace ids\n"
+    "  scenario      write a scenario, with edits applied, as a scenario file\n"
     "  quiz          take the five-question quiz in the terminal\n"
     "  code          write the scenario as a real program traced with OpenTelemetry (Go or JavaScript)\n"
     "\n"
@@ -52,6 +53,7 @@ std::optional<int> run(const Args& args, Io io) {
     if (cmd == "sample") return cmd_sample(rest, io);
     if (cmd == "sampler") return cmd_sampler(rest, io);
     if (cmd == "code") return cmd_code(rest, io);
+    if (cmd == "scenario") return cmd_scenario(rest, io);
     return std::nullopt;  // GUI flags or a trace file: the app parses them
 }
 

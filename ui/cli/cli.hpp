@@ -39,6 +39,8 @@ int cmd_sample(const Args& args, Io io);
 int cmd_sampler(const Args& args, Io io);
 // `tracelab code`: the scenario as a Go or JavaScript program (sim/codegen).
 int cmd_code(const Args& args, Io io);
+// `tracelab scenario`: writes the (edited) scenario as a scenario file.
+int cmd_scenario(const Args& args, Io io);
 
 // [SECTION] Simulation flags shared by simulate, export, sample and the app
 

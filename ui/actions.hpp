@@ -55,6 +55,17 @@ struct LoadScenario {
     std::string name_or_path;
 };
 
+// [SECTION] Authoring: services and calls added, renamed, removed (each re-simulates; a refusal goes to the
+// banner and changes nothing)
+struct EditServices {
+    enum class Op { AddService, RenameService, RemoveService, AddCall, RemoveCall };
+    Op op = Op::AddService;
+    std::string service;  // the service (the caller, for calls); AddService: the new service's name
+    std::string other;    // RenameService: the new name; AddCall: the callee
+    size_t call = 0;      // RemoveCall: the index in the caller's calls
+    Transport transport = Transport::Http;  // AddCall
+};
+
 // [SECTION] Selection and view
 struct SelectTrace {
     int32_t trace = -1;  // index into Analysis::traces, -1 clears
@@ -86,7 +97,7 @@ struct ToggleHelp {};
 
 // [SECTION] Files
 struct OpenFile {
-    std::string path;  // a trace file (OTLP/JSON, Jaeger, Zipkin); imported and shown
+    std::string path;  // a trace file (OTLP/JSON, Jaeger, Zipkin) is shown; a scenario file (by content) is loaded
 };
 struct ExportTrace {
     std::string path;
@@ -104,7 +115,7 @@ struct Custom {
 using Action = std::variant<SetLatency, SetJitter, SetErrorRate, SetHopFault, SetParallel, SetInstrumented, SetSeed,
                             ReplaceScenario, LoadScenario, SelectTrace, SelectSpan, SelectSpanNamed, ToggleGhosts,
                             SetGhosts, SetPlaying, TogglePlaying, SetLiveRate, FocusPanel, ToggleHelp, OpenFile,
-                            ExportTrace, ReturnToSimulation, DismissBanner, Custom>;
+                            ExportTrace, ReturnToSimulation, DismissBanner, Custom, EditServices>;
 
 // A short name of the action's kind ("SetHopFault"), for logs and tests.
 const char* action_name(const Action& a);

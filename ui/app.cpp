@@ -13,7 +13,10 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <utility>
 
+#include "sim/engine/scenario_authoring.hpp"
+#include "sim/engine/scenario_file.hpp"
 #include "sim/formats/formats.hpp"
 #include "sim/io/storage.hpp"
 #include "ui/cli/otlp_http.hpp"
@@ -125,6 +128,7 @@ void App::restore_selection(int32_t old_op, int32_t old_trace) {
 }
 
 std::string App::open_trace_file(const std::filesystem::path& path) {
+    if (is_scenario_file(path)) return open_scenario_file(path);
     auto imported = import_trace_file(path);
     if (!imported) {
         add_banner(BannerLevel::Error, imported.error());
@@ -137,10 +141,44 @@ std::string App::open_trace_file(const std::filesystem::path& path) {
     view_.live.playing = false;
     reanalyze();
     view_.selected_trace = analysis_.traces.empty() ? -1 : 0;
-    add_banner(BannerLevel::Info, "Showing " + path.filename().string() + " (" +
+    add_banner(BannerLevel::Info, "Showing " + absolute_path(path).string() + " (" +
                                       std::string(to_string(imported->format)) + ", " +
                                       std::to_string(imported_.spans.size()) + " spans)");
     return "";
+}
+
+std::string App::open_scenario_file(const std::filesystem::path& path) {
+    const std::filesystem::path full = absolute_path(path);
+    auto loaded = load_scenario_file(full);
+    if (!loaded) {
+        add_banner(BannerLevel::Error, loaded.error());
+        return loaded.error();
+    }
+    set_scenario(std::move(loaded.value()));
+    settings_.last_scenario = full.string();
+    add_banner(BannerLevel::Info, "Opened the scenario " + full.string());
+    return "";
+}
+
+std::string App::save_scenario_as(const std::filesystem::path& path) {
+    if (!has_scenario_) return "there is no scenario to save";
+    const std::filesystem::path full = absolute_path(path);
+    Scenario named = scenario_;
+    if (named.title.empty() || named.title == named.id) named.title = full.stem().string();
+    if (auto e = save_scenario_file(full, named); !e.empty()) {
+        add_banner(BannerLevel::Error, "Saving the scenario failed: " + e);
+        return e;
+    }
+    scenario_.id = full.stem().string();
+    scenario_.title = named.title;
+    settings_.last_scenario = full.string();
+    add_banner(BannerLevel::Info, "Saved the scenario to " + full.string());
+    return "";
+}
+
+void App::new_scenario() {
+    push(ReplaceScenario{tl::new_scenario()});
+    push(FocusPanel{"editor"});
 }
 
 const Hop* App::hop_into_span(int32_t span) const {
@@ -206,12 +244,38 @@ template <class... F>
 Overloaded(F...) -> Overloaded<F...>;
 }  // namespace
 
+namespace {
+std::string edit_services(Scenario& s, const EditServices& x) {
+    using Op = EditServices::Op;
+    switch (x.op) {
+        case Op::AddService:
+            return add_service(s, x.service);
+        case Op::RenameService:
+            return rename_service(s, x.service, x.other);
+        case Op::RemoveService:
+            return remove_service(s, x.service);
+        case Op::AddCall:
+            return add_call(s, x.service, x.other, x.transport);
+        case Op::RemoveCall:
+            return remove_call(s, x.service, x.call);
+    }
+    return "";
+}
+}  // namespace
+
+std::filesystem::path absolute_path(const std::filesystem::path& p) {
+    std::error_code ec;
+    auto full = std::filesystem::absolute(p, ec);
+    return ec ? p : full.lexically_normal();
+}
+
 const char* action_name(const Action& a) {
     static constexpr const char* kNames[] = {
         "SetLatency",   "SetJitter",       "SetErrorRate", "SetHopFault",        "SetParallel",   "SetInstrumented",
         "SetSeed",      "ReplaceScenario", "LoadScenario", "SelectTrace",        "SelectSpan",    "SelectSpanNamed",
         "ToggleGhosts", "SetGhosts",       "SetPlaying",   "TogglePlaying",      "SetLiveRate",   "FocusPanel",
-        "ToggleHelp",   "OpenFile",        "ExportTrace",  "ReturnToSimulation", "DismissBanner", "Custom"};
+        "ToggleHelp",   "OpenFile",        "ExportTrace",  "ReturnToSimulation", "DismissBanner", "Custom",
+        "EditServices"};
     static_assert(std::size(kNames) == std::variant_size_v<Action>);
     return kNames[a.index()];
 }
@@ -286,8 +350,11 @@ void App::apply(Action a) {
             [&](const OpenFile& x) { open_trace_file(x.path); },
             [&](const ExportTrace& x) {
                 const std::string e = export_trace(x.path, x.format);
+                const std::filesystem::path full = absolute_path(x.path);
                 if (e.empty())
-                    add_banner(BannerLevel::Info, "Exported " + std::string(to_string(x.format)) + " to " + x.path);
+                    add_banner(BannerLevel::Info, "Exported " + std::string(to_string(x.format)) + " to " +
+                                                      full.filename().string() + " in the folder " +
+                                                      full.parent_path().string());
                 else
                     add_banner(BannerLevel::Error, "Export failed: " + e);
             },
@@ -300,6 +367,7 @@ void App::apply(Action a) {
             [&](const Custom& x) {
                 if (x.apply) x.apply(*this);
             },
+            [&](const EditServices& x) { edit(edit_services(scenario_, x)); },
         },
         a);
     last_applied_.push_back(std::move(a));
@@ -383,6 +451,7 @@ void App::frame() {
 
     draw_help();
     draw_file_dialogs();
+    take_chosen_file();
     poll_collector_send();
     draw_collector_dialog();
     apply_actions();
@@ -391,13 +460,17 @@ void App::frame() {
 void App::handle_shortcuts() {
     const ImGuiIO& io = ImGui::GetIO();
     if (!shortcuts_allowed()) return;
-    if (compat::key_pressed(ImGuiKey_Space, false)) push(TogglePlaying{});
-    if (compat::char_key_pressed(kShortcutHelp, false)) push(ToggleHelp{});
-    if (compat::char_key_pressed(kShortcutGhosts, false)) push(ToggleGhosts{});
-    if (io.KeyCtrl && compat::char_key_pressed('O', false)) {
-        open_dialog_ = true;
-        dialog_path_.clear();
+    if (!io.KeyCtrl) {
+        if (compat::key_pressed(ImGuiKey_Space, false)) push(TogglePlaying{});
+        if (compat::char_key_pressed(kShortcutHelp, false)) push(ToggleHelp{});
+        if (compat::char_key_pressed(kShortcutGhosts, false)) push(ToggleGhosts{});
     }
+    if (io.KeyCtrl && compat::char_key_pressed('O', false)) choose_file(ChooserFor::Open);
+    if (io.KeyCtrl && compat::char_key_pressed('S', false) && has_scenario_) choose_file(ChooserFor::SaveScenario);
+    if (io.KeyCtrl && compat::char_key_pressed('Q', false)) quit_requested_ = true;
+    if (io.KeyCtrl && compat::char_key_pressed('=', false)) step_text_scale(+1);
+    if (io.KeyCtrl && compat::char_key_pressed('-', false)) step_text_scale(-1);
+    if (io.KeyCtrl && compat::char_key_pressed('0', false)) step_text_scale(0);
 }
 
 void App::draw_areas(float top) {
@@ -436,7 +509,8 @@ void App::draw_area(Area area, const Rect& r) {
     } else if (here.size() == 1) {
         here[0]->draw(*this, actions_);
         area_front_[size_t(area)] = here[0]->name();
-    } else if (ImGui::BeginTabBar((id + "-tabs").c_str(), ImGuiTabBarFlags_FittingPolicyScroll)) {
+    } else if (ImGui::BeginTabBar((id + "-tabs").c_str(), ImGuiTabBarFlags_FittingPolicyResizeDown)) {
+        // A narrow area shrinks every tab and ends its title in "..." rather than scrolling one out of view.
         for (Panel* p : here) {
             const bool focus =
                 std::find(focus_requests_.begin(), focus_requests_.end(), p->name()) != focus_requests_.end();
@@ -475,6 +549,23 @@ ImVec4 App::clear_colour() {
     return ImGui::GetStyle().Colors[ImGuiCol_ChildBg];
 }
 
+// A splitter says it can be dragged: a row of dots across its middle always, the whole handle lit while the mouse
+// is over it (and brighter while it is dragged).
+void App::draw_splitter_grip(const Rect& r, bool vertical, bool hovered, bool active) const {
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    ImDrawList* dl = ImGui::GetWindowDrawList();  // the host window: under popups, over the gutters
+    const ImVec2 a(vp->Pos.x + r.x, vp->Pos.y + r.y), b(vp->Pos.x + r.right(), vp->Pos.y + r.bottom());
+    if (hovered || active)
+        dl->AddRectFilled(a, b, ImGui::GetColorU32(active ? ImGuiCol_SeparatorActive : ImGuiCol_SeparatorHovered));
+    const ImU32 dot = ImGui::GetColorU32(hovered || active ? ImGuiCol_Text : ImGuiCol_TextDisabled);
+    const float radius = std::max(1.0f, std::min(r.w, r.h) * 0.3f);
+    const float step = radius * 4.0f;
+    const ImVec2 c((a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f);
+    for (int k = -2; k <= 2; ++k)
+        dl->AddCircleFilled(vertical ? ImVec2(c.x, c.y + float(k) * step) : ImVec2(c.x + float(k) * step, c.y),
+                            radius, dot, 8);
+}
+
 void App::draw_splitters(const Layout& l) {
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     const ImGuiIO& io = ImGui::GetIO();
@@ -487,16 +578,16 @@ void App::draw_splitters(const Layout& l) {
         ImGui::InvisibleButton(kIds[i], ImVec2(r.w, r.h));
         probe_item(kIds[i] + 2);
         const bool vertical = i == size_t(Splitter::Left) || i == size_t(Splitter::Right);
-        if (ImGui::IsItemHovered() || ImGui::IsItemActive())
-            ImGui::SetMouseCursor(vertical ? ImGuiMouseCursor_ResizeEW : ImGuiMouseCursor_ResizeNS);
-        if (ImGui::IsItemActive()) {
+        const bool hovered = ImGui::IsItemHovered(), active = ImGui::IsItemActive();
+        if (hovered || active) ImGui::SetMouseCursor(vertical ? ImGuiMouseCursor_ResizeEW : ImGuiMouseCursor_ResizeNS);
+        if (active) {
             any_active = true;
             dragging_splitter_ = int(i);
-            drag_splitter(settings_.splitters, static_cast<Splitter>(i), io.MouseDelta.x, io.MouseDelta.y,
-                          fonts_.scale);
-            ImGui::GetWindowDrawList()->AddRectFilled(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(),
-                                                      ImGui::GetColorU32(ImGuiCol_SeparatorActive));
+            // The side columns are drawn shrunk on a narrow window: a drag moves their edge by as much as the mouse.
+            const float k = fonts_.scale * (vertical ? l.side_factor : l.height_factor);
+            drag_splitter(settings_.splitters, static_cast<Splitter>(i), io.MouseDelta.x, io.MouseDelta.y, k);
         }
+        draw_splitter_grip(r, vertical, hovered, active);
     }
     if (!any_active && dragging_splitter_ >= 0) {
         dragging_splitter_ = -1;
@@ -506,14 +597,97 @@ void App::draw_splitters(const Layout& l) {
 
 // [SECTION] Menu bar, banner, dialogs, help
 
+namespace {
+// The steps of View > Text size (and of Ctrl+= / Ctrl+-).
+constexpr float kTextScales[] = {0.8f, 0.9f, 1.0f, 1.1f, 1.25f, 1.5f, 1.75f, 2.0f};
+}  // namespace
+
+void App::set_text_scale(float scale) {
+    const float s = std::clamp(scale, kMinTextScale, kMaxTextScale);
+    if (s == settings_.text_scale) return;
+    settings_.text_scale = s;
+    style_change_ = true;
+    save_settings_now();
+}
+
+void App::step_text_scale(int direction) {
+    if (direction == 0) return set_text_scale(1.0f);
+    const float now = settings_.text_scale;
+    float next = now;
+    if (direction > 0) {
+        for (float s : kTextScales)
+            if (s > now + 1e-3f) {
+                next = s;
+                break;
+            }
+    } else {
+        for (float s : kTextScales)
+            if (s < now - 1e-3f) next = s;
+    }
+    set_text_scale(next);
+}
+
+void App::set_theme(ThemeKind t) {
+    if (theme() == t) return;
+    settings_.theme = to_string(t);
+    style_change_ = true;
+    save_settings_now();
+}
+
+ThemeKind App::theme() const {
+    return parse_theme(settings_.theme).value_or(ThemeKind::Dark);
+}
+
+bool App::take_style_change() {
+    return std::exchange(style_change_, false);
+}
+
+void App::draw_view_menu() {
+    if (!ImGui::BeginMenu("View")) {
+        probe_item("menu:View");
+        return;
+    }
+    probe_item("menu:View");
+    if (ImGui::MenuItem("Ground-truth ghosts", "G", view_.show_ghosts)) push(ToggleGhosts{});
+    if (ImGui::MenuItem(view_.live.playing ? "Pause live traffic" : "Play live traffic", "Space"))
+        push(TogglePlaying{});
+    ImGui::Separator();
+    if (ImGui::BeginMenu("Text size")) {
+        probe_item("view:text-size");
+        for (float s : kTextScales) {
+            const std::string label = std::to_string(int(std::lround(s * 100))) + "%";
+            const char* key = s == 1.0f ? "Ctrl+0" : nullptr;
+            if (ImGui::MenuItem(label.c_str(), key, std::fabs(settings_.text_scale - s) < 1e-3f)) set_text_scale(s);
+            probe_item("text-size:" + label);
+        }
+        ImGui::Separator();
+        if (ImGui::MenuItem("Larger", "Ctrl+=")) step_text_scale(+1);
+        if (ImGui::MenuItem("Smaller", "Ctrl+-")) step_text_scale(-1);
+        ImGui::EndMenu();
+    } else {
+        probe_item("view:text-size");
+    }
+    if (ImGui::MenuItem("High contrast", nullptr, theme() == ThemeKind::HighContrast))
+        set_theme(theme() == ThemeKind::HighContrast ? ThemeKind::Dark : ThemeKind::HighContrast);
+    probe_item("view:high-contrast");
+    ImGui::Separator();
+    for (const auto& p : panels_)
+        if (ImGui::MenuItem(p->title())) push(FocusPanel{p->name()});
+    ImGui::EndMenu();
+}
+
 void App::draw_menu_bar() {
     if (!ImGui::BeginMenuBar()) return;
     if (ImGui::BeginMenu("File")) {
         probe_item("menu:File");
-        if (ImGui::MenuItem("Open trace file...", "Ctrl+O")) {
-            open_dialog_ = true;
-            dialog_path_.clear();
-        }
+        if (ImGui::MenuItem("New scenario")) new_scenario();
+        probe_item("file:new-scenario");
+        if (ImGui::MenuItem("Open trace or scenario...", "Ctrl+O")) choose_file(ChooserFor::Open);
+        probe_item("file:open");
+        if (ImGui::MenuItem("Save scenario as...", "Ctrl+S", false, has_scenario_))
+            choose_file(ChooserFor::SaveScenario);
+        probe_item("file:save-scenario");
+        ImGui::Separator();
         if (ImGui::MenuItem("Export trace...")) {
             export_dialog_ = true;
             dialog_path_ = "trace.json";
@@ -525,6 +699,9 @@ void App::draw_menu_bar() {
         if (ImGui::MenuItem("Send to collector...")) collector_dialog_ = true;
         probe_item("file:send-to-collector");
         if (showing_file() && has_scenario_ && ImGui::MenuItem("Back to the simulation")) push(ReturnToSimulation{});
+        ImGui::Separator();
+        if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit_requested_ = true;
+        probe_item("file:quit");
         ImGui::EndMenu();
     } else {
         probe_item("menu:File");
@@ -543,15 +720,7 @@ void App::draw_menu_bar() {
     } else {
         probe_item("menu:Scenario");
     }
-    if (ImGui::BeginMenu("View")) {
-        if (ImGui::MenuItem("Ground-truth ghosts", "G", view_.show_ghosts)) push(ToggleGhosts{});
-        if (ImGui::MenuItem(view_.live.playing ? "Pause live traffic" : "Play live traffic", "Space"))
-            push(TogglePlaying{});
-        ImGui::Separator();
-        for (const auto& p : panels_)
-            if (ImGui::MenuItem(p->title())) push(FocusPanel{p->name()});
-        ImGui::EndMenu();
-    }
+    draw_view_menu();
     if (ImGui::BeginMenu("Help")) {
         if (ImGui::MenuItem("Keyboard shortcuts", "H", view_.show_help)) push(ToggleHelp{});
         ImGui::EndMenu();
@@ -599,30 +768,9 @@ void App::draw_banner() {
 }
 
 void App::draw_file_dialogs() {
-    if (open_dialog_) {
-        ImGui::OpenPopup("Open trace file");
-        open_dialog_ = false;
-    }
     if (export_dialog_) {
         ImGui::OpenPopup("Export trace");
         export_dialog_ = false;
-    }
-    ImGui::SetNextWindowSize(ImVec2(520 * fonts_.scale, 0), ImGuiCond_Appearing);
-    if (ImGui::BeginPopupModal("Open trace file", nullptr)) {
-        ImGui::TextWrapped(
-            "OTLP/JSON, Jaeger JSON or Zipkin v2 JSON; the format is detected from the content. "
-            "You can also drop a file onto the window.");
-        if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
-        const bool enter = ImGui::InputText("Path##open", &dialog_path_, ImGuiInputTextFlags_EnterReturnsTrue);
-        probe_item("open:path");
-        if ((ImGui::Button("Open") || enter) && !dialog_path_.empty()) {
-            push(OpenFile{dialog_path_});
-            ImGui::CloseCurrentPopup();
-        }
-        probe_item("open:ok");
-        ImGui::SameLine();
-        if (ImGui::Button("Cancel") || compat::key_pressed(ImGuiKey_Escape, false)) ImGui::CloseCurrentPopup();
-        ImGui::EndPopup();
     }
     ImGui::SetNextWindowSize(ImVec2(520 * fonts_.scale, 0), ImGuiCond_Appearing);
     if (ImGui::BeginPopupModal("Export trace", nullptr)) {
@@ -631,8 +779,18 @@ void App::draw_file_dialogs() {
         static constexpr TraceFormat kFormatValues[] = {TraceFormat::Otlp, TraceFormat::Jaeger, TraceFormat::Zipkin,
                                                         TraceFormat::Chrome};
         ImGui::Combo("Format", &export_format_, kFormats, int(std::size(kFormats)));
-        ImGui::InputText("Path##export", &dialog_path_);
+        const float choose_w = ImGui::CalcTextSize("Choose...").x + 2 * ImGui::GetStyle().FramePadding.x;
+        ImGui::SetNextItemWidth(-(choose_w + ImGui::GetStyle().ItemSpacing.x));
+        ImGui::InputText("##export-path", &dialog_path_);
         probe_item("export:path");
+        ImGui::SameLine();
+        if (ImGui::Button("Choose...")) {
+            // The chooser is a window of its own: this dialog closes and comes back with the answer.
+            ImGui::CloseCurrentPopup();
+            choose_file(ChooserFor::Export);
+        }
+        probe_item("export:choose");
+        ImGui::TextDisabled("Writes to %s", absolute_path(dialog_path_).string().c_str());
         ImGui::TextDisabled("%zu spans; the file is replaced atomically.", store().spans.size());
         if (ImGui::Button("Export") && !dialog_path_.empty()) {
             push(ExportTrace{dialog_path_, kFormatValues[std::clamp(export_format_, 0, 3)]});
@@ -643,6 +801,61 @@ void App::draw_file_dialogs() {
         if (ImGui::Button("Cancel") || compat::key_pressed(ImGuiKey_Escape, false)) ImGui::CloseCurrentPopup();
         ImGui::EndPopup();
     }
+}
+
+void App::choose_file(ChooserFor what) {
+    ChooserRequest r;
+    r.filter_name = "JSON files";
+    r.patterns = {"*.json"};
+    switch (what) {
+        case ChooserFor::Open:
+            r.title = "Open a trace or scenario file";
+            r.patterns = {"*.json", "*.jsonl"};
+            break;
+        case ChooserFor::SaveScenario:
+            r.title = "Save scenario as";
+            r.mode = ChooserMode::Save;
+            r.suggested_name = (scenario_.id.empty() ? std::string("scenario") : scenario_.id) + ".json";
+            break;
+        case ChooserFor::Export: {
+            r.title = "Export trace to";
+            r.mode = ChooserMode::Save;
+            const std::filesystem::path current = absolute_path(dialog_path_.empty() ? "trace.json" : dialog_path_);
+            r.folder = current.parent_path();
+            r.suggested_name = current.filename().string();
+            break;
+        }
+        case ChooserFor::Nothing:
+            return;
+    }
+    chooser_for_ = what;
+    chooser_.allow_native(options_.native_file_chooser);
+    chooser_.open(std::move(r));
+}
+
+void App::take_chosen_file() {
+    const bool was_active = chooser_.active();
+    const auto chosen = chooser_.draw(fonts_.scale);
+    if (was_active && !chooser_.active() && chooser_for_ == ChooserFor::Export) export_dialog_ = true;
+    if (!chosen) {
+        if (!chooser_.active()) chooser_for_ = ChooserFor::Nothing;
+        return;
+    }
+    switch (chooser_for_) {
+        case ChooserFor::Open:
+            push(OpenFile{chosen->string()});
+            break;
+        case ChooserFor::SaveScenario:
+            save_scenario_as(*chosen);
+            break;
+        case ChooserFor::Export:
+            dialog_path_ = chosen->string();
+            export_dialog_ = true;
+            break;
+        case ChooserFor::Nothing:
+            break;
+    }
+    chooser_for_ = ChooserFor::Nothing;
 }
 
 void App::draw_help() {
@@ -768,7 +981,7 @@ void App::draw_collector_dialog() {
     ImGui::EndDisabled();
     if (!collector_.status.empty()) {
         const ImU32 col = sending              ? ImGui::GetColorU32(ImGuiCol_Text)
-                          : collector_.success ? IM_COL32(90, 190, 110, 255)
+                          : collector_.success ? kSuccessTextColor
                                                : kWarningTextColor;
         ImGui::PushStyleColor(ImGuiCol_Text, col);
         ImGui::TextWrapped("%s", collector_.status.c_str());

@@ -24,9 +24,11 @@
 #include "sim/engine/engine.hpp"
 #include "sim/engine/scenario.hpp"
 #include "ui/actions.hpp"
+#include "ui/file_chooser.hpp"
 #include "ui/layout.hpp"
 #include "ui/panels/panel.hpp"
 #include "ui/settings.hpp"
+#include "ui/theme.hpp"
 
 struct ImFont;
 struct ImVec4;
@@ -78,6 +80,9 @@ struct AppFonts {
     float scale = 1.0f;  // content scale applied to sizes
 };
 
+// The path made absolute and normal ("./a/../b.json" → "/cwd/b.json"), for messages that name full paths.
+std::filesystem::path absolute_path(const std::filesystem::path& p);
+
 struct AppOptions {
     std::filesystem::path asset_dir;  // empty: tl::asset_dir()
     bool persist = false;             // read/write settings.json and imgui.ini (the real app; not tests)
@@ -85,6 +90,7 @@ struct AppOptions {
     // With persist: settings.json as the caller already read it (main reads it once, for the window size),
     // so a corrupt file is backed up and reported once; empty: the App reads it.
     std::optional<LoadedSettings> loaded_settings;
+    bool native_file_chooser = false;  // use the desktop's dialog (zenity, kdialog) when present (the real app)
 };
 
 // [SECTION] App
@@ -99,7 +105,13 @@ public:
     // Model set-up. Each returns "" or a learner-readable error (also shown in the banner).
     std::string load_scenario(std::string_view name_or_path);
     void set_scenario(Scenario scenario);
+    // A trace file is imported and shown; a scenario file (told by its content) is loaded instead.
     std::string open_trace_file(const std::filesystem::path& path);
+    std::string open_scenario_file(const std::filesystem::path& path);
+    // File > Save scenario as: writes the scenario on screen, edits included; the banner names the full path.
+    std::string save_scenario_as(const std::filesystem::path& path);
+    // File > New scenario: one service to build on, with the service editor in front.
+    void new_scenario();
     void resimulate();
 
     // Draws everything (call between ImGui::NewFrame() and ImGui::Render()), then applies actions.
@@ -149,6 +161,18 @@ public:
     // them with their own set-up until the learner starts a lesson or step.
     [[nodiscard]] bool startup_choice() const { return startup_choice_; }
     [[nodiscard]] const CollectorSend& collector_send() const { return collector_; }
+    // [SECTION] Presentation: text size and theme
+    // View > Text size: sets the text scale (clamped to kMinTextScale..kMaxTextScale, snapped to the menu's
+    // steps by the shortcuts), persisted. The window owner rebuilds fonts and style when take_style_change() says so.
+    void set_text_scale(float scale);
+    void step_text_scale(int direction);  // Ctrl+= (+1), Ctrl+- (-1), Ctrl+0 (0: back to 100%)
+    void set_theme(ThemeKind theme);
+    [[nodiscard]] ThemeKind theme() const;
+    // True once after a text size or theme change: rebuild the font atlas at the new size and re-apply the theme
+    // before the next NewFrame().
+    bool take_style_change();
+    // File > Quit or Ctrl+Q: the window owner closes the window.
+    [[nodiscard]] bool quit_requested() const { return quit_requested_; }
 
     // [SECTION] Set-up used by main.cpp and tests
     void set_fonts(const AppFonts& fonts) { fonts_ = fonts; }
@@ -160,6 +184,8 @@ public:
     void set_startup_choice(bool chosen) { startup_choice_ = chosen; }
     // Live traffic: keep the request on screen (true) or follow the latest one (false).
     void set_live_pinned(bool pinned) { view_.live.pinned = pinned; }
+    // The file chooser (tests drive its in-app browser; main lets it use the desktop's dialog).
+    [[nodiscard]] const FileChooser& file_chooser() const { return chooser_; }
     // Opens the "Send to collector" dialog (File menu); the endpoint defaults as for `tracelab export`.
     void open_collector_dialog();
     // Starts sending the shown traces to `endpoint` on a worker thread; the frame polls the outcome.
@@ -186,11 +212,13 @@ private:
     void send_live_request();
     void handle_shortcuts();
     void draw_menu_bar();
+    void draw_view_menu();
     void draw_banner();
     void draw_gutters(float below_menu, float top) const;
     void draw_areas(float top);
     void draw_area(Area area, const Rect& r);
     void draw_splitters(const Layout& l);
+    void draw_splitter_grip(const Rect& r, bool vertical, bool hovered, bool active) const;
     void draw_help();
     void draw_file_dialogs();
     std::string export_trace(const std::string& path, TraceFormat format);
@@ -221,11 +249,18 @@ private:
     Actions actions_;
     std::vector<Action> last_applied_;
     std::unordered_map<std::type_index, std::shared_ptr<void>> slots_;
-    // File dialogs (no native dialog in Dear ImGui: a path field).
-    bool open_dialog_ = false, export_dialog_ = false;
+    // File dialogs: the chooser (desktop dialog or in-app browser) and what its answer is for; Export's dialog.
+    enum class ChooserFor { Nothing, Open, SaveScenario, Export };
+    void choose_file(ChooserFor what);
+    void take_chosen_file();
+    FileChooser chooser_;
+    ChooserFor chooser_for_ = ChooserFor::Nothing;
+    bool export_dialog_ = false;
     std::string dialog_path_;
     int export_format_ = 0;
     int dragging_splitter_ = -1;
+    bool style_change_ = false;
+    bool quit_requested_ = false;
     bool startup_choice_ = false;
     // Collector send: the dialog's state, the worker's result slot and the worker (declared last, so it is
     // stopped and joined before anything it touches goes away).

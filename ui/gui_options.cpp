@@ -9,6 +9,7 @@ const char* gui_usage() {
     return "usage: tracelab [simulation flags] [TRACE_FILE]\n"
            "       tracelab --screenshot OUT.png [--size WxH] [--panel NAME] [--frames N] [--play] [--select SPAN] "
            "[...]\n"
+           "       tracelab ... [--text-size PERCENT] [--theme dark|high-contrast]\n"
            "       tracelab --frame-times N [--size WxH] [...]\n"
            "       tracelab --startup-compare\n";
 }
@@ -69,6 +70,19 @@ Result<GuiOptions> parse_gui_options(const cli::Args& args) {
             auto v = value("--select");
             if (!v) return need("--select");
             o.select = *v;
+        } else if (a == "--text-size") {
+            auto v = value("--text-size");
+            if (!v) return need("--text-size");
+            uint64_t pct = 0;
+            if (!cli::parse_u64(*v, pct) || pct < 80 || pct > 200)
+                return R::failure("--text-size " + *v + ": expected a percentage from 80 to 200 (e.g. 150)");
+            o.text_scale = float(pct) / 100.0f;
+        } else if (a == "--theme") {
+            auto v = value("--theme");
+            if (!v) return need("--theme");
+            if (*v != "dark" && *v != "high-contrast")
+                return R::failure("--theme " + *v + ": expected dark or high-contrast");
+            o.theme = *v;
         } else if (a == "--startup-compare") {
             o.startup_compare = true;
         } else if (a == "--startup-probe") {

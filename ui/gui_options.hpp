@@ -24,6 +24,8 @@ struct GuiOptions {
     std::string startup_probe;     // --startup-probe bare|app: one start-up, timed (run by --startup-compare)
     bool play = false;             // --play: live traffic runs from the start
     std::string select;            // --select SPAN_NAME: select the first span with that name
+    std::optional<float> text_scale;  // --text-size PERCENT (80 to 200): View > Text size for this run
+    std::optional<std::string> theme;  // --theme dark|high-contrast
 };
 
 // Parses the arguments after the program name. Errors say which flag is wrong.

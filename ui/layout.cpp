@@ -40,15 +40,19 @@ Layout layout(const LayoutInput& in, const SplitterState& s) {
     const float width = std::max(in.width, 1.0f);
     const float height = std::max(in.height - in.top, 1.0f);
 
-    // Vertical split: middle row above, bottom strip below.
-    float bottom = clampf(s.bottom_height * k, kMinBottom * k, std::max(kMinBottom * k, height - kMinMiddle * k - gap));
+    // Vertical split: middle row above, bottom strip below. Below kFullHeight the bottom strip and the trace
+    // list shrink with the window, as the side columns do below kFullWidth.
+    const float short_factor = std::clamp(in.height / kFullHeight, 0.0f, 1.0f);
+    float bottom = clampf(s.bottom_height * k * short_factor, kMinBottom * k, std::max(kMinBottom * k, height - kMinMiddle * k - gap));
     bottom = std::min(bottom, height * 0.6f);
     const float middle = std::max(height - bottom - gap, 1.0f);
 
     // Horizontal split: the centre keeps its minimum (absolute and as a share of the width); the sides share
     // what is left, in the proportion the user gave them.
-    float left = std::max(s.left_width * k, kMinSide * k);
-    float right = std::max(s.right_width * k, kMinSide * k);
+    // Below kFullWidth the side columns shrink with the window (at 1024 px they get 80% of their width).
+    const float narrow = std::clamp(width / kFullWidth, 0.0f, 1.0f);
+    float left = std::max(s.left_width * k, kMinSide * k) * narrow;
+    float right = std::max(s.right_width * k, kMinSide * k) * narrow;
     const float min_centre = std::max(kMinCentre * k, kCentreShare * width);
     const float sides_budget = std::max(width - min_centre - 2 * gap, 2.0f);
     if (left + right > sides_budget) {
@@ -58,11 +62,13 @@ Layout layout(const LayoutInput& in, const SplitterState& s) {
     }
     const float centre = std::max(width - left - right - 2 * gap, 1.0f);
 
-    float trace_list = clampf(s.trace_list_height * k, kMinTraceList * k,
+    float trace_list = clampf(s.trace_list_height * k * short_factor, kMinTraceList * k,
                               std::max(kMinTraceList * k, middle - kMinWaterfall * k - gap));
     trace_list = std::min(trace_list, middle * 0.5f);
 
     Layout out;
+    out.side_factor = narrow;
+    out.height_factor = short_factor;
     const float y0 = in.top;
     const float cx = left + gap;
     out.areas[static_cast<size_t>(Area::Left)] = {0, y0, left, middle};

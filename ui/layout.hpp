@@ -19,6 +19,10 @@ inline constexpr size_t kAreaCount = 5;
 const char* to_string(Area a);  // "left", "trace-list", …
 
 inline constexpr float kCentreShare = 0.45f;
+// The window width (pixels) from which the side columns have their full width; narrower windows scale them.
+inline constexpr float kFullWidth = 1280.0f;
+// The window height from which the bottom strip and the trace list have their full height.
+inline constexpr float kFullHeight = 800.0f;
 
 enum class Splitter { Left, Right, Bottom, TraceList };
 inline constexpr size_t kSplitterCount = 4;
@@ -52,13 +56,16 @@ struct LayoutInput {
 struct Layout {
     std::array<Rect, kAreaCount> areas;
     std::array<Rect, kSplitterCount> splitters;  // grab handles between areas
+    float side_factor = 1.0f;    // how much the side columns were shrunk for a narrow window (width / kFullWidth)
+    float height_factor = 1.0f;  // the same for the bottom strip and trace list on a short window
     [[nodiscard]] const Rect& area(Area a) const { return areas[static_cast<size_t>(a)]; }
     [[nodiscard]] const Rect& splitter(Splitter s) const { return splitters[static_cast<size_t>(s)]; }
 };
 
 // Places every area. Sizes are clamped so that each area keeps a usable minimum and nothing overlaps, even
 // when the window is small (1024×640) or the splitters were dragged to extremes. The centre (the waterfall)
-// always keeps at least kCentreShare of the width: on a small window the side columns give way first.
+// always keeps at least kCentreShare of the width: on a small window the side columns give way first; below
+// kFullWidth they shrink in proportion to the window.
 Layout layout(const LayoutInput& in, const SplitterState& splitters);
 
 // Applies a drag of (dx, dy) pixels on a splitter handle to the state (unscaled), clamped to sane ranges.

@@ -30,6 +30,7 @@
 #include "ui/gui_options.hpp"
 #include "ui/screenshot.hpp"
 #include "ui/settings.hpp"
+#include "ui/theme.hpp"
 
 namespace {
 
@@ -92,23 +93,6 @@ float primary_monitor_scale() {
     return sane_scale(sx, sy);
 }
 
-void apply_style(float scale) {
-    ImGui::StyleColorsDark();
-    ImGuiStyle& st = ImGui::GetStyle();
-    st.FrameRounding = 3.0f;
-    st.TabRounding = 3.0f;
-    st.GrabRounding = 3.0f;
-    st.ChildRounding = 2.0f;
-    st.WindowRounding = 4.0f;
-    st.FramePadding = ImVec2(6, 3);
-    st.ItemSpacing = ImVec2(8, 5);
-    st.ScrollbarSize = 12.0f;
-    st.Colors[ImGuiCol_WindowBg] = ImVec4(0.10f, 0.11f, 0.13f, 1.0f);
-    st.Colors[ImGuiCol_ChildBg] = ImVec4(0.12f, 0.13f, 0.15f, 1.0f);
-    st.Colors[ImGuiCol_MenuBarBg] = ImVec4(0.15f, 0.16f, 0.19f, 1.0f);
-    st.ScaleAllSizes(scale);
-}
-
 std::vector<uint8_t> read_back_buffer(int w, int h) {
     std::vector<uint8_t> px(size_t(w) * size_t(h) * 4);
     glPixelStorei(GL_PACK_ALIGNMENT, 1);
@@ -167,6 +151,22 @@ void save_ini() {
     ImGui::GetIO().WantSaveIniSettings = false;
 }
 
+// View > Text size or the theme changed: a new font atlas at the new size (the old texture is released first,
+// the new one uploaded), and the theme re-applied with every size scaled. Runs between frames.
+void restyle(tl::ui::App& app, tl::ui::FontAtlas& fonts, float content) {
+    const float scale = content * app.settings().text_scale;
+    ImGuiIO& io = ImGui::GetIO();
+    if (scale != fonts.fonts.scale) {
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        tl::ui::FontAtlas next = tl::ui::build_fonts(app.settings().font_size, scale);
+        io.Fonts = next.atlas.get();  // the context does not own the atlas (it was passed to CreateContext)
+        fonts = std::move(next);
+        ImGui_ImplOpenGL3_CreateFontsTexture();
+        app.set_fonts(fonts.fonts);
+    }
+    tl::ui::apply_theme(app.theme(), scale);
+}
+
 // [SECTION] Frame loop (interactive, screenshot, frame timing)
 
 // Presents the first frame, waits until it is drawn, and prints the time since main() began (what a person
@@ -191,17 +191,20 @@ Prepared prepare_app(const tl::ui::GuiOptions& o, std::optional<tl::ui::LoadedSe
     Prepared p;
     const bool persist = settings.has_value();
     p.app = std::make_unique<tl::ui::App>(tl::ui::AppOptions{
-        .asset_dir = {}, .persist = persist, .seed = o.sim.seed, .loaded_settings = std::move(settings)});
+        .asset_dir = {}, .persist = persist, .seed = o.sim.seed, .loaded_settings = std::move(settings),
+                                                         .native_file_chooser = persist});
     tl::ui::App& app = *p.app;
     // What the command line asks for is in place before the first frame. When it chose a scenario or edits,
     // the app records it, so the lessons do not replace them with a step's set-up until the learner starts one.
     app.set_startup_choice(o.scenario_given || !o.sim.latency.empty() || !o.sim.error.empty() || !o.sim.drop.empty() ||
                            !o.trace_file.empty() || o.sim.seed != 1 || !o.select.empty());
     load_initial_model(app, o);
+    if (o.text_scale) app.mutable_settings().text_scale = *o.text_scale;
+    if (o.theme) app.mutable_settings().theme = *o.theme;
     if (o.play) app.push(tl::ui::SetPlaying{true});
     // Runs after the queued file (if any) has opened, so the name is looked up in what is on screen.
     if (!o.select.empty()) app.push(tl::ui::SelectSpanNamed{o.select});
-    p.fonts = tl::ui::build_fonts(app.settings().font_size, scale);
+    p.fonts = tl::ui::build_fonts(app.settings().font_size, scale * app.settings().text_scale);
     return p;
 }
 
@@ -230,14 +233,15 @@ int run_app(const tl::ui::GuiOptions& o) {
     }
     tl::ui::App& app = *prepared.app;
     const float scale = content_scale(window);
-    if (scale != prepared.fonts.fonts.scale) prepared.fonts = tl::ui::build_fonts(app.settings().font_size, scale);
+    if (scale * app.settings().text_scale != prepared.fonts.fonts.scale)
+        prepared.fonts = tl::ui::build_fonts(app.settings().font_size, scale * app.settings().text_scale);
     glfwSwapInterval(scripted ? 0 : 1);
     IMGUI_CHECKVERSION();
     ImGui::CreateContext(prepared.fonts.atlas.get());
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;  // loaded and saved by hand, atomically
     if (!scripted) load_ini();
-    apply_style(scale);
+    tl::ui::apply_theme(app.theme(), prepared.fonts.fonts.scale);
     app.set_fonts(prepared.fonts.fonts);
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 330 core");
@@ -257,6 +261,7 @@ int run_app(const tl::ui::GuiOptions& o) {
             pacing.woke();
         }
         const auto t0 = Clock::now();
+        if (app.take_style_change()) restyle(app, prepared.fonts, scale);
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
         if (!o.screenshot.empty()) io.DeltaTime = kScriptedFrameSeconds;
@@ -289,6 +294,7 @@ int run_app(const tl::ui::GuiOptions& o) {
             if (frame >= total) break;
         }
         if (io.WantSaveIniSettings && !scripted) save_ini();
+        if (app.quit_requested()) glfwSetWindowShouldClose(window, GLFW_TRUE);
     }
     if (!frame_ms.empty()) {
         std::sort(frame_ms.begin(), frame_ms.end());

@@ -14,6 +14,8 @@ Json settings_to_json(const Settings& s) {
                   {"trace_list_height", s.splitters.trace_list_height}}},
                 {"show_ghosts", s.show_ghosts},
                 {"font_size", s.font_size},
+                {"text_scale", s.text_scale},
+                {"theme", s.theme},
                 {"last_scenario", s.last_scenario},
                 {"window", {{"width", s.window_width}, {"height", s.window_height}}}};
 }
@@ -34,6 +36,11 @@ Result<Settings> settings_from_json(const Json& j, const std::string& source) {
         }
         s.show_ghosts = in.bool_or("show_ghosts", s.show_ghosts);
         s.font_size = static_cast<float>(in.number_or("font_size", s.font_size, 8, 40));
+        s.text_scale = static_cast<float>(in.number_or("text_scale", s.text_scale, kMinTextScale, kMaxTextScale));
+        if (auto t = in.opt("theme")) {
+            s.theme = t->str();
+            if (s.theme != "dark" && s.theme != "high-contrast") t->fail("expected \"dark\" or \"high-contrast\"");
+        }
         s.last_scenario = in.str_or("last_scenario", s.last_scenario);
         if (auto w = in.opt("window")) {
             w->expect_object();

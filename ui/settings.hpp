@@ -11,10 +11,15 @@
 
 namespace tl::ui {
 
+inline constexpr float kMinTextScale = 0.8f;
+inline constexpr float kMaxTextScale = 2.0f;
+
 struct Settings {
     SplitterState splitters;
     bool show_ghosts = true;  // ground-truth ghosts of split-off fragments
-    float font_size = 15.0f;  // UI font size in points, before content scale
+    float font_size = 15.0f;  // UI font size in points, before content scale and text size
+    float text_scale = 1.0f;  // View > Text size: scales fonts and every size in the UI (0.8 to 2)
+    std::string theme = "dark";  // "dark" or "high-contrast"
     std::string last_scenario = "checkout";
     int window_width = 1280;
     int window_height = 800;

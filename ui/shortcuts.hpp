@@ -43,7 +43,11 @@ inline std::span<const Shortcut> shortcuts() {
         {"Z", "zoom to the selected span"},
         {"0", "reset zoom to the whole trace"},
         {"G", "show / hide ground-truth ghosts"},
-        {"Ctrl+O", "open a trace file"},
+        {"Ctrl+O", "open a trace or scenario file"},
+        {"Ctrl+S", "save the scenario as a file"},
+        {"Ctrl+=  /  Ctrl+-", "larger / smaller text (the whole UI scales)"},
+        {"Ctrl+0", "text back to 100%"},
+        {"Ctrl+Q", "quit"},
         {"H", "show / hide this help"},
     };
     return kList;

@@ -78,3 +78,49 @@ TEST_CASE("sampling panel: runs on a worker, shows the report, reruns with new c
     CHECK(panel->report()->cancelled);
     CHECK(panel->report()->requests < 2'000'000);
 }
+
+TEST_CASE("sampling panel: says what the run used, greys the ratio when unused, a re-run repeats itself") {
+    tl::ui::test::UiFixture ui;
+    tl::ui::App app(options());
+    REQUIRE(app.load_scenario("checkout").empty());
+    app.set_startup_choice(true);  // the lessons keep their hands off the edited scenario
+    app.push(tl::ui::SetHopFault{"orders", "payments", tl::HopFault::NoInject});
+    app.push(tl::ui::SetJitter{"payments", 20});
+    app.apply_actions();
+    REQUIRE(app.focus_panel("sampling").empty());
+    auto* panel = dynamic_cast<SamplingPanel*>(app.find_panel("sampling"));
+    REQUIRE(panel != nullptr);
+    panel->controls.requests = 5'000;
+    ui.gui = [&] { app.frame(); };
+    ui.run(2);
+    frames_until_done(ui, *panel);
+    REQUIRE(panel->report().has_value());
+    const std::string& note = panel->report_note();
+    CHECK(note.find("Broken hops: orders->payments (no-inject).") != std::string::npos);
+    CHECK(note.find("Jitter set in the scenario: payments 20 ms.") != std::string::npos);
+    CHECK(note.find("The lab adds log-normal jitter of 30% of the own time") != std::string::npos);
+    CHECK(note.find("gateway") != std::string::npos);
+    CHECK(ui.visible("sampling:note"));
+    CHECK_FALSE(panel->same_as_previous().has_value());
+
+    // The same settings again: the same figures, and the panel says so.
+    panel->start(app);
+    frames_until_done(ui, *panel);
+    REQUIRE(panel->same_as_previous().has_value());
+    CHECK(*panel->same_as_previous());
+    CHECK(ui.visible("sampling:repeat-same"));
+    // Another seed is not a re-run.
+    panel->controls.seed = 2;
+    panel->start(app);
+    frames_until_done(ui, *panel);
+    CHECK_FALSE(panel->same_as_previous().has_value());
+
+    // Always on ignores the ratio: its slider is greyed out.
+    CHECK(ui.visible("sampling:ratio"));
+    panel->controls.head = static_cast<int>(tl::HeadKind::AlwaysOn);
+    ui.run(2);
+    CHECK(ui.visible("sampling:ratio (unused)"));
+    CHECK_FALSE(ui.visible("sampling:ratio"));
+    CHECK(tl::ui::head_uses_ratio(tl::HeadKind::Probability));
+    CHECK_FALSE(tl::ui::head_uses_ratio(tl::HeadKind::AlwaysOff));
+}

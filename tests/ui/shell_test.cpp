@@ -252,3 +252,21 @@ TEST_CASE("real window: both start-up probes draw a first frame and report its t
     std::filesystem::remove_all(dir);
 }
 #endif
+
+TEST_CASE("layout: below 1280 px the side columns shrink in proportion to the window") {
+    const Layout full = layout(LayoutInput{1280, 800, 24, 1, 4}, SplitterState{});
+    for (float w : {1200.0f, 1100.0f, 1024.0f}) {
+        CAPTURE(w);
+        const Layout l = layout(LayoutInput{w, 640, 24, 1, 4}, SplitterState{});
+        check_layout(l, w, 640, 24);
+        CHECK(l.side_factor == doctest::Approx(w / 1280.0f));
+        CHECK(l.area(Area::Left).w == doctest::Approx(full.area(Area::Left).w * w / 1280.0f));
+        CHECK(l.area(Area::Right).w == doctest::Approx(full.area(Area::Right).w * w / 1280.0f));
+    }
+    // Wider windows keep the columns as the user left them.
+    CHECK(layout(LayoutInput{1920, 1080, 24, 1, 4}, SplitterState{}).area(Area::Left).w == doctest::Approx(300));
+    // At 150% text on a 1024 px window the columns still fit beside a waterfall of kCentreShare.
+    const Layout big_text = layout(LayoutInput{1024, 640, 24, 1.5f, 4}, SplitterState{});
+    check_layout(big_text, 1024, 640, 24);
+    CHECK(big_text.area(Area::Centre).w >= kCentreShare * 1024 - 1);
+}

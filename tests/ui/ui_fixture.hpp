@@ -148,6 +148,29 @@ public:
         frame();
     }
 
+    // Ctrl + a letter/digit key ('Q', '=', '0').
+    void press_key_with_ctrl(char c) {
+        compat::add_modifier_ctrl(io(), true);
+        char_key(c);
+        compat::add_modifier_ctrl(io(), false);
+        frame();
+    }
+    // Replaces the text of the focused field: Ctrl+A, then types.
+    void replace_text(const char* utf8) {
+        compat::add_modifier_ctrl(io(), true);
+        key(ImGuiKey_A);
+        compat::add_modifier_ctrl(io(), false);
+        frame();
+        type(utf8);
+    }
+    // Moves the mouse over the labelled item (opens a submenu), one frame.
+    bool hover(std::string_view label) {
+        const ProbedItem* it = find_or_frame(label);
+        if (!it) return false;
+        move_to(it->centre());
+        return true;
+    }
+
     // Labels drawn in the last frame, comma separated (for failure messages).
     [[nodiscard]] std::string seen() const {
         std::string out;

@@ -202,8 +202,8 @@ void restart_lesson(App& app, LessonState& s) {
 // [SECTION] Prose
 
 namespace {
-constexpr ImU32 kTermColor = IM_COL32(250, 200, 90, 255);
-constexpr ImU32 kDoneColor = IM_COL32(90, 190, 110, 255);
+constexpr ImU32 kTermColor = kTermTextColor;
+constexpr ImU32 kDoneColor = kSuccessTextColor;
 constexpr ImU32 kCodeBg = IM_COL32(24, 26, 32, 255);
 
 std::string lower(std::string_view s) {
@@ -288,7 +288,7 @@ void draw_body(const App& app, const lessons::Lesson& l) {
         switch (b.kind) {
             case lessons::Block::Kind::Heading:
                 ImGui::Spacing();
-                ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(IM_COL32(150, 190, 255, 255)), "%s", b.text.c_str());
+                ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kAccentTextColor), "%s", b.text.c_str());
                 break;
             case lessons::Block::Kind::Paragraph:
                 draw_prose(b.text, l.glossary);
@@ -318,7 +318,7 @@ void draw_steps(const App& ui_app, const LessonState& s, Actions& actions, bool 
     const lessons::LessonSession& session = *s.session;
     const lessons::Lesson& l = session.lesson();
     ImGui::Separator();
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(IM_COL32(150, 190, 255, 255)), "Try it  (%zu of %zu done)",
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kAccentTextColor), "Try it  (%zu of %zu done)",
                        std::min(session.current(), l.steps.size()), l.steps.size());
     for (size_t i = 0; i < l.steps.size(); ++i) {
         const lessons::Step& step = l.steps[i];

@@ -156,7 +156,7 @@ namespace {
 
 // [SECTION] Drawing helpers
 
-constexpr ImU32 kRightColor = IM_COL32(80, 180, 100, 255);
+constexpr ImU32 kRightColor = kSuccessTextColor;
 
 enum class CardLook { Open, ChosenRight, ChosenWrong, Right, Dimmed };
 

@@ -40,6 +40,49 @@ std::string count_text(uint64_t n) {
 }
 }  // namespace
 
+// [SECTION] Run notes
+
+bool head_uses_ratio(HeadKind head) {
+    return head != HeadKind::AlwaysOn && head != HeadKind::AlwaysOff;
+}
+
+std::string sampling_run_note(const Scenario& s, const SamplingLabConfig& cfg, float leaf_error_rate) {
+    std::string out = "Scenario " + (s.id.empty() ? s.title : s.id) + ".";
+    std::string broken, untraced, jitter, added;
+    for (const Service& svc : s.services) {
+        for (const Call& c : svc.calls)
+            if (c.fault != HopFault::Ok) {
+                const std::string hop = svc.name + "->" + c.to + " (" + to_string(c.fault) + ")";
+                if (broken.find(hop) == std::string::npos) broken += (broken.empty() ? "" : ", ") + hop;
+            }
+        if (!svc.instrumented) untraced += (untraced.empty() ? "" : ", ") + svc.name;
+        if (svc.own.jitter_ms > 0) {
+            char buf[96];
+            std::snprintf(buf, sizeof buf, "%s %.0f ms", svc.name.c_str(), svc.own.jitter_ms);
+            jitter += (jitter.empty() ? "" : ", ") + std::string(buf);
+        } else if (cfg.jitter_fraction > 0 && svc.own.ms > 0) {
+            added += (added.empty() ? "" : ", ") + svc.name;
+        }
+    }
+    out += broken.empty() ? " No broken hops." : " Broken hops: " + broken + ".";
+    if (!untraced.empty()) out += " Not traced: " + untraced + ".";
+    if (!jitter.empty()) out += " Jitter set in the scenario: " + jitter + ".";
+    if (!added.empty()) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf,
+                      " The lab adds log-normal jitter of %.0f%% of the own time to %s, so that requests differ:",
+                      cfg.jitter_fraction * 100, added.find(',') == std::string::npos ? "one service" : "services");
+        out += buf + std::string(" ") + added + ".";
+    }
+    if (leaf_error_rate > 0 && !s.services.empty()) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf, " Error rate of %s set to %.3f for the run.", s.services.back().name.c_str(),
+                      double(leaf_error_rate));
+        out += buf;
+    }
+    return out;
+}
+
 // [SECTION] Worker
 
 double SamplingControls::run_ratio() const {
@@ -75,6 +118,15 @@ void SamplingPanel::start(const App& app) {
     job_ = std::make_unique<Job>();
     job_->total = cfg.requests;
     job_->head = SamplingRunHead{cfg.head, cfg.ratio, ++runs_started_};
+    job_->note = sampling_run_note(app.scenario(), cfg, controls.leaf_error_rate);
+    {
+        char key[256];
+        std::snprintf(key, sizeof key, "|%u|%llu|%d|%.9g|%d%d%d|%d|%.9g|%d|%.9g", cfg.requests,
+                      static_cast<unsigned long long>(cfg.seed), int(cfg.head), cfg.ratio, controls.tail_errors,
+                      controls.tail_latency, controls.tail_probabilistic, controls.tail_latency_ms,
+                      double(controls.tail_percent), controls.decision_wait_ms, double(controls.leaf_error_rate));
+        job_->settings = scenario_to_json(app.scenario()).dump() + key;
+    }
     Job* job = job_.get();
     job->thread = std::thread([job, cfg, scenario = std::move(scenario)] {
         SamplingLabHooks hooks;
@@ -108,8 +160,25 @@ void SamplingPanel::finish() {
     if (!job_ || !job_->done.load(std::memory_order_acquire)) return;
     job_->thread.join();
     if (job_->result && job_->result->ok()) {
-        report_ = std::move(job_->result->value());
+        SamplingLabReport next = std::move(job_->result->value());
+        // A run with the same settings as the one on screen: say whether it came out the same, figure by figure.
+        const bool repeat = report_ && !report_->cancelled && !next.cancelled && report_settings_ == job_->settings;
+        if (repeat) {
+            const SamplingLabReport& a = *report_;
+            same_as_previous_ = a.requests == next.requests && a.requests_kept == next.requests_kept &&
+                                a.partial_requests == next.partial_requests && a.errored == next.errored &&
+                                a.errored_kept == next.errored_kept && a.slow_kept == next.slow_kept &&
+                                a.spans_stored == next.spans_stored && a.traces_kept == next.traces_kept &&
+                                a.hist_kept == next.hist_kept && a.hist_all == next.hist_all;
+            ++repeats_;
+        } else {
+            same_as_previous_.reset();
+            repeats_ = 0;
+        }
+        report_ = std::move(next);
         report_head_ = job_->head;
+        report_settings_ = job_->settings;
+        report_note_ = job_->note;
         error_.clear();
     } else if (job_->result) {
         error_ = job_->result->error();
@@ -144,9 +213,16 @@ void SamplingPanel::draw_controls(const App& app) {
     probe_item("sampling:head");
     same_line_if_fits(labelled_width(160 * s, "ratio"));
     ImGui::SetNextItemWidth(160 * s);
+    // Always on and always off decide without a ratio: the slider is greyed out for them.
+    const bool ratio_used = head_uses_ratio(static_cast<HeadKind>(std::clamp(controls.head, 0, 4)));
+    ImGui::BeginDisabled(!ratio_used);
     ImGui::SliderFloat("ratio", &controls.ratio, 0.0001f, 1.0f, "%.4f", ImGuiSliderFlags_Logarithmic);
-    probe_item("sampling:ratio");
-    compat::item_tooltip("Share of traces the head sampler records. Ctrl+click to type a value.");
+    ImGui::EndDisabled();
+    probe_item(ratio_used ? "sampling:ratio" : "sampling:ratio (unused)");
+    if (ratio_used)
+        compat::item_tooltip("Share of traces the head sampler records. Ctrl+click to type a value.");
+    else
+        compat::item_tooltip("%s ignores the ratio.", kHeads[std::clamp(controls.head, 0, 4)]);
 
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted("Tail (collector, once the trace is complete; kept when any policy matches)");
@@ -340,6 +416,22 @@ void SamplingPanel::draw_results() {
          printf_string("late spans kept %llu, lost %llu", ull(r.late_spans_kept), ull(r.late_spans_dropped))});
     figure_line("latency", {printf_string("p50 / p99: true %.1f / %.1f ms", r.true_p50_ms, r.true_p99_ms),
                             printf_string("from stored traces %.1f / %.1f ms", r.kept_p50_ms, r.kept_p99_ms)});
+    // What the run simulated, and whether a re-run with the same settings repeated it.
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("%s", report_note_.c_str());
+    probe_item("sampling:note");
+    if (same_as_previous_) {
+        ImGui::PushStyleColor(ImGuiCol_Text, *same_as_previous_ ? kSuccessTextColor : kWarningTextColor);
+        if (*same_as_previous_)
+            ImGui::Text("Re-run with the same settings and seed (%llu in a row): the same result, figure for figure "
+                        "(kept %s requests, %s spans). The simulation and the samplers are deterministic.",
+                        ull(repeats_ + 1), count_text(r.requests_kept).c_str(), count_text(r.spans_stored).c_str());
+        else
+            ImGui::TextUnformatted("Re-run with the same settings: the result differs from the previous run.");
+        ImGui::PopStyleColor();
+        probe_item(*same_as_previous_ ? "sampling:repeat-same" : "sampling:repeat-differs");
+    }
+    ImGui::PopTextWrapPos();
 
     const float avail_w = ImGui::GetContentRegionAvail().x;
     // Leave room under the charts for their legends and the conclusion (about five wrapped lines).

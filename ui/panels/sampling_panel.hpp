@@ -33,6 +33,12 @@ struct SamplingControls {
     [[nodiscard]] double run_ratio() const;
 };
 
+// What a run used besides the controls, in words: the scenario, its broken hops and untraced services, the
+// jitter it has, the jitter the lab adds (SamplingLabConfig::jitter_fraction) and the error rate it sets.
+std::string sampling_run_note(const Scenario& s, const SamplingLabConfig& cfg, float leaf_error_rate);
+// True when a head sampler uses the ratio (the ratio slider is greyed out for the others).
+bool head_uses_ratio(HeadKind head);
+
 // The head sampler a finished run used, as the lessons check it.
 struct SamplingRunHead {
     HeadKind head = HeadKind::ParentRatio;
@@ -79,6 +85,8 @@ private:
         uint64_t total = 0;
         std::optional<Result<SamplingLabReport>> result;  // written by the worker before `done`
         SamplingRunHead head;
+        std::string settings;  // scenario + controls, to recognise a re-run with the same settings
+        std::string note;      // sampling_run_note() for this run
         std::thread thread;
     };
     void finish();
@@ -91,6 +99,16 @@ private:
     uint64_t runs_started_ = 0;
     std::string error_;
     bool auto_started_ = false;
+    // The shown report's settings and note; whether it repeats the previous run with the same settings
+    // (and whether the figures came out the same).
+    std::string report_settings_, report_note_;
+    std::optional<bool> same_as_previous_;
+    uint64_t repeats_ = 0;  // runs in a row with the same settings
+
+public:
+    // Set after a run with the same settings as the one before: true when every figure came out the same.
+    [[nodiscard]] const std::optional<bool>& same_as_previous() const { return same_as_previous_; }
+    [[nodiscard]] const std::string& report_note() const { return report_note_; }
 };
 
 }  // namespace tl::ui

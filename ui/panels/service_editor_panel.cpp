@@ -3,11 +3,14 @@
 // as a tooltip. Every change is an Action that re-simulates before the next frame: the waterfall is live.
 // [SECTION] Services
 // [SECTION] Hops
+// [SECTION] Authoring: add, rename, remove services and calls
 #include <algorithm>
 #include <string>
 
 #include <imgui.h>
+#include <imgui_stdlib.h>
 
+#include "sim/engine/scenario_authoring.hpp"
 #include "ui/app.hpp"
 #include "ui/imgui_compat.hpp"
 #include "ui/theme.hpp"
@@ -22,9 +25,12 @@ namespace {
 void draw_services(const Scenario& sc, Actions& actions) {
     constexpr ImGuiTableFlags kFlags =
         ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
-    if (!ImGui::BeginTable("##services", 2, kFlags)) return;
+    // A narrow panel (large text, small window) stacks each service's sliders under its name instead of
+    // squeezing two columns until names break mid-word.
+    const bool stacked = ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 22.0f;
+    if (!ImGui::BeginTable("##services", stacked ? 1 : 2, kFlags)) return;
     ImGui::TableSetupColumn("Service", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-    ImGui::TableSetupColumn("Timing and errors", ImGuiTableColumnFlags_WidthStretch, 1.9f);
+    if (!stacked) ImGui::TableSetupColumn("Timing and errors", ImGuiTableColumnFlags_WidthStretch, 1.9f);
     ImGui::TableHeadersRow();
     for (const Service& s : sc.services) {
         ImGui::PushID(s.name.c_str());
@@ -50,7 +56,7 @@ void draw_services(const Scenario& sc, Actions& actions) {
             compat::item_tooltip("Make its calls at the same time instead of one after another.");
         }
 
-        ImGui::TableNextColumn();
+        if (!stacked) ImGui::TableNextColumn();
         ImGui::SetNextItemWidth(-FLT_MIN);
         float own = float(s.own.ms);
         if (ImGui::SliderFloat("##own", &own, 0.0f, std::max(500.0f, float(s.own.ms)), "own %.0f ms"))
@@ -77,9 +83,10 @@ void draw_services(const Scenario& sc, Actions& actions) {
 void draw_hops(const Scenario& sc, Actions& actions) {
     constexpr ImGuiTableFlags kFlags =
         ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
-    if (!ImGui::BeginTable("##hops", 2, kFlags)) return;
+    const bool stacked = ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 22.0f;
+    if (!ImGui::BeginTable("##hops", stacked ? 1 : 2, kFlags)) return;
     ImGui::TableSetupColumn("Hop", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-    ImGui::TableSetupColumn("Propagation", ImGuiTableColumnFlags_WidthStretch, 1.2f);
+    if (!stacked) ImGui::TableSetupColumn("Propagation", ImGuiTableColumnFlags_WidthStretch, 1.2f);
     ImGui::TableHeadersRow();
     for (const Service& s : sc.services) {
         for (size_t c = 0; c < s.calls.size(); ++c) {
@@ -103,7 +110,7 @@ void draw_hops(const Scenario& sc, Actions& actions) {
             same_line_if_fits(ImGui::CalcTextSize(to_string(call.transport)).x);
             ImGui::TextDisabled("%s", to_string(call.transport));
             probe_item("hop transport:" + hop);
-            ImGui::TableNextColumn();
+            if (!stacked) ImGui::TableNextColumn();
             ImGui::SetNextItemWidth(-FLT_MIN);
             const bool broken = call.fault != HopFault::Ok;
             if (broken) ImGui::PushStyleColor(ImGuiCol_Text, kWarningTextColor);
@@ -123,6 +130,96 @@ void draw_hops(const Scenario& sc, Actions& actions) {
         }
     }
     ImGui::EndTable();
+}
+
+// [SECTION] Authoring
+
+// What the authoring controls hold between frames (the panel owns it).
+struct AuthoringState {
+    std::string new_service;
+    std::string rename_from, rename_to;
+    std::string caller, callee;
+    int transport = 1;  // index into kTransports
+};
+
+constexpr Transport kTransports[] = {Transport::InProcess, Transport::Http, Transport::Grpc, Transport::Queue};
+
+// A combo over the scenario's services; keeps `name` on a service that exists.
+void service_combo(const char* id, const Scenario& sc, std::string& name) {
+    if (sc.find_service(name) < 0) name = sc.services.front().name;
+    ImGui::SetNextItemWidth(-FLT_MIN);
+    if (ImGui::BeginCombo(id, name.c_str())) {
+        for (const Service& s : sc.services) {
+            if (ImGui::Selectable(s.name.c_str(), s.name == name)) name = s.name;
+            probe_item("author:" + std::string(id + 2) + "=" + s.name);
+        }
+        ImGui::EndCombo();
+    }
+    probe_item("author:" + std::string(id + 2));
+}
+
+void draw_authoring(const Scenario& sc, AuthoringState& st, Actions& actions) {
+    using Op = EditServices::Op;
+    const float button_w = ImGui::CalcTextSize("Remove call").x + 2 * ImGui::GetStyle().FramePadding.x;
+    const auto field_width = [&] { return -(button_w + ImGui::GetStyle().ItemSpacing.x); };
+    // Add a service.
+    if (st.new_service.empty()) st.new_service = unused_service_name(sc);
+    ImGui::SetNextItemWidth(field_width());
+    const bool add = ImGui::InputText("##new-service", &st.new_service, ImGuiInputTextFlags_EnterReturnsTrue);
+    probe_item("author:new-service");
+    ImGui::SameLine();
+    if (ImGui::Button("Add service", ImVec2(button_w, 0)) || add) {
+        actions.push(EditServices{Op::AddService, st.new_service, "", 0, Transport::Http});
+        st.new_service.clear();
+    }
+    probe_item("author:add-service");
+    // Rename or remove one.
+    ImGui::TextDisabled("Rename or remove a service");
+    service_combo("##rename-from", sc, st.rename_from);
+    ImGui::SetNextItemWidth(field_width());
+    ImGui::InputTextWithHint("##rename-to", "new name", &st.rename_to);
+    probe_item("author:rename-to");
+    ImGui::SameLine();
+    ImGui::BeginDisabled(st.rename_to.empty());
+    if (ImGui::Button("Rename", ImVec2(button_w, 0))) {
+        actions.push(EditServices{Op::RenameService, st.rename_from, st.rename_to, 0, Transport::Http});
+        st.rename_from = st.rename_to;
+        st.rename_to.clear();
+    }
+    ImGui::EndDisabled();
+    probe_item("author:rename");
+    ImGui::BeginDisabled(sc.services.size() < 2);
+    if (ImGui::Button("Remove service")) actions.push(EditServices{Op::RemoveService, st.rename_from, "", 0, {}});
+    ImGui::EndDisabled();
+    probe_item("author:remove-service");
+    compat::item_tooltip("Removes the service and every call to it.");
+    // Add a call.
+    ImGui::TextDisabled("Add a call: caller, callee, transport");
+    service_combo("##caller", sc, st.caller);
+    service_combo("##callee", sc, st.callee);
+    ImGui::SetNextItemWidth(field_width());
+    static constexpr const char* kNames[] = {"in-process", "http", "grpc", "queue"};
+    ImGui::Combo("##transport", &st.transport, kNames, int(std::size(kNames)));
+    probe_item("author:transport");
+    ImGui::SameLine();
+    if (ImGui::Button("Add call", ImVec2(button_w, 0)))
+        actions.push(EditServices{Op::AddCall, st.caller, st.callee, 0, kTransports[std::clamp(st.transport, 0, 3)]});
+    probe_item("author:add-call");
+    // Remove a call: one button per call of the chosen caller.
+    if (const Service* caller = sc.service(st.caller); caller && !caller->calls.empty()) {
+        ImGui::TextDisabled("Calls %s makes", caller->name.c_str());
+        for (size_t c = 0; c < caller->calls.size(); ++c) {
+            ImGui::PushID(int(c));
+            const Call& call = caller->calls[c];
+            ImGui::AlignTextToFramePadding();
+            ImGui::Text("%zu. %s (%s)", c + 1, call.to.c_str(), to_string(call.transport));
+            same_line_if_fits(button_w);
+            if (ImGui::SmallButton("Remove call"))
+                actions.push(EditServices{Op::RemoveCall, caller->name, "", c, Transport::Http});
+            probe_item("author:remove-call:" + caller->name + "->" + call.to);
+            ImGui::PopID();
+        }
+    }
 }
 
 class ServiceEditorPanel final : public Panel {
@@ -149,12 +246,24 @@ public:
         if (ImGui::SmallButton("Reset")) actions.push(LoadScenario{sc.id});
         probe_item("editor:reset");
         compat::item_tooltip("Reload the scenario as it was shipped.");
+        ImGui::PushTextWrapPos(0.0f);
         ImGui::TextDisabled("Every change re-simulates at once.");
+        ImGui::PopTextWrapPos();
         compat::separator_text("Services");
         draw_services(sc, actions);
         compat::separator_text("Hops: how trace context travels");
         draw_hops(sc, actions);
+        // A new scenario opens with the structure editor open; a shipped one keeps it folded away.
+        if (sc.id != last_id_) ImGui::SetNextItemOpen(sc.id == "untitled", ImGuiCond_Always);
+        last_id_ = sc.id;
+        const bool open = ImGui::CollapsingHeader("Services and calls: add, rename, remove");
+        probe_item("author:header");
+        if (open) draw_authoring(sc, authoring_, actions);
     }
+
+private:
+    AuthoringState authoring_;
+    std::string last_id_;  // the scenario the header's open state was last set for
 };
 
 }  // namespace

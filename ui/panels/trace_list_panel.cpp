@@ -95,9 +95,12 @@ public:
                 }
                 ImGui::PushID(i);
                 ImGui::PushStyleColor(ImGuiCol_Text, service_color(service));
-                if (ImGui::Selectable(root_label.c_str(), i == current, ImGuiSelectableFlags_SpanAllColumns))
+                // A root name wider than its column ends in "..." (never cut mid-word); the tooltip has it whole.
+                const std::string shown = fit_text(root_label, ImGui::GetContentRegionAvail().x);
+                if (ImGui::Selectable((shown + "##root").c_str(), i == current, ImGuiSelectableFlags_SpanAllColumns))
                     actions.push(SelectTrace{i});
                 ImGui::PopStyleColor();
+                if (shown != root_label && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", root_label.c_str());
                 probe_item("trace:" + std::to_string(i));
                 ImGui::PopID();
                 ImGui::TableNextColumn();

@@ -36,7 +36,8 @@ public:
             if (in.trace < 0 || playback_ns_ >= app.analysis().traces[size_t(in.trace)].duration_ns())
                 replaying_ = false;
         }
-        if (!shortcuts_allowed() || in.trace < 0) return;
+        // Ctrl+=, Ctrl+- and Ctrl+0 change the text size (App), not the zoom.
+        if (!shortcuts_allowed() || ImGui::GetIO().KeyCtrl || in.trace < 0) return;
         state_.selected_span = app.view().selected_span;
         const int32_t before = state_.selected_span;
         if (compat::char_key_pressed(kShortcutNextSpan) || compat::key_pressed(ImGuiKey_DownArrow))

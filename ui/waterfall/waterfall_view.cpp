@@ -687,8 +687,10 @@ WaterfallEvents draw_waterfall(const char* id, const WaterfallInput& in, Waterfa
             ev.view_changed = true;
         }
         probe_item("Reset zoom");
+        // "(legend)" beside the button when the name column has room for it, else the shorter "(?)".
         ImGui::SameLine();
-        ImGui::TextDisabled("(legend)");
+        const float legend_room = bar_x - ImGui::GetCursorScreenPos().x - 4.0f;
+        ImGui::TextDisabled(ImGui::CalcTextSize("(legend)").x <= legend_room ? "(legend)" : "(?)");
         if (ImGui::IsItemHovered()) {
             ImGui::BeginTooltip();
             ImGui::TextUnformatted("Bar colour: the service. Red: the span failed.");

@@ -38,4 +38,25 @@ void same_line_if_fits(float width) {
     if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width <= right) ImGui::SameLine();
 }
 
+std::string fit_text(const std::string& text, float width) {
+    if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
+    const float dots = ImGui::CalcTextSize("...").x;
+    // The longest prefix that fits with the dots (binary search on bytes, then back to a UTF-8 boundary).
+    size_t lo = 0, hi = text.size();
+    while (lo < hi) {
+        const size_t mid = (lo + hi + 1) / 2;
+        if (ImGui::CalcTextSize(text.c_str(), text.c_str() + mid).x + dots <= width)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    while (lo > 0 && (static_cast<unsigned char>(text[lo]) & 0xC0) == 0x80) --lo;
+    // Prefer to end after a whole word when one fits in the cut.
+    const size_t space = text.find_last_of(" /.:", lo > 0 ? lo - 1 : 0);
+    if (space != std::string::npos && space > 0 && lo < text.size() && text[lo] != ' ') lo = space + 1;
+    std::string out = text.substr(0, lo);
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    return out + "...";
+}
+
 }  // namespace tl::ui

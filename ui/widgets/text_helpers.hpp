@@ -17,5 +17,8 @@ void help_marker(const char* text);
 // them off.
 float labelled_width(float item_width, const char* label);
 void same_line_if_fits(float width);
+// `text` as it fits in `width` pixels with the current font: whole, or cut after the last whole word that fits
+// (else the last character) with "..." appended.
+std::string fit_text(const std::string& text, float width);
 
 }  // namespace tl::ui

@@ -1,5 +1,6 @@
 // Service editor, headless: every name stays in its own table cell at every window size; long hop and
-// operation names wrap instead of running under the controls beside them.
+// operation names wrap instead of running under the controls beside them, and a narrow editor puts the
+// controls under the names.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -30,7 +31,8 @@ TEST_CASE("service editor: hop and operation names end before the controls besid
                 const auto* slider = ui.item("own:" + s.name);
                 REQUIRE_MESSAGE(op != nullptr, ui.seen());
                 REQUIRE(slider != nullptr);
-                CHECK(op->max.x <= slider->min.x);
+                // Beside the slider (ends left of it) or, in a narrow editor, above it.
+                CHECK((op->max.x <= slider->min.x || op->max.y <= slider->min.y));
                 for (const auto& c : s.calls) {
                     const std::string hop = s.name + "->" + c.to;
                     CAPTURE(hop);
@@ -39,10 +41,27 @@ TEST_CASE("service editor: hop and operation names end before the controls besid
                     for (const char* part : {"hop caller:", "hop callee:", "hop transport:"}) {
                         const auto* it = ui.item(part + hop);
                         REQUIRE(it != nullptr);
-                        CHECK(it->max.x <= combo->min.x);
+                        CHECK((it->max.x <= combo->min.x || it->max.y <= combo->min.y));
                     }
                 }
             }
         }
     }
+}
+
+TEST_CASE("service editor: a narrow editor stacks the controls under each service, full width") {
+    UiFixture ui({1024, 2400});
+    tl::ui::AppOptions o;
+    o.asset_dir = TRACELAB_ASSET_DIR;
+    App app(o);
+    REQUIRE(app.load_scenario("checkout") == "");
+    REQUIRE(app.focus_panel("editor") == "");
+    ui.gui = [&] { app.frame(); };
+    ui.run(4);
+    const auto* name = ui.item("operation:payments");
+    const auto* slider = ui.item("own:payments");
+    REQUIRE(name != nullptr);
+    REQUIRE(slider != nullptr);
+    CHECK(slider->min.y >= name->max.y);
+    CHECK(slider->min.x <= name->min.x + 1.0f);  // the slider starts at the left edge, under the name
 }

@@ -145,6 +145,11 @@ Shape shape_of(const Scenario& s) {
     return sh;
 }
 
+// The span name of a service's operation (its name when the scenario gives none).
+std::string operation_name(const Service& s) {
+    return s.span_name.empty() ? s.name : s.span_name;
+}
+
 // A string literal in single (JS) or double (Go) quotes.
 std::string quote(std::string_view s, char q) {
     std::string out(1, q);
@@ -324,7 +329,7 @@ public:
         if (f == HopFault::NoHeadersOnMessage) opts = ", { inject: false }";
         if (f == HopFault::FlagsDropped) opts = ", { sampled: false }";
         if (queue) return "publish(tracer, " + ctx + ", " + name + ", " + net + opts + ")";
-        const std::string span_name = callee.span_name.empty() ? callee.name : callee.span_name;
+        const std::string span_name = operation_name(callee);
         return "call(tracer, " + ctx + ", " + name + ", " + quote(span_name, '\'') + ", " + net + opts + ")";
     }
 
@@ -520,7 +525,7 @@ private:
         const auto i = static_cast<size_t>(idx);
         const Service& svc = s_.services[i];
         const std::string& id = sh_.ident[i];
-        const std::string span_name = svc.span_name.empty() ? svc.name : svc.span_name;
+        const std::string span_name = operation_name(svc);
         l_.service(idx);
         l_.add("// [SECTION] " + svc.name + ": " + span_name + " (" + reached_text(i) + ")");
         const bool own_process = sh_.remote[i] || sh_.queue[i];
@@ -565,7 +570,7 @@ private:
         const auto i = static_cast<size_t>(idx);
         const Service& svc = s_.services[i];
         const std::string& id = sh_.ident[i];
-        const std::string span_name = svc.span_name.empty() ? svc.name : svc.span_name;
+        const std::string span_name = operation_name(svc);
         const double before = svc.own.ms * std::clamp(svc.work_before, 0.0, 1.0);
         const double after = svc.own.ms - before;
         if (!svc.instrumented) {
@@ -860,7 +865,7 @@ private:
         for (size_t i = 0; i < s_.services.size(); ++i) {
             const Service& svc = s_.services[i];
             if (i > 0) ops += ", ";
-            ops += quote(svc.name, '"') + ": " + quote(svc.span_name.empty() ? svc.name : svc.span_name, '"');
+            ops += quote(svc.name, '"') + ": " + quote(operation_name(svc), '"');
         }
         l_.add(ops + "}");
         l_.blank();
@@ -1090,7 +1095,7 @@ private:
         const auto i = static_cast<size_t>(idx);
         const Service& svc = s_.services[i];
         l_.service(idx);
-        l_.add("// [SECTION] " + svc.name + ": " + (svc.span_name.empty() ? svc.name : svc.span_name));
+        l_.add("// [SECTION] " + svc.name + ": " + operation_name(svc));
         l_.blank();
         if (sh_.remote[i]) server(idx);
         if (sh_.queue[i]) consumer(idx);
@@ -1129,7 +1134,7 @@ private:
         const auto i = static_cast<size_t>(idx);
         const Service& svc = s_.services[i];
         const std::string& id = sh_.ident[i];
-        const std::string span_name = svc.span_name.empty() ? svc.name : svc.span_name;
+        const std::string span_name = operation_name(svc);
         if (!svc.instrumented) {
             uninstrumented_fn(idx, id + "Server", "func " + id + "Server() http.Handler {",
                               "return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {", "r.Context()",
@@ -1180,7 +1185,7 @@ private:
         const auto i = static_cast<size_t>(idx);
         const Service& svc = s_.services[i];
         const std::string& id = sh_.ident[i];
-        const std::string span_name = svc.span_name.empty() ? svc.name : svc.span_name;
+        const std::string span_name = operation_name(svc);
         if (!svc.instrumented) {
             uninstrumented_fn(idx, id + "Consumer", "func " + id + "Consumer() func(propagation.MapCarrier) {",
                               "return func(_ propagation.MapCarrier) {", "context.Background()", false);
@@ -1218,7 +1223,7 @@ private:
         const auto i = static_cast<size_t>(idx);
         const Service& svc = s_.services[i];
         const std::string& id = sh_.ident[i];
-        const std::string span_name = svc.span_name.empty() ? svc.name : svc.span_name;
+        const std::string span_name = operation_name(svc);
         if (!svc.instrumented) {
             uninstrumented_fn(idx, id + "Operation (code inside its caller's process)", "func " + id + "Operation() {",
                               nullptr, "context.Background()", false);
@@ -1287,7 +1292,7 @@ private:
             l_.in();
             if (has_span) {
                 used_errors_ = true;
-                l_.add("err := errors.New(" + quote((svc.span_name.empty() ? svc.name : svc.span_name) + " failed", '"') +
+                l_.add("err := errors.New(" + quote(operation_name(svc) + " failed", '"') +
                        ")");
                 l_.add("span.RecordError(err)");
                 l_.add("span.SetStatus(codes.Error, err.Error())");
@@ -1296,7 +1301,7 @@ private:
                 l_.add("w.WriteHeader(http.StatusInternalServerError)");
                 l_.add("return");
             } else if (!has_span) {
-                l_.add("log.Print(" + quote((svc.span_name.empty() ? svc.name : svc.span_name) + " failed", '"') +
+                l_.add("log.Print(" + quote(operation_name(svc) + " failed", '"') +
                        ")");
             }
             l_.out();

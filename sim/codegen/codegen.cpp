@@ -28,14 +28,14 @@ std::optional<Language> parse_language(std::string_view s) {
 }
 
 const std::vector<std::pair<std::string, std::string>>& js_dependencies() {
-    // The 2.x SDK line: it runs on Node.js 18.19+ and 20.6+ (Debian 12 ships 18); the 3.x line needs Node.js 22.15.
+    // The 3.x SDK line (the tracing SDK is @opentelemetry/sdk-trace), as the receiver's tests use it.
     static const std::vector<std::pair<std::string, std::string>> deps = {
-        {"@opentelemetry/api", "1.9.1"},
-        {"@opentelemetry/context-async-hooks", "2.12.1"},
-        {"@opentelemetry/core", "2.12.1"},
-        {"@opentelemetry/exporter-trace-otlp-http", "0.223.1"},
-        {"@opentelemetry/resources", "2.12.1"},
-        {"@opentelemetry/sdk-trace-node", "2.12.1"},
+        {"@opentelemetry/api", "1.10.0"},
+        {"@opentelemetry/context-async-hooks", "3.1.0"},
+        {"@opentelemetry/core", "3.1.0"},
+        {"@opentelemetry/exporter-trace-otlp-http", "0.301.0"},
+        {"@opentelemetry/resources", "3.1.0"},
+        {"@opentelemetry/sdk-trace", "3.1.0"},
         {"@opentelemetry/semantic-conventions", "1.45.0"},
     };
     return deps;
@@ -356,7 +356,7 @@ private:
         l_.add("const { W3CTraceContextPropagator } = require('@opentelemetry/core');");
         l_.add("const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http');");
         l_.add("const { resourceFromAttributes } = require('@opentelemetry/resources');");
-        l_.add("const { BatchSpanProcessor, NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');");
+        l_.add("const { BatchSpanProcessor, TracerProvider } = require('@opentelemetry/sdk-trace');");
         l_.add("const { ATTR_SERVICE_NAME } = require('@opentelemetry/semantic-conventions');");
         l_.blank();
         l_.add("// [SECTION] SDK set-up: W3C trace context, async context, one TracerProvider per service");
@@ -366,10 +366,10 @@ private:
         l_.add("// A service's own provider, so every span it records carries its service.name.");
         l_.add("function tracerFor(serviceName) {");
         l_.in();
-        l_.add("const provider = new NodeTracerProvider({");
+        l_.add("const provider = new TracerProvider({");
         l_.in();
         l_.add("resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }),");
-        l_.add("spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],");
+        l_.add("spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter() })],");
         l_.out();
         l_.add("});");
         l_.add("providers.push(provider);");
@@ -723,7 +723,7 @@ std::vector<CodeLine> package_json(const Scenario& s) {
         ",");
     add("  \"main\": \"main.js\",");
     add("  \"scripts\": { \"start\": \"node main.js\" },");
-    add("  \"engines\": { \"node\": \">=18.19\" },");
+    add("  \"engines\": { \"node\": \">=20\" },");
     add("  \"dependencies\": {");
     const auto& deps = js_dependencies();
     for (size_t i = 0; i < deps.size(); ++i)

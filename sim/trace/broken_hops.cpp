@@ -192,6 +192,10 @@ void collect_windows(const TraceStore& store, const Analysis& an, const BrokenHo
         // Calls fired together: a lost one reached its callee about when its siblings reached theirs.
         int64_t last = INT64_MIN;
         for (uint32_t c : an.children_of(i)) {
+            // Only calls to other services count as siblings: not in-process work, not database calls.
+            const Span& child = store.spans[c];
+            if (child.kind == SpanKind::Internal || child.kind == SpanKind::Unspecified || is_database_call(store, child))
+                continue;
             const int64_t a = arrival_of(store, an, c);
             if (a == last) continue;
             last = a;
@@ -354,9 +358,11 @@ std::vector<BrokenHop> find_broken_hops(const TraceStore& store, const Analysis&
     const auto window_of = [&](const Candidate& c) -> const Window& {
         return (c.async ? async_windows : sync_windows)[c.window];
     };
-    // Without a client span, the deepest span of a trace still busy is the most specific caller: keep only it
-    // per (root, caller trace). Candidates of one root are contiguous (the sweep visits a root once per pass).
-    const auto better_stretch = [&](const Candidate& x, const Candidate& y) {
+    // Without a client span, one caller per (root, caller trace): a call fired with its parallel siblings first,
+    // else the deepest span of the trace still busy (the most specific caller), else the nearest window.
+    // Candidates of one root are contiguous (the sweep visits a root once per pass).
+    const auto better_in_trace = [&](const Candidate& x, const Candidate& y) {
+        if (x.tier != y.tier) return x.tier < y.tier;
         if (x.depth != y.depth) return x.depth > y.depth;
         return x.proximity < y.proximity;
     };
@@ -365,28 +371,35 @@ std::vector<BrokenHop> find_broken_hops(const TraceStore& store, const Analysis&
     for (size_t b = 0; b < cands.size();) {
         size_t e = b;
         while (e < cands.size() && cands[e].root == cands[b].root && cands[e].async == cands[b].async) ++e;
-        for (size_t k = b; k < e; ++k) {
-            const Candidate& c = cands[k];
-            bool dominated = false;
-            if (c.tier == 2) {
-                const int32_t trace = an.trace_of[window_of(c).span];
-                for (size_t j = b; j < e && !dominated; ++j)
-                    dominated = j != k && cands[j].tier == 2 && an.trace_of[window_of(cands[j]).span] == trace &&
-                                (better_stretch(cands[j], c) || (!better_stretch(c, cands[j]) && j < k));
-            }
-            if (!dominated) kept.push_back(c);
-        }
         uint32_t calls = 0;
         for (size_t k = b; k < e; ++k) calls += cands[k].tier == 0 ? 1u : 0u;
-        for (size_t k = kept.size(); k > 0 && kept[k - 1].root == cands[b].root && kept[k - 1].async == cands[b].async; --k)
-            kept[k - 1].options = calls;
+        for (size_t k = b; k < e; ++k) {
+            Candidate c = cands[k];
+            bool dominated = false;
+            if (c.tier != 0) {
+                const int32_t trace = an.trace_of[window_of(c).span];
+                for (size_t j = b; j < e && !dominated; ++j)
+                    dominated = j != k && cands[j].tier != 0 && an.trace_of[window_of(cands[j]).span] == trace &&
+                                (better_in_trace(cands[j], c) || (!better_in_trace(c, cands[j]) && j < k));
+            }
+            c.options = calls;
+            if (!dominated) kept.push_back(c);
+        }
         b = e;
     }
+    // Across traces: a client span first (attributes, then the roots with fewest choices), then whichever caller
+    // was nearest in time to the callee's start.
     std::sort(kept.begin(), kept.end(), [&](const Candidate& x, const Candidate& y) {
         if (x.agree != y.agree) return x.agree > y.agree;
-        if (x.tier != y.tier) return x.tier < y.tier;
-        if (x.options != y.options) return x.options < y.options;
+        if ((x.tier == 0) != (y.tier == 0)) return x.tier == 0;
+        if (x.tier == 0 && x.options != y.options) return x.options < y.options;
         if (x.proximity != y.proximity) return x.proximity < y.proximity;
+        // As near as each other: unexplained time that began with the callee, then a parallel call, then a leaf.
+        const auto rank = [&](const Candidate& c) {
+            const WindowKind k = window_of(c).kind;
+            return k == WindowKind::Gap ? 0 : k == WindowKind::Parallel ? 1 : 2;
+        };
+        if (rank(x) != rank(y)) return rank(x) < rank(y);
         if (x.depth != y.depth) return x.depth > y.depth;
         if (x.root != y.root) return x.root < y.root;
         return window_of(x).span < window_of(y).span;

@@ -24,10 +24,10 @@ namespace {
 // [SECTION] Helpers
 
 constexpr uint8_t kMissingParent = 1;  // parent id set, but no such span in the trace
-constexpr uint8_t kInCycle = 2;        // part of a parent cycle; detached and shown as an orphan
+constexpr uint8_t kInCycle = 2;        // part of a parent cycle; detached and listed as the trace's cycle
 constexpr uint8_t kDuplicateId = 4;    // reuses a span id already seen in the trace
 constexpr uint8_t kOnPathTree = 8;     // takes part in the critical-path walk of its trace
-constexpr uint8_t kRoot = 16;          // has no parent id
+constexpr uint8_t kRoot = 16;          // has no parent id, or names itself as parent (then read as a root)
 constexpr uint8_t kError = 32;         // status ERROR
 constexpr uint8_t kProducer = 64;      // kind PRODUCER
 constexpr uint8_t kConsumer = 128;     // kind CONSUMER
@@ -128,6 +128,7 @@ void group_into_traces(const TraceStore& store, Analysis& out) {
         info.root = -1;
         info.root_count = 0;
         info.orphans.clear();
+        info.cycle.clear();
         info.start_ns = sc.group_start[sc.group_order[t]];
         info.end_ns = info.start_ns;
         info.has_error = false;
@@ -187,7 +188,14 @@ void link_parents(Analysis& out) {
                 break;
             }
         }
-        if (out.parent[i] < 0) sc.flags[i] |= kMissingParent;
+        if (out.parent[i] == static_cast<int32_t>(i)) {
+            // Its parent id is its own: a root whose exporter filled in the wrong field (Zipkin's span builder
+            // drops such a self-reference the same way). summarize_trace() warns about it.
+            out.parent[i] = -1;
+            sc.flags[i] |= kRoot;
+        } else if (out.parent[i] < 0) {
+            sc.flags[i] |= kMissingParent;
+        }
     }
 }
 
@@ -289,6 +297,8 @@ void order_trace(Analysis& out, size_t t) {
         if (sc.flags[v] & kError) info.has_error = true;
         if (sc.flags[v] & kRoot) {
             if (info.root_count++ == 0) info.root = static_cast<int32_t>(v);
+        } else if (sc.flags[v] & kInCycle) {
+            info.cycle.push_back(v);
         } else if (out.parent[v] < 0) {
             info.orphans.push_back(v);
         }
@@ -463,8 +473,10 @@ void summarize_trace(Analysis& out, size_t t) {
     size_t missing = 0;
     size_t in_cycle = 0;
     size_t duplicates = 0;
+    size_t self_parent = 0;
     int64_t slowest = -1;
     for (uint32_t v : info.spans) {
+        if ((sc.flags[v] & kRoot) && sc.parent_id[v] != 0) ++self_parent;
         if (sc.flags[v] & kMissingParent) ++missing;
         if (sc.flags[v] & kInCycle) ++in_cycle;
         if (sc.flags[v] & kDuplicateId) ++duplicates;
@@ -478,6 +490,10 @@ void summarize_trace(Analysis& out, size_t t) {
                                     ? std::string("incomplete: the parent of 1 span never arrived")
                                     : "incomplete: the parents of " + std::to_string(missing) + " spans never arrived");
     }
+    if (self_parent > 0) {
+        info.warnings.push_back("self-parent: " + count_words(self_parent, "span names", "spans name") +
+                                " itself as parent; read as a root");
+    }
     if (info.root_count == 0) info.warnings.emplace_back("no root span");
     if (info.root_count > 1) info.warnings.push_back(std::to_string(info.root_count) + " root spans");
     if (duplicates > 0) {
@@ -485,8 +501,8 @@ void summarize_trace(Analysis& out, size_t t) {
                                 " an id already used in this trace");
     }
     if (in_cycle > 0) {
-        info.warnings.push_back("parent cycle: " + count_words(in_cycle, "span names", "spans name") +
-                                " a descendant as parent; shown as orphans");
+        info.warnings.push_back("parent cycle: following parent ids, " + count_words(in_cycle, "span", "spans") +
+                                " come back round to themselves; shown as a cycle, not as orphans");
     }
 }
 

@@ -32,8 +32,9 @@ struct TraceInfo {
     TraceId id;
     std::vector<uint32_t> spans;    // indices into TraceStore::spans, in tree pre-order (children by start)
     int32_t root = -1;              // the root span (no parent id), or -1 when the trace has none
-    uint32_t root_count = 0;        // spans without a parent id (more than one is a warning)
+    uint32_t root_count = 0;        // spans without a parent id, or naming themselves (more than one: a warning)
     std::vector<uint32_t> orphans;  // spans whose parent id is not in this trace
+    std::vector<uint32_t> cycle;    // spans on a parent cycle (each names a descendant as parent), detached
     int64_t start_ns = 0;           // earliest start, latest end over all spans
     int64_t end_ns = 0;
     bool has_error = false;
@@ -42,6 +43,7 @@ struct TraceInfo {
     int32_t slowest_span = -1;                   // the span with the largest self time
     [[nodiscard]] int64_t duration_ns() const { return end_ns - start_ns; }
     [[nodiscard]] bool incomplete() const { return !orphans.empty() || root < 0; }
+    [[nodiscard]] bool has_cycle() const { return !cycle.empty(); }
 };
 
 // Working memory of analyze(), kept in Analysis so a re-analysis allocates nothing. Not part of the result.

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "sim/trace/analysis.hpp"
 #include "sim/engine/engine.hpp"
-#include "sim/trace/ids.hpp"
 #include "sim/engine/scenario.hpp"
+#include "sim/trace/analysis.hpp"
+#include "sim/trace/ids.hpp"
 #include "sim/trace/trace_store.hpp"
 
 using namespace tl;
@@ -476,7 +476,7 @@ TEST_SUITE("analysis") {
               100 * kMs);
     }
 
-    TEST_CASE("analysis: parent cycles never hang; their spans become orphans") {
+    TEST_CASE("analysis: parent cycles never hang; their spans are listed as a cycle") {
         TraceStore store;
         auto s = add_trace(store, kT1,
                            {
@@ -494,8 +494,14 @@ TEST_SUITE("analysis") {
         CHECK(an.parent[s[4]] == -1);
         CHECK(an.parent[s[3]] == static_cast<int32_t>(s[1]));
         CHECK(an.depth[s[3]] == 1);
-        CHECK(t.orphans == std::vector<uint32_t>{s[1], s[2], s[4]});
-        CHECK(has_warning(t, "parent cycle: 3 spans name a descendant as parent; shown as orphans"));
+        CHECK(t.orphans.empty());
+        CHECK(t.cycle == std::vector<uint32_t>{s[1], s[2]});
+        CHECK(has_warning(t,
+                          "parent cycle: following parent ids, 2 spans come back round to themselves; shown as "
+                          "a cycle, not as orphans"));
+        // A span naming itself is a second root, not a one-span cycle.
+        CHECK(has_warning(t, "self-parent: 1 span names itself as parent; read as a root"));
+        CHECK(t.root_count == 2);
         CHECK_FALSE(has_warning(t, "incomplete: the parent of 1 span never arrived"));
         CHECK(t.root == static_cast<int32_t>(s[0]));
 

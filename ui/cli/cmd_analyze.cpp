@@ -8,14 +8,14 @@
 #include <cstdio>
 #include <istream>
 #include <iterator>
-#include <map>
 #include <ostream>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
+#include "sim/formats/formats.hpp"
 #include "sim/trace/analysis.hpp"
 #include "sim/trace/broken_hops.hpp"
-#include "sim/formats/formats.hpp"
 #include "ui/cli/cli.hpp"
 
 namespace tl::cli {
@@ -45,24 +45,30 @@ struct ServiceTime {
     int64_t ns = 0;
 };
 
-// The critical path as one entry per span, in order of first appearance along the path.
-std::vector<CriticalEntry> critical_entries(const Analysis& a, const TraceInfo& t) {
+// The critical path as one entry per span, in order of first appearance along the path. `seen` is a
+// per-span scratch array (all zero on entry and on return), so the cost follows the path, not the store.
+std::vector<CriticalEntry> critical_entries(const Analysis& a, const TraceInfo& t, std::vector<uint8_t>& seen) {
     std::vector<CriticalEntry> out;
+    if (seen.size() < a.critical_ns.size()) seen.resize(a.critical_ns.size(), 0);
     for (const CriticalSegment& seg : t.critical_path) {
-        const bool seen =
-            std::any_of(out.begin(), out.end(), [&](const CriticalEntry& e) { return e.span == seg.span; });
-        if (!seen) out.push_back(CriticalEntry{seg.span, a.critical_ns[seg.span]});
+        if (seen[seg.span] != 0) continue;
+        seen[seg.span] = 1;
+        out.push_back(CriticalEntry{seg.span, a.critical_ns[seg.span]});
     }
+    for (const CriticalEntry& e : out) seen[e.span] = 0;
     return out;
 }
 
 // Self time summed per service, largest first (ties by name, so the order is stable).
 std::vector<ServiceTime> self_time_by_service(const TraceStore& st, const Analysis& a, const TraceInfo& t) {
-    std::map<std::string, int64_t> sums;
-    for (uint32_t s : t.spans) sums[std::string(st.str(st.spans[s].service))] += a.self_ns[s];
+    std::unordered_map<StrId, int64_t> by_id;
+    for (uint32_t s : t.spans) by_id[st.spans[s].service] += a.self_ns[s];
     std::vector<ServiceTime> out;
-    for (auto& [svc, ns] : sums) out.push_back(ServiceTime{svc, ns});
-    std::stable_sort(out.begin(), out.end(), [](const ServiceTime& x, const ServiceTime& y) { return x.ns > y.ns; });
+    out.reserve(by_id.size());
+    for (const auto& [svc, ns] : by_id) out.push_back(ServiceTime{std::string(st.str(svc)), ns});
+    std::sort(out.begin(), out.end(), [](const ServiceTime& x, const ServiceTime& y) {
+        return x.ns != y.ns ? x.ns > y.ns : x.service < y.service;
+    });
     return out;
 }
 
@@ -99,11 +105,14 @@ void print_text(const ImportedTrace& imp, const Analysis& a, const std::vector<B
     out << source << ": " << format_title(imp.format) << ", " << a.traces.size() << " trace(s), " << st.spans.size()
         << " span(s)\n";
     for (const auto& w : imp.warnings) out << "warning: " << w << "\n";
+    std::vector<uint8_t> seen;
     for (const TraceInfo& t : a.traces) {
         out << "\ntrace " << to_hex(t.id) << "\n";
         if (t.root >= 0) {
             const Span& r = st.spans[static_cast<size_t>(t.root)];
             out << "  root           " << st.str(r.name) << " (" << st.str(r.service) << ")\n";
+        } else if (t.orphans.empty() && t.has_cycle()) {
+            out << "  root           none: the spans form a parent cycle\n";
         } else {
             out << "  root           none: the root span never arrived\n";
         }
@@ -115,9 +124,15 @@ void print_text(const ImportedTrace& imp, const Analysis& a, const std::vector<B
                 out << " " << to_hex(st.spans[o].span_id) << " (parent " << to_hex(st.spans[o].parent_span_id) << ")";
             out << "\n";
         }
+        if (t.has_cycle()) {
+            out << "  parent cycle   " << t.cycle.size() << ":";
+            for (uint32_t c : t.cycle)
+                out << " " << to_hex(st.spans[c].span_id) << " (parent " << to_hex(st.spans[c].parent_span_id) << ")";
+            out << "\n";
+        }
         for (const auto& w : t.warnings) out << "  warning        " << w << "\n";
         out << "  critical path\n";
-        for (const CriticalEntry& e : critical_entries(a, t)) {
+        for (const CriticalEntry& e : critical_entries(a, t, seen)) {
             const Span& s = st.spans[e.span];
             out << "    " << ms_text(e.ns) << "  " << st.str(s.name) << " (" << st.str(s.service) << ")\n";
         }
@@ -146,6 +161,7 @@ nlohmann::ordered_json to_json(const ImportedTrace& imp, const Analysis& a, cons
     doc["span_count"] = st.spans.size();
     doc["warnings"] = imp.warnings;
     J traces = J::array();
+    std::vector<uint8_t> seen;
     for (const TraceInfo& t : a.traces) {
         J tj;
         tj["trace_id"] = to_hex(t.id);
@@ -159,9 +175,12 @@ nlohmann::ordered_json to_json(const ImportedTrace& imp, const Analysis& a, cons
         J orphans = J::array();
         for (uint32_t o : t.orphans) orphans.push_back(to_hex(st.spans[o].span_id));
         tj["orphans"] = orphans;
+        J cycle = J::array();
+        for (uint32_t c : t.cycle) cycle.push_back(to_hex(st.spans[c].span_id));
+        tj["cycle"] = cycle;
         tj["warnings"] = t.warnings;
         J path = J::array();
-        for (const CriticalEntry& e : critical_entries(a, t)) {
+        for (const CriticalEntry& e : critical_entries(a, t, seen)) {
             const Span& s = st.spans[e.span];
             path.push_back(J{{"span_id", to_hex(s.span_id)},
                              {"name", std::string(st.str(s.name))},

@@ -1,8 +1,9 @@
 // Chrome Trace Event format, as chrome://tracing and Perfetto (ui.perfetto.dev) open it.
 // - Export: complete "X" events (µs) with the span's attributes in args, plus "M" process_name/thread_name
 //   metadata: one process per service, and within it as many thread lanes as needed to keep slices nested.
-// - Import (best effort): "X" events and "B"/"E" pairs become spans, nested by time on each thread; each
-//   top-level slice starts its own trace; process_name metadata names the service. Other phases are skipped.
+// - Import (best effort): "X" events and "B"/"E" pairs become spans, nested by time on each thread (pid and
+//   tid as numbers or strings); each top-level slice starts its own trace; process_name metadata names the
+//   service. Other phases are skipped. Improper nesting, bad names and out-of-range times are warnings.
 // [SECTION] Writing  [SECTION] Reading
 #include <algorithm>
 #include <cmath>
@@ -155,22 +156,6 @@ std::string write_chrome(const TraceStore& st) {
 
 namespace {
 
-struct Slice {
-    int64_t pid = 0, tid = 0;
-    int64_t start_ns = 0, end_ns = 0;
-    const Json* event = nullptr;  // the X or B event (name, cat, args)
-    const Json* end_event = nullptr;
-    size_t order = 0;
-};
-
-int64_t int_field(const Json& e, std::string_view key) {
-    auto it = e.find(key);
-    if (it == e.end()) return 0;
-    if (it->is_number_integer() || it->is_number_unsigned()) return it->get<int64_t>();
-    if (it->is_number_float() && std::isfinite(it->get<double>())) return static_cast<int64_t>(it->get<double>());
-    return 0;
-}
-
 uint64_t mix(uint64_t x) {
     x += 0x9e3779b97f4a7c15ULL;
     x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -178,7 +163,147 @@ uint64_t mix(uint64_t x) {
     return x ^ (x >> 31);
 }
 
+struct ChromeReader {
+    SpanImport& in;
+    TraceStore& st;
+    ChromeEvents& ev;
+
+    ChromeIdent ident(const Json& e, std::string_view key) {
+        auto it = e.find(key);
+        if (it == e.end()) return {};
+        if (it->is_number_integer()) return ChromeIdent{it->get<int64_t>(), 0};
+        if (it->is_number_unsigned()) return ChromeIdent{static_cast<int64_t>(it->get<uint64_t>()), 0};
+        if (it->is_number_float() && std::isfinite(it->get<double>()) && std::fabs(it->get<double>()) < 9e18)
+            return ChromeIdent{static_cast<int64_t>(it->get<double>()), 0};
+        if (it->is_string()) return chrome_ident(st, it->get_ref<const std::string&>());
+        return {};
+    }
+
+    int64_t micros_ns(const Json& e, std::string_view key, const Where& w) {
+        auto it = e.find(key);
+        if (it == e.end() || !it->is_number()) in.fail(w, "missing \"" + std::string(key) + "\" in microseconds");
+        auto ns = chrome_micros_ns(it->get<double>());
+        if (!ns) in.fail(w / key, it->dump() + " microseconds is out of range (nanoseconds must fit in 64 bits)");
+        return *ns;
+    }
+
+    // The event's name; a missing name is empty, a name that is not a string is a warning.
+    StrId name_of(const Json& e, const Where& w) {
+        auto it = e.find("name");
+        if (it == e.end()) return 0;
+        if (it->is_string()) return st.strings.intern(it->get_ref<const std::string&>());
+        in.warn(w / "name",
+                std::string("the name is ") + json_type_name(*it) + ", not a string; the slice is kept without a name");
+        return 0;
+    }
+
+    // The event's category and arguments (in key order), kept aside until its span is made.
+    void details(const Json& e, ChromeSlice& s, bool end_event) {
+        if (auto cat = e.find("cat"); !end_event && cat != e.end() && cat->is_string()) {
+            s.cat = st.strings.intern(cat->get_ref<const std::string&>());
+            s.has_cat = true;
+        }
+        const auto begin = static_cast<uint32_t>(ev.args.size());
+        if (auto args = e.find("args"); args != e.end() && args->is_object())
+            for (auto it = args->begin(); it != args->end(); ++it)
+                ev.args.push_back(Attribute{st.strings.intern(it.key()), plain_json_value(st, it.value())});
+        (end_event ? s.end_args : s.args) = AttrRange{begin, static_cast<uint32_t>(ev.args.size() - begin)};
+    }
+};
+
 }  // namespace
+
+ChromeIdent chrome_ident(TraceStore& st, std::string_view text) {
+    if (auto n = parse_decimal_i64(text)) return ChromeIdent{*n, 0};
+    return ChromeIdent{0, st.strings.intern(text)};
+}
+
+std::optional<int64_t> chrome_micros_ns(double us) {
+    const double ns = us * 1000.0;
+    constexpr double kLimit = 9223372036854774784.0;  // the largest double below 2^63
+    if (!(std::fabs(ns) <= kLimit)) return std::nullopt;
+    return std::llround(ns);
+}
+
+std::string chrome_ident_text(const TraceStore& st, const ChromeIdent& id) {
+    return id.text != 0 ? std::string(st.str(id.text)) : std::to_string(id.num);
+}
+
+void nest_chrome_slices(ChromeEvents& ev, SpanImport& in, const Where& at, const ChromeWarn& warn) {
+    TraceStore& st = in.store();
+    auto& slices = ev.slices;
+    // Nest slices per thread by time; a slice with no enclosing slice starts a trace. A slice that starts
+    // inside another but outlasts it (improper nesting, which the format forbids) goes under the nearest
+    // slice that does enclose it, with a warning.
+    std::sort(slices.begin(), slices.end(), [](const ChromeSlice& a, const ChromeSlice& b) {
+        if (!(a.pid == b.pid)) return a.pid < b.pid;
+        if (!(a.tid == b.tid)) return a.tid < b.tid;
+        if (a.start_ns != b.start_ns) return a.start_ns < b.start_ns;
+        if (a.end_ns != b.end_ns) return a.end_ns > b.end_ns;
+        return a.order < b.order;
+    });
+    std::vector<uint32_t> stack;   // indices into st.spans: the open slices of the current thread
+    std::vector<size_t> stack_at;  // their event positions, for warnings
+    uint64_t counter = 0;
+    const StrId k_category = st.strings.intern("category"), k_pid = st.strings.intern("process.pid"),
+                k_tid = st.strings.intern("thread.id");
+    auto ident_value = [&](const ChromeIdent& id) {
+        return id.text != 0 ? AttrValue::str(id.text) : AttrValue::integer(id.num);
+    };
+    st.spans.reserve(st.spans.size() + slices.size());
+    st.attributes.reserve(st.attributes.size() + slices.size() * 3 + ev.args.size());
+    for (size_t i = 0; i < slices.size(); ++i) {
+        const ChromeSlice& sl = slices[i];
+        if (i > 0 && !(slices[i - 1].pid == sl.pid && slices[i - 1].tid == sl.tid)) {
+            stack.clear();
+            stack_at.clear();
+        }
+        while (!stack.empty() && st.spans[stack.back()].end_ns <= sl.start_ns) {
+            stack.pop_back();
+            stack_at.pop_back();
+        }
+        if (!stack.empty() && st.spans[stack.back()].end_ns < sl.end_ns) {
+            const size_t overlapped = stack_at.back();
+            while (!stack.empty() && st.spans[stack.back()].end_ns < sl.end_ns) {
+                stack.pop_back();
+                stack_at.pop_back();
+            }
+            warn(at / sl.index, "this slice starts inside the slice at " + (at / overlapped).pointer() +
+                                    " but ends after it (slices on one thread must nest); placed under " +
+                                    (stack.empty() ? std::string("no slice: it starts a trace of its own")
+                                                   : "the enclosing slice at " + (at / stack_at.back()).pointer()));
+        }
+        Span s;
+        s.kind = SpanKind::Internal;
+        s.start_ns = sl.start_ns;
+        s.end_ns = sl.end_ns;
+        s.span_id.value = mix(0x6368726f6d65ULL + ++counter);
+        if (!stack.empty()) {
+            s.trace_id = st.spans[stack.back()].trace_id;
+            s.parent_span_id = st.spans[stack.back()].span_id;
+        } else {
+            const auto pid_bits = static_cast<uint64_t>(sl.pid.num) ^ (static_cast<uint64_t>(sl.pid.text) << 32);
+            s.trace_id = TraceId{mix(pid_bits ^ (counter << 20)), mix(counter ^ 0x7472616365ULL)};
+        }
+        s.name = sl.name;
+        auto pn = ev.process_names.find(sl.pid);
+        s.service =
+            pn != ev.process_names.end() ? pn->second : st.strings.intern("pid " + chrome_ident_text(st, sl.pid));
+        s.resource = st.resource_for(s.service);
+        s.attrs.begin = static_cast<uint32_t>(st.attributes.size());
+        if (sl.has_cat) st.attributes.push_back(Attribute{k_category, AttrValue::str(sl.cat)});
+        st.attributes.push_back(Attribute{k_pid, ident_value(sl.pid)});
+        st.attributes.push_back(Attribute{k_tid, ident_value(sl.tid)});
+        for (AttrRange r : {sl.args, sl.end_args})
+            st.attributes.insert(st.attributes.end(), ev.args.begin() + r.begin, ev.args.begin() + r.begin + r.count);
+        s.attrs.count = static_cast<uint32_t>(st.attributes.size() - s.attrs.begin);
+        s.event_begin = static_cast<uint32_t>(st.events.size());
+        s.link_begin = static_cast<uint32_t>(st.links.size());
+        st.spans.push_back(s);
+        stack.push_back(static_cast<uint32_t>(st.spans.size() - 1));
+        stack_at.push_back(sl.index);
+    }
+}
 
 void read_chrome(const Json& doc, SpanImport& in) {
     const Where root;
@@ -191,18 +316,10 @@ void read_chrome(const Json& doc, SpanImport& in) {
     if (!events->is_array())
         in.fail(at, std::string("expected an array of trace events, found ") + json_type_name(*events));
     TraceStore& st = in.store();
+    ChromeEvents ev;
+    ChromeReader rd{in, st, ev};
 
-    auto micros_ns = [&](const Json& e, std::string_view key, const Where& w) -> int64_t {
-        auto it = e.find(key);
-        if (it == e.end() || !it->is_number()) in.fail(w, "missing \"" + std::string(key) + "\" in microseconds");
-        const double us = it->get<double>();
-        if (!std::isfinite(us) || std::fabs(us) > 9e15) in.fail(w / key, it->dump() + " is out of range");
-        return std::llround(us * 1000.0);
-    };
-
-    std::map<int64_t, std::string> process_names;
-    std::vector<Slice> slices;
-    std::map<std::pair<int64_t, int64_t>, std::vector<Slice>> open;  // B events waiting for their E
+    std::map<std::pair<ChromeIdent, ChromeIdent>, std::vector<ChromeSlice>> open;  // B events waiting for their E
     size_t skipped = 0;
     for (size_t i = 0; i < events->size(); ++i) {
         const Json& e = (*events)[i];
@@ -212,31 +329,45 @@ void read_chrome(const Json& doc, SpanImport& in) {
             continue;
         }
         const std::string& ph = e["ph"].get_ref<const std::string&>();
-        const int64_t pid = int_field(e, "pid"), tid = int_field(e, "tid");
         try {
+            ChromeSlice s;
+            s.pid = rd.ident(e, "pid");
+            s.tid = rd.ident(e, "tid");
+            s.index = i;
             if (ph == "X") {
-                Slice s{pid, tid, micros_ns(e, "ts", w), 0, &e, nullptr, slices.size()};
-                s.end_ns = s.start_ns + (e.contains("dur") ? micros_ns(e, "dur", w) : 0);
-                slices.push_back(s);
+                s.start_ns = rd.micros_ns(e, "ts", w);
+                const int64_t dur = e.contains("dur") ? rd.micros_ns(e, "dur", w) : 0;
+                if (__builtin_add_overflow(s.start_ns, dur, &s.end_ns))
+                    in.fail(w / "dur", "the slice would end outside the 64-bit nanosecond range (after the year 2262)");
+                s.name = rd.name_of(e, w);
+                rd.details(e, s, false);
+                s.order = ev.slices.size();
+                ev.slices.push_back(s);
             } else if (ph == "B") {
-                open[{pid, tid}].push_back(Slice{pid, tid, micros_ns(e, "ts", w), 0, &e, nullptr, 0});
+                s.start_ns = rd.micros_ns(e, "ts", w);
+                s.name = rd.name_of(e, w);
+                rd.details(e, s, false);
+                open[{s.pid, s.tid}].push_back(s);
             } else if (ph == "E") {
-                auto& stack = open[{pid, tid}];
+                auto& stack = open[{s.pid, s.tid}];
                 if (stack.empty()) {
                     in.warn(w, "an end event without a matching begin (skipped)");
                     continue;
                 }
-                Slice s = stack.back();
+                ChromeSlice b = stack.back();
                 stack.pop_back();
-                s.end_ns = micros_ns(e, "ts", w);
-                s.end_event = &e;
-                s.order = slices.size();
-                slices.push_back(s);
+                b.end_ns = rd.micros_ns(e, "ts", w);
+                if (b.name == 0) b.name = rd.name_of(e, w);
+                rd.details(e, b, true);
+                b.order = ev.slices.size();
+                ev.slices.push_back(b);
             } else if (ph == "M") {
                 auto args = e.find("args");
-                if (e.value("name", "") == "process_name" && args != e.end() && args->is_object() &&
-                    args->contains("name") && (*args)["name"].is_string())
-                    process_names[pid] = (*args)["name"].get<std::string>();
+                auto name = e.find("name");
+                if (name != e.end() && name->is_string() && *name == "process_name" && args != e.end() &&
+                    args->is_object())
+                    if (auto n = args->find("name"); n != args->end() && n->is_string())
+                        ev.process_names[s.pid] = st.strings.intern(n->get_ref<const std::string&>());
             } else {
                 ++skipped;
             }
@@ -246,62 +377,12 @@ void read_chrome(const Json& doc, SpanImport& in) {
     }
     for (auto& [key, stack] : open)
         if (!stack.empty())
-            in.warn(at, std::to_string(stack.size()) + " begin event(s) on pid " + std::to_string(key.first) +
-                            ", tid " + std::to_string(key.second) + " never ended (skipped)");
+            in.warn(at, std::to_string(stack.size()) + " begin event(s) on pid " + chrome_ident_text(st, key.first) +
+                            ", tid " + chrome_ident_text(st, key.second) + " never ended (skipped)");
     if (skipped > 0)
         in.warn(at, std::to_string(skipped) +
                         " event(s) of other kinds (instant, counter, …) are not spans and were skipped");
-
-    // Nest slices per thread by time; a slice with no enclosing slice starts a trace.
-    std::sort(slices.begin(), slices.end(), [](const Slice& a, const Slice& b) {
-        if (a.pid != b.pid) return a.pid < b.pid;
-        if (a.tid != b.tid) return a.tid < b.tid;
-        if (a.start_ns != b.start_ns) return a.start_ns < b.start_ns;
-        if (a.end_ns != b.end_ns) return a.end_ns > b.end_ns;
-        return a.order < b.order;
-    });
-    std::vector<uint32_t> stack;  // indices into st.spans
-    uint64_t counter = 0;
-    const StrId k_category = st.strings.intern("category"), k_pid = st.strings.intern("process.pid"),
-                k_tid = st.strings.intern("thread.id");
-    for (size_t i = 0; i < slices.size(); ++i) {
-        const Slice& sl = slices[i];
-        if (i > 0 && (slices[i - 1].pid != sl.pid || slices[i - 1].tid != sl.tid)) stack.clear();
-        while (!stack.empty() && st.spans[stack.back()].end_ns <= sl.start_ns) stack.pop_back();
-        Span s;
-        s.kind = SpanKind::Internal;
-        s.start_ns = sl.start_ns;
-        s.end_ns = sl.end_ns;
-        s.span_id.value = mix(0x6368726f6d65ULL + ++counter);
-        if (!stack.empty() && st.spans[stack.back()].end_ns >= sl.end_ns) {
-            s.trace_id = st.spans[stack.back()].trace_id;
-            s.parent_span_id = st.spans[stack.back()].span_id;
-        } else {
-            stack.clear();
-            s.trace_id = TraceId{mix(static_cast<uint64_t>(sl.pid) ^ (counter << 20)), mix(counter ^ 0x7472616365ULL)};
-        }
-        const Json& e = *sl.event;
-        std::string name = e.value("name", "");
-        if (name.empty() && sl.end_event) name = sl.end_event->value("name", "");
-        s.name = st.strings.intern(name);
-        auto pn = process_names.find(sl.pid);
-        s.service = st.strings.intern(pn != process_names.end() ? pn->second : "pid " + std::to_string(sl.pid));
-        s.resource = st.resource_for(s.service);
-        s.attrs.begin = static_cast<uint32_t>(st.attributes.size());
-        if (auto cat = e.find("cat"); cat != e.end() && cat->is_string())
-            st.attributes.push_back(Attribute{k_category, AttrValue::str(st.strings.intern(cat->get<std::string>()))});
-        st.attributes.push_back(Attribute{k_pid, AttrValue::integer(sl.pid)});
-        st.attributes.push_back(Attribute{k_tid, AttrValue::integer(sl.tid)});
-        for (const Json* src : {sl.event, sl.end_event})
-            if (src)
-                if (auto args = src->find("args"); args != src->end() && args->is_object())
-                    for (auto it = args->begin(); it != args->end(); ++it) in.add_plain_attr(it.key(), it.value());
-        s.attrs.count = static_cast<uint32_t>(st.attributes.size() - s.attrs.begin);
-        s.event_begin = static_cast<uint32_t>(st.events.size());
-        s.link_begin = static_cast<uint32_t>(st.links.size());
-        st.spans.push_back(s);
-        stack.push_back(static_cast<uint32_t>(st.spans.size() - 1));
-    }
+    nest_chrome_slices(ev, in, at, [&](const Where& w, const std::string& message) { in.warn(w, message); });
 }
 
 }  // namespace tl::formats

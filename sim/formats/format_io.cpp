@@ -4,6 +4,7 @@
 #include "sim/formats/format_io.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <unordered_map>
@@ -101,6 +102,14 @@ std::string base64_encode(std::string_view bytes) {
         out += '=';
     }
     return out;
+}
+
+bool ascii_iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+            return false;
+    return true;
 }
 
 std::optional<int64_t> parse_decimal_i64(std::string_view s) {
@@ -341,6 +350,19 @@ void SpanImport::finish() {
             if (drop[r] == 0) spans[w++] = spans[r];
         spans.resize(w);
     }
+    // A span naming itself as parent is a root (Zipkin's span builder drops such a self-reference too).
+    // After the ids are settled, so a span that only shares its id with another is not taken for one.
+    size_t self_parent = 0;
+    std::string first_self;
+    for (Span& s : spans) {
+        if (!s.parent_span_id.valid() || s.parent_span_id != s.span_id) continue;
+        if (self_parent++ == 0) first_self = describe(st, s);
+        s.parent_span_id = SpanId{};
+    }
+    if (self_parent > 0)
+        note(std::to_string(self_parent) + " span(s) named themselves as parent (first: " + first_self +
+             "); each was read as a root");
+
     if (warnings_seen_ > out_.warnings.size())
         out_.warnings.push_back(source_ + ": … and " + std::to_string(warnings_seen_ - out_.warnings.size()) +
                                 " more warnings");

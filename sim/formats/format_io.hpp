@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +28,8 @@ std::optional<SpanId> parse_span_id_padded(std::string_view hex);
 // Standard base64 (with or without padding) to bytes; nullopt on a bad character.
 std::optional<std::string> base64_decode(std::string_view text);
 std::string base64_encode(std::string_view bytes);
+// Equal ignoring ASCII case (Jaeger's tag types and reference types come in either case).
+bool ascii_iequals(std::string_view a, std::string_view b);
 // A decimal integer string, optionally signed; nullopt when not a whole number or out of int64 range.
 std::optional<int64_t> parse_decimal_i64(std::string_view s);
 // Length of the valid UTF-8 sequence at p (1..4), or 0 when the bytes there are not valid UTF-8.
@@ -169,7 +173,40 @@ constexpr int64_t floor_us(int64_t ns) {
 
 // [SECTION] Readers and writers of each format (one file each)
 
+// The careful reader of `format` (one of the four below).
+void read_format(TraceFormat format, const Json& doc, SpanImport& in);
+// Position of the first bracket that nests deeper than `limit` (strings skipped), or npos: checked before
+// text reaches nlohmann's recursive parser.
+size_t find_too_deep(std::string_view text, int limit);
 void read_otlp(const Json& doc, SpanImport& in);
+// Jaeger keeps some OTLP span fields as tags (span.kind, otel.status_code, otel.status_description, error,
+// otel.scope.name / otel.library.name, w3c.tracestate): absorb() moves them from the span's tags into the
+// span and drops them from its attribute range.
+struct JaegerSpecialTags {
+    explicit JaegerSpecialTags(TraceStore& st);
+    void absorb(TraceStore& st, Span& s) const;
+    StrId k_span_kind, k_status_code, k_status_desc, k_error, k_library, k_scope, k_tracestate;
+};
+// An OTLP span before its fields are read: proto3 defaults (kind unspecified, flags sampled).
+Span otlp_span(uint32_t resource, StrId service, StrId scope);
+// Enum names of the protobuf JSON mapping ("SPAN_KIND_SERVER", "STATUS_CODE_ERROR"); nullopt when unknown.
+std::optional<SpanKind> otlp_kind_named(std::string_view name);
+std::optional<StatusCode> otlp_status_named(std::string_view name);
+// Zipkin v2 "kind": CLIENT, SERVER, PRODUCER or CONSUMER; nullopt for anything else.
+std::optional<SpanKind> zipkin_kind_named(std::string_view kind);
+// A Jaeger span reference. jaeger_references() makes the first CHILD_OF within the span's own trace its
+// parent (else the first FOLLOWS_FROM there) and every other reference a link.
+struct JaegerRef {
+    TraceId trace;
+    SpanId span;
+    bool child_of = true;
+};
+void jaeger_references(TraceStore& st, Span& s, const std::vector<JaegerRef>& refs);
+// Appends a Jaeger log as an event: its first "event" field (a string) names it, the other fields stay its
+// attributes (appended from ev.attrs.begin to the end of the store).
+void jaeger_log_event(TraceStore& st, SpanEvent& ev, StrId k_event);
+// One OTLP AnyValue object ({"stringValue": …}, {"arrayValue": …}, …) as the OTLP reader keeps it.
+AttrValue otlp_any_value(const Json& v, SpanImport& in);
 void read_jaeger(const Json& doc, SpanImport& in);
 void read_zipkin(const Json& doc, SpanImport& in);
 void read_chrome(const Json& doc, SpanImport& in);
@@ -177,6 +214,54 @@ std::string write_otlp(const TraceStore& store);
 std::string write_jaeger(const TraceStore& store);
 std::string write_zipkin(const TraceStore& store);
 std::string write_chrome(const TraceStore& store);
+
+// [SECTION] Chrome slices (shared by the careful and the fast Chrome reader)
+
+// A pid or tid as the file gives it: a number, or a string. Strings of decimal digits read as numbers (some
+// tracers write 64-bit thread ids as strings); any other string is its own process or thread, named by `text`.
+struct ChromeIdent {
+    int64_t num = 0;
+    StrId text = 0;  // non-zero: a string that is not a number
+    friend bool operator<(const ChromeIdent& a, const ChromeIdent& b) {
+        return a.text != b.text ? a.text < b.text : a.num < b.num;
+    }
+    friend bool operator==(const ChromeIdent& a, const ChromeIdent& b) { return a.text == b.text && a.num == b.num; }
+};
+ChromeIdent chrome_ident(TraceStore& st, std::string_view text);
+std::string chrome_ident_text(const TraceStore& st, const ChromeIdent& id);  // "41", "renderer"
+// Microseconds (fractions allowed) as nanoseconds; nullopt when they do not fit in 64 bits (±292 years).
+std::optional<int64_t> chrome_micros_ns(double us);
+
+// A complete slice: an "X" event, or a "B"/"E" pair. Its arguments wait in ChromeEvents::args.
+struct ChromeSlice {
+    ChromeIdent pid, tid;
+    int64_t start_ns = 0, end_ns = 0;
+    StrId name = 0, cat = 0;
+    bool has_cat = false;
+    AttrRange args, end_args;  // the begin (or X) event's and the E event's args, in ChromeEvents::args
+    size_t index = 0;          // position of the (begin) event in the event list, for warnings
+    size_t order = 0;          // arrival order, the last tie-break when nesting
+};
+
+struct ChromeEvents {
+    std::vector<ChromeSlice> slices;
+    std::vector<Attribute> args;
+    std::map<ChromeIdent, StrId> process_names;  // from "M" process_name events
+};
+
+using ChromeWarn = std::function<void(const Where& at, const std::string& message)>;
+// Turns the slices into spans: nested by time on each thread, each top-level slice a trace of its own; an
+// improperly nested slice goes under the nearest slice that encloses it, and `warn` is told. `at` is the
+// event list's path.
+void nest_chrome_slices(ChromeEvents& events, SpanImport& in, const Where& at, const ChromeWarn& warn);
+
+// [SECTION] Fast path (simdjson On-Demand, sim/formats/fast_import.cpp)
+
+// Imports `text` with simdjson straight into `out` when it is a clean OTLP/JSON file (one request, or one per
+// line), Jaeger, Zipkin or Chrome file, and returns true. Returns false, leaving `out` empty, as soon as
+// anything needs the careful reader: invalid JSON, a value it would warn about, an unusual form. That reader
+// then reads the text from scratch and words the error or warning with the file, line/column or JSON path.
+bool import_fast(std::string_view text, const std::string& source, ImportedTrace& out);
 
 // Spans grouped by trace, traces in order of first appearance, spans in store order within each.
 std::vector<std::vector<uint32_t>> spans_by_trace(const TraceStore& store);

@@ -1,6 +1,8 @@
 // Entry points of the trace formats: names, writing, and importing with format detection.
 // - Before nlohmann's (recursive) parser sees a document, a linear scan bounds its nesting depth and
 //   repairs invalid UTF-8, so no input can exhaust the stack or throw from deep inside the parser.
+// - Clean files take simdjson's fast path (fast_import.cpp); the nlohmann-based readers read the rest and
+//   word every error and warning.
 // - Detection looks at the content only: OTLP has "resourceSpans", Jaeger "data"/"traceID"+"spans",
 //   Zipkin is a list of objects with "traceId" and "id", Chrome has "traceEvents" or events with "ph".
 // [SECTION] Names  [SECTION] Writing  [SECTION] Pre-parse checks  [SECTION] Detection  [SECTION] Import
@@ -59,30 +61,6 @@ namespace {
 
 constexpr int kMaxDepth = 128;
 
-// Position of the first bracket that nests deeper than kMaxDepth, or npos. Strings are skipped.
-size_t find_too_deep(std::string_view text) {
-    int depth = 0;
-    bool in_string = false;
-    for (size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (in_string) {
-            if (c == '\\')
-                ++i;
-            else if (c == '"')
-                in_string = false;
-            continue;
-        }
-        if (c == '"') {
-            in_string = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > kMaxDepth) return i;
-        } else if (c == ']' || c == '}') {
-            --depth;
-        }
-    }
-    return std::string_view::npos;
-}
-
 // Replaces every byte that is not part of valid UTF-8 with U+FFFD; returns how many were replaced.
 size_t repair_utf8(std::string_view text, std::string& out) {
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
@@ -132,36 +110,110 @@ std::optional<TraceFormat> detect(const Json& doc) {
 }
 
 const char* kUnknownFormat =
-    "this is JSON, but not a trace format tracelab reads (expected OTLP/JSON with \"resourceSpans\", a Jaeger "
-    "trace or query response with \"data\", or a Zipkin v2 list of spans)";
+    "this is JSON, but not a trace format tracelab reads (expected OTLP/JSON with \"resourceSpans\", also one "
+    "request per line; a Jaeger trace or query response with \"data\"; a Zipkin v2 list of spans; or Chrome Trace "
+    "Event JSON with \"traceEvents\" or a list of events with \"ph\")";
 
-// The OpenTelemetry Collector's file exporter writes one ExportTraceServiceRequest per line.
-std::optional<std::vector<Json>> parse_json_lines(std::string_view text) {
+// The OpenTelemetry Collector's file exporter writes one ExportTraceServiceRequest per line. A file is read
+// this way when it has more than one line and at least one of them is a whole request; every other line is
+// skipped with a warning that gives its line and column.
+std::optional<std::vector<Json>> parse_json_lines(std::string_view text, const std::string& source,
+                                                  std::vector<std::string>& warnings) {
     std::vector<Json> docs;
-    size_t pos = 0;
+    std::vector<std::string> problems;
+    size_t pos = 0, line_no = 0, lines = 0;
     while (pos < text.size()) {
         size_t end = text.find('\n', pos);
         if (end == std::string_view::npos) end = text.size();
         std::string_view line = text.substr(pos, end - pos);
         pos = end + 1;
+        ++line_no;
         if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-        Json doc = Json::parse(line.begin(), line.end(), nullptr, false);
-        if (doc.is_discarded() || !doc.is_object() || !doc.contains("resourceSpans")) return std::nullopt;
-        docs.push_back(std::move(doc));
+        ++lines;
+        auto doc = parse_json_text(line, source, line_no);
+        if (!doc) {
+            problems.push_back(doc.error() + " (line skipped)");
+        } else if (!doc->is_object() || !doc->contains("resourceSpans")) {
+            problems.push_back(source + ": line " + std::to_string(line_no) +
+                               ": not an OTLP request (no \"resourceSpans\"); line skipped");
+        } else {
+            docs.push_back(std::move(doc.value()));
+        }
     }
-    if (docs.size() < 2) return std::nullopt;
+    if (lines < 2 || docs.empty()) return std::nullopt;
+    constexpr size_t kMostListed = 20;
+    for (size_t i = 0; i < problems.size() && i < kMostListed; ++i) warnings.push_back(std::move(problems[i]));
+    if (problems.size() > kMostListed)
+        warnings.push_back(source + ": … and " + std::to_string(problems.size() - kMostListed) + " more lines skipped");
     return docs;
+}
+
+// The Trace Event Format lets the JSON array form end without its "]" (a trace cut off by a crash):
+// the text with a trailing comma dropped and the bracket added, when it starts as an array and lacks it.
+std::optional<std::string> close_event_array(std::string_view text) {
+    const size_t first = text.find_first_not_of(" \t\r\n");
+    const size_t last = text.find_last_not_of(" \t\r\n");
+    if (first == std::string_view::npos || text[first] != '[' || text[last] == ']') return std::nullopt;
+    std::string_view body = text.substr(0, last + 1);
+    if (body.back() == ',') body.remove_suffix(1);
+    std::string closed(body);
+    closed += "\n]";
+    return closed;
 }
 
 }  // namespace
 
 // [SECTION] Import
 
+namespace formats {
+
+void read_format(TraceFormat format, const Json& doc, SpanImport& in) {
+    switch (format) {
+        case TraceFormat::Otlp:
+            return read_otlp(doc, in);
+        case TraceFormat::Jaeger:
+            return read_jaeger(doc, in);
+        case TraceFormat::Zipkin:
+            return read_zipkin(doc, in);
+        case TraceFormat::Chrome:
+            return read_chrome(doc, in);
+    }
+}
+
+size_t find_too_deep(std::string_view text, int limit) {
+    int depth = 0;
+    bool in_string = false;
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (in_string) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                in_string = false;
+            continue;
+        }
+        if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > limit) return i;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return std::string_view::npos;
+}
+
+}  // namespace formats
+
 Result<ImportedTrace> import_trace_text(std::string_view text, const std::string& source) {
     using R = Result<ImportedTrace>;
     if (text.size() >= 3 && text.substr(0, 3) == "\xef\xbb\xbf") text.remove_prefix(3);  // UTF-8 byte order mark
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return R::failure(source + ": the file is empty");
-    if (size_t at = find_too_deep(text); at != std::string_view::npos)
+    {
+        ImportedTrace fast;
+        if (formats::import_fast(text, source, fast)) return fast;
+    }
+    if (size_t at = formats::find_too_deep(text, kMaxDepth); at != std::string_view::npos)
         return R::failure(source + ": byte " + std::to_string(at) + ": JSON nested deeper than " +
                           std::to_string(kMaxDepth) + " levels; no trace format needs that, so it was not read");
 
@@ -175,38 +227,29 @@ Result<ImportedTrace> import_trace_text(std::string_view text, const std::string
     }
 
     std::vector<Json> docs;
+    std::optional<TraceFormat> format;
     {
         auto parsed = parse_json_text(text, source);
         if (parsed) {
             docs.push_back(std::move(parsed.value()));
-        } else if (auto lines = parse_json_lines(text)) {
+        } else if (auto lines = parse_json_lines(text, source, out.warnings)) {
             docs = std::move(*lines);
+        } else if (auto closed = close_event_array(text)) {
+            // Only a Chrome event list may end early; for anything else the first error stands.
+            auto again = parse_json_text(*closed, source);
+            if (!again || detect(again.value()) != TraceFormat::Chrome) return R::failure(parsed.error());
+            docs.push_back(std::move(again.value()));
         } else {
             return R::failure(parsed.error());
         }
     }
-    const auto format = detect(docs.front());
+    format = detect(docs.front());
     if (!format) return R::failure(source + ": " + kUnknownFormat);
     out.format = *format;
 
     formats::SpanImport in(source, out);
     try {
-        for (const Json& doc : docs) {
-            switch (*format) {
-                case TraceFormat::Otlp:
-                    formats::read_otlp(doc, in);
-                    break;
-                case TraceFormat::Jaeger:
-                    formats::read_jaeger(doc, in);
-                    break;
-                case TraceFormat::Zipkin:
-                    formats::read_zipkin(doc, in);
-                    break;
-                case TraceFormat::Chrome:
-                    formats::read_chrome(doc, in);
-                    break;
-            }
-        }
+        for (const Json& doc : docs) formats::read_format(*format, doc, in);
         in.finish();
     } catch (const LoadError& e) {
         return R::failure(e.what());
@@ -219,6 +262,23 @@ Result<ImportedTrace> import_trace_text(std::string_view text, const std::string
         out.warnings.push_back(source + ": the file holds no spans");
     }
     return out;
+}
+
+Result<ImportedTrace> import_otlp_json(std::string_view body, const std::string& source) {
+    using R = Result<ImportedTrace>;
+    Result<ImportedTrace> r = import_trace_text(body, source);
+    if (r && r->format != TraceFormat::Otlp)
+        return R::failure(source + ": not an OTLP/JSON ExportTraceServiceRequest (no \"resourceSpans\")");
+    if (!r) {
+        // Every field of the request is optional in the protobuf JSON mapping: {} is an empty request.
+        const Json doc = Json::parse(body.begin(), body.end(), nullptr, false);
+        if (!doc.is_discarded() && doc.is_object() && !doc.contains("resourceSpans")) {
+            ImportedTrace empty;
+            empty.format = TraceFormat::Otlp;
+            return empty;
+        }
+    }
+    return r;
 }
 
 Result<ImportedTrace> import_trace_file(const std::filesystem::path& path) {

@@ -1,5 +1,6 @@
 // Trace file formats: export a TraceStore as OTLP/JSON, Jaeger JSON, Zipkin v2 or Chrome Trace Events,
-// and import OTLP/JSON, Jaeger and Zipkin (format detected from the content).
+// and import OTLP/JSON (also one request per line), Jaeger, Zipkin and Chrome (format detected from the
+// content; clean files are read with simdjson's On-Demand API, anything unusual by the careful readers).
 #pragma once
 
 #include <filesystem>
@@ -30,5 +31,11 @@ struct ImportedTrace {
 // Detects the format and imports. Errors name the source and the JSON path.
 Result<ImportedTrace> import_trace_text(std::string_view text, const std::string& source);
 Result<ImportedTrace> import_trace_file(const std::filesystem::path& path);
+
+// One OTLP/JSON ExportTraceServiceRequest held in memory (the body of an OTLP/HTTP request sent as
+// application/json) as a new store, through the same fast path and error wording as a file. A body that is
+// valid JSON but another trace format is an error; an object without "resourceSpans" is an empty request
+// (every field is optional in the protobuf JSON mapping). Errors name `source` and the JSON path.
+Result<ImportedTrace> import_otlp_json(std::string_view body, const std::string& source);
 
 }  // namespace tl

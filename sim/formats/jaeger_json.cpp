@@ -20,20 +20,12 @@ std::string_view text_of(const Json& v) {
     return v.get_ref<const std::string&>();
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
-}
-
 std::optional<SpanKind> kind_from_text(std::string_view s) {
-    if (iequals(s, "server")) return SpanKind::Server;
-    if (iequals(s, "client")) return SpanKind::Client;
-    if (iequals(s, "producer")) return SpanKind::Producer;
-    if (iequals(s, "consumer")) return SpanKind::Consumer;
-    if (iequals(s, "internal")) return SpanKind::Internal;
+    if (ascii_iequals(s, "server")) return SpanKind::Server;
+    if (ascii_iequals(s, "client")) return SpanKind::Client;
+    if (ascii_iequals(s, "producer")) return SpanKind::Producer;
+    if (ascii_iequals(s, "consumer")) return SpanKind::Consumer;
+    if (ascii_iequals(s, "internal")) return SpanKind::Internal;
     return std::nullopt;
 }
 
@@ -45,19 +37,11 @@ struct Process {
 struct JaegerReader {
     SpanImport& in;
     TraceStore& st;
-    StrId k_span_kind, k_status_code, k_status_desc, k_error, k_library, k_scope, k_tracestate, k_event;
+    JaegerSpecialTags special;
+    StrId k_event;
 
     explicit JaegerReader(SpanImport& i)
-        : in(i),
-          st(i.store()),
-          k_span_kind(st.strings.intern("span.kind")),
-          k_status_code(st.strings.intern("otel.status_code")),
-          k_status_desc(st.strings.intern("otel.status_description")),
-          k_error(st.strings.intern("error")),
-          k_library(st.strings.intern("otel.library.name")),
-          k_scope(st.strings.intern("otel.scope.name")),
-          k_tracestate(st.strings.intern("w3c.tracestate")),
-          k_event(st.strings.intern("event")) {}
+        : in(i), st(i.store()), special(i.store()), k_event(st.strings.intern("event")) {}
 
     std::string_view need_string(const Json& v, const Where& w) {
         if (!v.is_string()) in.fail(w, std::string("expected a string, found ") + json_type_name(v));
@@ -88,29 +72,30 @@ struct JaegerReader {
         std::string type = "";
         if (auto t = tag.find("type"); t != tag.end() && t->is_string()) type = t->get<std::string>();
         const Where at = w / "value";
-        if (iequals(type, "int64")) {
+        if (ascii_iequals(type, "int64")) {
             if (v->is_number_integer() || (v->is_number_unsigned() && v->get<uint64_t>() <= INT64_MAX))
                 return AttrValue::integer(v->get<int64_t>());
             if (v->is_string())
                 if (auto n = parse_decimal_i64(text_of(*v))) return AttrValue::integer(*n);
             in.fail(at, "expected a 64-bit integer, found " + v->dump().substr(0, 40));
         }
-        if (iequals(type, "float64")) {
+        if (ascii_iequals(type, "float64")) {
             if (v->is_number()) return AttrValue::real(v->get<double>());
             in.fail(at, "expected a number, found " + v->dump().substr(0, 40));
         }
-        if (iequals(type, "bool")) {
+        if (ascii_iequals(type, "bool")) {
             if (v->is_boolean()) return AttrValue::boolean(v->get<bool>());
             if (v->is_string() && (text_of(*v) == "true" || text_of(*v) == "false"))
                 return AttrValue::boolean(text_of(*v) == "true");
             in.fail(at, "expected true or false, found " + v->dump().substr(0, 40));
         }
-        if (iequals(type, "binary")) {
+        if (ascii_iequals(type, "binary")) {
             AttrValue a = AttrValue::str(st.strings.intern(need_string(*v, at)));
             a.type = ValueType::Bytes;
             return a;
         }
-        if (iequals(type, "string") && !v->is_string()) return AttrValue::str(st.strings.intern(compact_json(*v)));
+        if (ascii_iequals(type, "string") && !v->is_string())
+            return AttrValue::str(st.strings.intern(compact_json(*v)));
         return plain_json_value(st, *v);  // untyped: read what the JSON says
     }
 
@@ -142,48 +127,6 @@ struct JaegerReader {
         if (auto t = p.find("tags"); t != p.end() && !t->is_null()) tags(*t, w / "tags");
         out.resource = in.resource(out.service, begin);
         return out;
-    }
-
-    // Moves the tags that Jaeger uses for OTLP's span fields into those fields.
-    void absorb_special_tags(Span& s) {
-        bool error_tag = false, has_status_code = false;
-        size_t w = s.attrs.begin;
-        for (size_t r = s.attrs.begin; r < s.attrs.begin + s.attrs.count; ++r) {
-            const Attribute a = st.attributes[r];
-            const bool is_text = a.value.type == ValueType::String;
-            const std::string_view text = is_text ? st.str(a.value.s) : std::string_view{};
-            if (a.key == k_span_kind && is_text && kind_from_text(text)) {
-                s.kind = *kind_from_text(text);
-                continue;
-            }
-            if (a.key == k_status_code && is_text) {
-                if (iequals(text, "ERROR"))
-                    s.status = StatusCode::Error;
-                else if (iequals(text, "OK"))
-                    s.status = StatusCode::Ok;
-                has_status_code = true;
-                continue;
-            }
-            if (a.key == k_status_desc && is_text) {
-                s.status_message = a.value.s;
-                continue;
-            }
-            if (a.key == k_error && (a.value.type == ValueType::Bool || is_text)) {
-                error_tag = a.value.type == ValueType::Bool ? a.value.b : text != "false";
-                continue;
-            }
-            if ((a.key == k_library || a.key == k_scope) && is_text) {
-                s.scope = a.value.s;
-                continue;
-            }
-            if (a.key == k_tracestate && is_text) {
-                s.trace_state = a.value.s;
-                continue;
-            }
-            st.attributes[w++] = a;
-        }
-        s.attrs.count = static_cast<uint32_t>(w - s.attrs.begin);
-        if (error_tag && !has_status_code) s.status = StatusCode::Error;
     }
 
     void span(const Json& v, const Where& w, const std::unordered_map<std::string, Process>& processes,
@@ -237,12 +180,7 @@ struct JaegerReader {
         s.resource = proc.resource;
 
         // References: parent first, the rest become links.
-        struct Ref {
-            TraceId trace;
-            SpanId span;
-            bool child_of;
-        };
-        std::vector<Ref> refs;
+        std::vector<JaegerRef> refs;
         if (const Json* r = f("references")) {
             if (!r->is_array())
                 in.fail(w / "references", std::string("expected an array, found ") + json_type_name(*r));
@@ -251,7 +189,7 @@ struct JaegerReader {
                 const Where at = w / "references" / i;
                 if (!ref.is_object())
                     in.fail(at, std::string("expected a reference object, found ") + json_type_name(ref));
-                Ref x{s.trace_id, {}, true};
+                JaegerRef x{s.trace_id, {}, true};
                 if (auto t = ref.find("traceID"); t != ref.end() && !t->is_null())
                     x.trace = trace_id(*t, at / "traceID");
                 auto sp = ref.find("spanID");
@@ -259,40 +197,24 @@ struct JaegerReader {
                 x.span = span_id(*sp, at / "spanID");
                 std::string type = "CHILD_OF";
                 if (auto rt = ref.find("refType"); rt != ref.end() && rt->is_string()) type = rt->get<std::string>();
-                if (iequals(type, "FOLLOWS_FROM"))
+                if (ascii_iequals(type, "FOLLOWS_FROM"))
                     x.child_of = false;
-                else if (!iequals(type, "CHILD_OF"))
+                else if (!ascii_iequals(type, "CHILD_OF"))
                     in.warn(at / "refType", "unknown reference type \"" + type + "\" (read as CHILD_OF)");
                 refs.push_back(x);
             }
         } else if (const Json* p = f("parentSpanID")) {
             const SpanId parent = span_id(*p, w / "parentSpanID");
-            refs.push_back(Ref{s.trace_id, parent, true});
+            refs.push_back(JaegerRef{s.trace_id, parent, true});
         }
-        int parent = -1;
-        for (size_t i = 0; i < refs.size() && parent < 0; ++i)
-            if (refs[i].child_of && refs[i].trace == s.trace_id) parent = static_cast<int>(i);
-        for (size_t i = 0; i < refs.size() && parent < 0; ++i)
-            if (!refs[i].child_of && refs[i].trace == s.trace_id) parent = static_cast<int>(i);
-        if (parent >= 0) s.parent_span_id = refs[static_cast<size_t>(parent)].span;
-
         s.attrs.begin = static_cast<uint32_t>(st.attributes.size());
         if (const Json* t = f("tags")) tags(*t, w / "tags");
         s.attrs.count = static_cast<uint32_t>(st.attributes.size() - s.attrs.begin);
-        absorb_special_tags(s);
+        special.absorb(st, s);
         st.attributes.resize(s.attrs.begin + s.attrs.count);
         if (s.kind == SpanKind::Unspecified) s.kind = SpanKind::Internal;
 
-        s.link_begin = static_cast<uint32_t>(st.links.size());
-        for (size_t i = 0; i < refs.size(); ++i) {
-            if (static_cast<int>(i) == parent) continue;
-            SpanLink link;
-            link.trace_id = refs[i].trace;
-            link.span_id = refs[i].span;
-            link.attrs.begin = static_cast<uint32_t>(st.attributes.size());
-            st.links.push_back(link);
-        }
-        s.link_count = static_cast<uint32_t>(st.links.size() - s.link_begin);
+        jaeger_references(st, s, refs);
 
         s.event_begin = static_cast<uint32_t>(st.events.size());
         if (const Json* logs = f("logs")) {
@@ -310,19 +232,7 @@ struct JaegerReader {
                 ev.attrs.begin = static_cast<uint32_t>(st.attributes.size());
                 if (auto fields = log.find("fields"); fields != log.end() && !fields->is_null())
                     tags(*fields, at / "fields");
-                // The "event" field names the event (OpenTracing's convention); the rest stay attributes.
-                uint32_t out = ev.attrs.begin;
-                for (size_t k = ev.attrs.begin; k < st.attributes.size(); ++k) {
-                    const Attribute a = st.attributes[k];
-                    if (a.key == k_event && a.value.type == ValueType::String && ev.name == st.strings.intern("log")) {
-                        ev.name = a.value.s;
-                        continue;
-                    }
-                    st.attributes[out++] = a;
-                }
-                st.attributes.resize(out);
-                ev.attrs.count = out - ev.attrs.begin;
-                st.events.push_back(ev);
+                jaeger_log_event(st, ev, k_event);
             }
         }
         s.event_count = static_cast<uint32_t>(st.events.size() - s.event_begin);
@@ -367,6 +277,92 @@ struct JaegerReader {
 };
 
 }  // namespace
+
+JaegerSpecialTags::JaegerSpecialTags(TraceStore& st)
+    : k_span_kind(st.strings.intern("span.kind")),
+      k_status_code(st.strings.intern("otel.status_code")),
+      k_status_desc(st.strings.intern("otel.status_description")),
+      k_error(st.strings.intern("error")),
+      k_library(st.strings.intern("otel.library.name")),
+      k_scope(st.strings.intern("otel.scope.name")),
+      k_tracestate(st.strings.intern("w3c.tracestate")) {}
+
+void JaegerSpecialTags::absorb(TraceStore& st, Span& s) const {
+    bool error_tag = false, has_status_code = false;
+    size_t w = s.attrs.begin;
+    for (size_t r = s.attrs.begin; r < s.attrs.begin + s.attrs.count; ++r) {
+        const Attribute a = st.attributes[r];
+        const bool is_text = a.value.type == ValueType::String;
+        const std::string_view text = is_text ? st.str(a.value.s) : std::string_view{};
+        if (a.key == k_span_kind && is_text && kind_from_text(text)) {
+            s.kind = *kind_from_text(text);
+            continue;
+        }
+        if (a.key == k_status_code && is_text) {
+            if (ascii_iequals(text, "ERROR"))
+                s.status = StatusCode::Error;
+            else if (ascii_iequals(text, "OK"))
+                s.status = StatusCode::Ok;
+            has_status_code = true;
+            continue;
+        }
+        if (a.key == k_status_desc && is_text) {
+            s.status_message = a.value.s;
+            continue;
+        }
+        if (a.key == k_error && (a.value.type == ValueType::Bool || is_text)) {
+            error_tag = a.value.type == ValueType::Bool ? a.value.b : text != "false";
+            continue;
+        }
+        if ((a.key == k_library || a.key == k_scope) && is_text) {
+            s.scope = a.value.s;
+            continue;
+        }
+        if (a.key == k_tracestate && is_text) {
+            s.trace_state = a.value.s;
+            continue;
+        }
+        st.attributes[w++] = a;
+    }
+    s.attrs.count = static_cast<uint32_t>(w - s.attrs.begin);
+    if (error_tag && !has_status_code) s.status = StatusCode::Error;
+}
+
+void jaeger_log_event(TraceStore& st, SpanEvent& ev, StrId k_event) {
+    // The "event" field names the event (OpenTracing's convention); the rest stay attributes.
+    const StrId unnamed = ev.name;
+    uint32_t out = ev.attrs.begin;
+    for (size_t k = ev.attrs.begin; k < st.attributes.size(); ++k) {
+        const Attribute a = st.attributes[k];
+        if (a.key == k_event && a.value.type == ValueType::String && ev.name == unnamed) {
+            ev.name = a.value.s;
+            continue;
+        }
+        st.attributes[out++] = a;
+    }
+    st.attributes.resize(out);
+    ev.attrs.count = out - ev.attrs.begin;
+    st.events.push_back(ev);
+}
+
+void jaeger_references(TraceStore& st, Span& s, const std::vector<JaegerRef>& refs) {
+    int parent = -1;
+    for (size_t i = 0; i < refs.size() && parent < 0; ++i)
+        if (refs[i].child_of && refs[i].trace == s.trace_id) parent = static_cast<int>(i);
+    for (size_t i = 0; i < refs.size() && parent < 0; ++i)
+        if (!refs[i].child_of && refs[i].trace == s.trace_id) parent = static_cast<int>(i);
+    if (parent >= 0) s.parent_span_id = refs[static_cast<size_t>(parent)].span;
+    s.link_begin = static_cast<uint32_t>(st.links.size());
+    for (size_t i = 0; i < refs.size(); ++i) {
+        if (static_cast<int>(i) == parent) continue;
+        SpanLink link;
+        link.trace_id = refs[i].trace;
+        link.span_id = refs[i].span;
+        link.attrs.begin = static_cast<uint32_t>(st.attributes.size());
+        st.links.push_back(link);
+    }
+    s.link_count = static_cast<uint32_t>(st.links.size() - s.link_begin);
+}
 
 void read_jaeger(const Json& doc, SpanImport& in) {
     JaegerReader reader(in);

@@ -214,12 +214,7 @@ struct OtlpReader {
             return std::nullopt;
         }
         if (!v.is_string()) return std::nullopt;
-        static constexpr std::string_view kNames[] = {"SPAN_KIND_UNSPECIFIED", "SPAN_KIND_INTERNAL",
-                                                      "SPAN_KIND_SERVER",      "SPAN_KIND_CLIENT",
-                                                      "SPAN_KIND_PRODUCER",    "SPAN_KIND_CONSUMER"};
-        for (size_t i = 0; i < 6; ++i)
-            if (text_of(v) == kNames[i]) return static_cast<SpanKind>(i);
-        return std::nullopt;
+        return otlp_kind_named(text_of(v));
     }
 
     static std::optional<StatusCode> status_of(const Json& v) {
@@ -229,10 +224,7 @@ struct OtlpReader {
             return std::nullopt;
         }
         if (!v.is_string()) return std::nullopt;
-        if (text_of(v) == "STATUS_CODE_UNSET") return StatusCode::Unset;
-        if (text_of(v) == "STATUS_CODE_OK") return StatusCode::Ok;
-        if (text_of(v) == "STATUS_CODE_ERROR") return StatusCode::Error;
-        return std::nullopt;
+        return otlp_status_named(text_of(v));
     }
 
     uint8_t flags_of(const Json& v, const Where& w) {
@@ -245,12 +237,7 @@ struct OtlpReader {
 
     void span(const Json& v, const Where& w, uint32_t resource, StrId service, StrId scope) {
         if (!v.is_object()) in.fail(w, std::string("expected a span object, found ") + json_type_name(v));
-        Span s;
-        s.resource = resource;
-        s.service = service;
-        s.scope = scope;
-        s.kind = SpanKind::Unspecified;  // proto3 JSON omits the default value
-        s.flags = 1;
+        Span s = otlp_span(resource, service, scope);
         const Json *attrs = nullptr, *events = nullptr, *links = nullptr;
         bool has_trace = false, has_span = false;
         for (auto it = v.begin(); it != v.end(); ++it) {
@@ -419,6 +406,36 @@ struct OtlpReader {
 };
 
 }  // namespace
+
+Span otlp_span(uint32_t resource, StrId service, StrId scope) {
+    Span s;
+    s.resource = resource;
+    s.service = service;
+    s.scope = scope;
+    s.kind = SpanKind::Unspecified;  // proto3 JSON omits the default value
+    s.flags = 1;
+    return s;
+}
+
+std::optional<SpanKind> otlp_kind_named(std::string_view name) {
+    static constexpr std::string_view kNames[] = {"SPAN_KIND_UNSPECIFIED", "SPAN_KIND_INTERNAL", "SPAN_KIND_SERVER",
+                                                  "SPAN_KIND_CLIENT",      "SPAN_KIND_PRODUCER", "SPAN_KIND_CONSUMER"};
+    for (size_t i = 0; i < 6; ++i)
+        if (name == kNames[i]) return static_cast<SpanKind>(i);
+    return std::nullopt;
+}
+
+std::optional<StatusCode> otlp_status_named(std::string_view name) {
+    if (name == "STATUS_CODE_UNSET") return StatusCode::Unset;
+    if (name == "STATUS_CODE_OK") return StatusCode::Ok;
+    if (name == "STATUS_CODE_ERROR") return StatusCode::Error;
+    return std::nullopt;
+}
+
+AttrValue otlp_any_value(const Json& v, SpanImport& in) {
+    OtlpReader reader{in, in.store()};
+    return reader.any_value(v, Where{});
+}
 
 void read_otlp(const Json& doc, SpanImport& in) {
     const Where root;

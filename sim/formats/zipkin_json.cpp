@@ -5,6 +5,7 @@
 // - Export: one span per store span; tags carry the attributes as text (Zipkin has no typed tags).
 // [SECTION] Reading  [SECTION] Writing
 #include <cmath>
+#include <map>
 
 #include "sim/formats/format_io.hpp"
 
@@ -21,6 +22,11 @@ std::string_view text_of(const Json& v) {
 struct ZipkinReader {
     SpanImport& in;
     TraceStore& st;
+    struct Untimed {
+        uint32_t span = 0;  // index into st.spans
+        size_t at = 0;      // index in the document
+    };
+    std::vector<Untimed> untimed;
 
     std::string_view need_string(const Json& v, const Where& w) {
         if (!v.is_string()) in.fail(w, std::string("expected a string, found ") + json_type_name(v));
@@ -59,26 +65,20 @@ struct ZipkinReader {
         s.kind = SpanKind::Internal;
         if (const Json* k = f("kind")) {
             const std::string_view kind = need_string(*k, w / "kind");
-            if (kind == "CLIENT")
-                s.kind = SpanKind::Client;
-            else if (kind == "SERVER")
-                s.kind = SpanKind::Server;
-            else if (kind == "PRODUCER")
-                s.kind = SpanKind::Producer;
-            else if (kind == "CONSUMER")
-                s.kind = SpanKind::Consumer;
+            if (auto known = zipkin_kind_named(kind))
+                s.kind = *known;
             else
                 in.warn(w / "kind", "unknown span kind \"" + std::string(kind) + "\" (read as a local span)");
         }
-        const Json* ts = f("timestamp");
-        if (!ts)
-            in.fail(w,
-                    "missing \"timestamp\": Zipkin leaves it out of incomplete spans, which cannot be placed in time");
-        s.start_ns = in.micros_as_ns(*ts, w / "timestamp", "a timestamp", false);
-        int64_t dur = 0;
-        if (const Json* d = f("duration")) dur = in.micros_as_ns(*d, w / "duration", "a duration", false);
-        if (s.start_ns > INT64_MAX - dur) in.fail(w / "duration", "the span would end after the year 2262");
-        s.end_ns = s.start_ns + dur;
+        // Zipkin leaves "timestamp" out of incomplete spans; such a span is placed once all spans are in.
+        if (const Json* ts = f("timestamp")) {
+            s.start_ns = in.micros_as_ns(*ts, w / "timestamp", "a timestamp", false);
+            int64_t dur = 0;
+            if (const Json* d = f("duration")) dur = in.micros_as_ns(*d, w / "duration", "a duration", false);
+            if (s.start_ns > INT64_MAX - dur) in.fail(w / "duration", "the span would end after the year 2262");
+            s.end_ns = s.start_ns + dur;
+        }
+        const bool has_time = f("timestamp") != nullptr;
 
         StrId service = st.strings.intern("unknown_service");
         if (const Json* le = f("localEndpoint"); le && le->is_object())
@@ -142,17 +142,29 @@ struct ZipkinReader {
         }
         s.event_count = static_cast<uint32_t>(st.events.size() - s.event_begin);
         s.link_begin = static_cast<uint32_t>(st.links.size());
+        if (!has_time) untimed.push_back(Untimed{static_cast<uint32_t>(st.spans.size()), w.index});
         st.spans.push_back(s);
     }
 };
 
+void place_untimed(ZipkinReader& reader, size_t first);
+
 }  // namespace
 
+std::optional<SpanKind> zipkin_kind_named(std::string_view kind) {
+    if (kind == "CLIENT") return SpanKind::Client;
+    if (kind == "SERVER") return SpanKind::Server;
+    if (kind == "PRODUCER") return SpanKind::Producer;
+    if (kind == "CONSUMER") return SpanKind::Consumer;
+    return std::nullopt;
+}
+
 void read_zipkin(const Json& doc, SpanImport& in) {
-    ZipkinReader reader{in, in.store()};
+    ZipkinReader reader{in, in.store(), {}};
     TraceStore& st = in.store();
     st.spans.reserve(st.spans.size() + doc.size());
     const Where root;
+    const size_t first = st.spans.size();
     for (size_t i = 0; i < doc.size(); ++i) {
         const size_t a = st.attributes.size(), e = st.events.size();
         try {
@@ -163,7 +175,72 @@ void read_zipkin(const Json& doc, SpanImport& in) {
             in.add_warning(std::string(err.what()) + " (span skipped)");
         }
     }
+    if (!reader.untimed.empty()) place_untimed(reader, first);
 }
+
+// Spans without "timestamp" go where Zipkin's UI puts them: at their parent's start, with no duration (a
+// parent without one is placed first, the same way). With no placed ancestor in the file, a span goes to
+// the start of its trace; a trace with no timestamp at all cannot be placed and its spans are dropped.
+namespace {
+void place_untimed(ZipkinReader& reader, size_t first) {
+    SpanImport& in = reader.in;
+    TraceStore& st = reader.st;
+    auto& spans = st.spans;
+    std::map<std::pair<TraceId, uint64_t>, uint32_t> by_id;
+    std::map<TraceId, int64_t> trace_start;
+    std::vector<uint8_t> state(spans.size() - first, 2);  // 0 not placed, 1 on the current walk, 2 placed
+    for (const auto& u : reader.untimed) state[u.span - first] = 0;
+    for (size_t i = first; i < spans.size(); ++i) {
+        by_id.emplace(std::make_pair(spans[i].trace_id, spans[i].span_id.value), static_cast<uint32_t>(i));
+        if (state[i - first] != 2) continue;
+        auto [it, fresh] = trace_start.emplace(spans[i].trace_id, spans[i].start_ns);
+        if (!fresh) it->second = std::min(it->second, spans[i].start_ns);
+    }
+    std::vector<uint8_t> drop(spans.size() - first, 0);
+    std::vector<uint32_t> walk;
+    for (const auto& u : reader.untimed) {
+        // Up the parents until a placed span (iteratively: a long chain must not exhaust the stack).
+        walk.clear();
+        int64_t v = u.span;
+        while (v >= 0 && state[static_cast<size_t>(v) - first] == 0) {
+            state[static_cast<size_t>(v) - first] = 1;
+            walk.push_back(static_cast<uint32_t>(v));
+            const Span& s = spans[static_cast<size_t>(v)];
+            auto p = s.parent_span_id.valid() && s.parent_span_id != s.span_id
+                         ? by_id.find({s.trace_id, s.parent_span_id.value})
+                         : by_id.end();
+            v = p == by_id.end() ? -1 : static_cast<int64_t>(p->second);
+        }
+        std::optional<int64_t> at;
+        if (v >= 0 && state[static_cast<size_t>(v) - first] == 2) {
+            at = spans[static_cast<size_t>(v)].start_ns;
+        } else if (auto t = trace_start.find(spans[u.span].trace_id); t != trace_start.end()) {
+            at = t->second;
+        }
+        for (uint32_t k : walk) {
+            state[k - first] = 2;
+            if (at) {
+                spans[k].start_ns = spans[k].end_ns = *at;
+            } else {
+                drop[k - first] = 1;
+            }
+        }
+        const Where w = Where{} / u.at;
+        if (at)
+            in.warn(w,
+                    "no \"timestamp\" (Zipkin leaves it out of incomplete spans): placed at its parent's start, "
+                    "with no duration");
+        else
+            in.warn(w,
+                    "no \"timestamp\" and nothing in its trace has one, so it cannot be placed in time (span "
+                    "skipped)");
+    }
+    size_t w = first;
+    for (size_t r = first; r < spans.size(); ++r)
+        if (drop[r - first] == 0) spans[w++] = spans[r];
+    spans.resize(w);
+}
+}  // namespace
 
 // [SECTION] Writing
 

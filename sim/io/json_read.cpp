@@ -44,11 +44,15 @@ const char* json_type_name(const Json& j) {
 }
 
 Result<Json> parse_json_text(std::string_view text, const std::string& source) {
+    return parse_json_text(text, source, 1);
+}
+
+Result<Json> parse_json_text(std::string_view text, const std::string& source, size_t first_line) {
     try {
         return Json::parse(text.begin(), text.end());
     } catch (const Json::parse_error& e) {
         // Turn the byte offset into line and column, which is what an editor shows.
-        size_t line = 1, col = 1;
+        size_t line = first_line, col = 1;
         const size_t end = std::min<size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
         for (size_t i = 0; i < end; ++i) {
             if (text[i] == '\n') {

@@ -53,6 +53,9 @@ private:
 Result<Json> read_json_file(const std::filesystem::path& path);
 // Parses JSON text; `source` names it in errors.
 Result<Json> parse_json_text(std::string_view text, const std::string& source);
+// The same for text that starts on line `first_line` of the source (one line of a JSON Lines file), so
+// errors give the line and column in the whole file.
+Result<Json> parse_json_text(std::string_view text, const std::string& source, size_t first_line);
 
 // A cursor on one JSON value with its path. Every accessor throws LoadError on a type or range mistake.
 class JsonIn {

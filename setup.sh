@@ -70,10 +70,16 @@ case "$cmd" in
         CC=clang CXX=clang++ configure build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRACELAB_FUZZ=ON \
             -DTRACELAB_BUILD_APP=OFF -DTRACELAB_BUILD_BENCH=OFF -DTRACELAB_WERROR=ON
         cmake --build build-fuzz -j "$(jobs)" --target tl_fuzz_all
-        seeds=()
-        [ -d ../shared/corpus ] && seeds=(../shared/corpus)
         for f in build-fuzz/tests/*_fuzz; do
             name=$(basename "$f")
+            # Seeds: the loaders start from the shipped files, the importers from the shared corpus.
+            seeds=()
+            case "$name" in
+                scenario_*) seeds=(assets/scenarios) ;;
+                lesson_*) seeds=(assets/lessons) ;;
+                quiz_*) seeds=(assets/quiz) ;;
+                *) [ -d ../shared/corpus ] && seeds=(../shared/corpus) ;;
+            esac
             echo "== $name for ${seconds}s"
             mkdir -p "build-fuzz/corpus/$name"
             if ! "$f" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \

@@ -1140,9 +1140,9 @@ TraceFormat read_document(od::parser& parser, simdjson::padded_string_view text,
     return format;
 }
 
-// One OTLP request per line (the Collector's file exporter); every line must be a clean request.
-void read_json_lines(od::parser& parser, const simdjson::padded_string& padded, SpanImport& in) {
-    const std::string_view all(padded.data(), padded.size());
+// One OTLP request per line (the Collector's file exporter); every line must be a clean request. `all` is
+// followed by simdjson's padding.
+void read_json_lines(od::parser& parser, std::string_view all, SpanImport& in) {
     size_t pos = 0, count = 0;
     while (pos < all.size()) {
         size_t end = all.find('\n', pos);
@@ -1164,18 +1164,23 @@ void read_json_lines(od::parser& parser, const simdjson::padded_string& padded, 
 
 }  // namespace
 
-bool import_fast(std::string_view text, const std::string& source, ImportedTrace& out) {
-    // simdjson reads a little past the end of its input; the copy gives it that room.
-    const simdjson::padded_string padded(text);
+static_assert(kJsonPadding >= simdjson::SIMDJSON_PADDING);
+
+bool import_fast(std::string_view text, const std::string& source, ImportedTrace& out, bool padded) {
+    // simdjson reads a little past the end of its input: a file is read into a buffer with that room; other
+    // text is copied into one.
+    simdjson::padded_string copy;
+    if (!padded) {
+        copy = simdjson::padded_string(text);
+        text = std::string_view(copy.data(), copy.size());
+    }
+    const simdjson::padded_string_view view(text.data(), text.size(), text.size() + simdjson::SIMDJSON_PADDING);
     od::parser parser;
     try {
         bool single = true;
         try {
             SpanImport in(source, out);
-            out.format = read_document(
-                parser,
-                simdjson::padded_string_view(padded.data(), padded.size(), padded.size() + simdjson::SIMDJSON_PADDING),
-                in);
+            out.format = read_document(parser, view, in);
             in.finish();
         } catch (const Fallback&) {
             single = false;
@@ -1183,7 +1188,7 @@ bool import_fast(std::string_view text, const std::string& source, ImportedTrace
         if (!single) {
             out = ImportedTrace{};
             SpanImport in(source, out);
-            read_json_lines(parser, padded, in);
+            read_json_lines(parser, text, in);
             out.format = TraceFormat::Otlp;
             in.finish();
         }

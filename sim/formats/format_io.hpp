@@ -261,7 +261,10 @@ void nest_chrome_slices(ChromeEvents& events, SpanImport& in, const Where& at, c
 // line), Jaeger, Zipkin or Chrome file, and returns true. Returns false, leaving `out` empty, as soon as
 // anything needs the careful reader: invalid JSON, a value it would warn about, an unusual form. That reader
 // then reads the text from scratch and words the error or warning with the file, line/column or JSON path.
-bool import_fast(std::string_view text, const std::string& source, ImportedTrace& out);
+// `padded`: at least kJsonPadding readable bytes follow the text (a file read with that room), so simdjson
+// reads it in place instead of from a copy.
+constexpr size_t kJsonPadding = 64;
+bool import_fast(std::string_view text, const std::string& source, ImportedTrace& out, bool padded = false);
 
 // Spans grouped by trace, traces in order of first appearance, spans in store order within each.
 std::vector<std::vector<uint32_t>> spans_by_trace(const TraceStore& store);

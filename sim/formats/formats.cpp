@@ -205,13 +205,16 @@ size_t find_too_deep(std::string_view text, int limit) {
 
 }  // namespace formats
 
-Result<ImportedTrace> import_trace_text(std::string_view text, const std::string& source) {
+namespace {
+
+// `padded`: formats::kJsonPadding readable bytes follow the text (see formats::import_fast).
+Result<ImportedTrace> import_text(std::string_view text, const std::string& source, bool padded) {
     using R = Result<ImportedTrace>;
     if (text.size() >= 3 && text.substr(0, 3) == "\xef\xbb\xbf") text.remove_prefix(3);  // UTF-8 byte order mark
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return R::failure(source + ": the file is empty");
     {
         ImportedTrace fast;
-        if (formats::import_fast(text, source, fast)) return fast;
+        if (formats::import_fast(text, source, fast, padded)) return fast;
     }
     if (size_t at = formats::find_too_deep(text, kMaxDepth); at != std::string_view::npos)
         return R::failure(source + ": byte " + std::to_string(at) + ": JSON nested deeper than " +
@@ -264,6 +267,12 @@ Result<ImportedTrace> import_trace_text(std::string_view text, const std::string
     return out;
 }
 
+}  // namespace
+
+Result<ImportedTrace> import_trace_text(std::string_view text, const std::string& source) {
+    return import_text(text, source, false);
+}
+
 Result<ImportedTrace> import_otlp_json(std::string_view body, const std::string& source) {
     using R = Result<ImportedTrace>;
     Result<ImportedTrace> r = import_trace_text(body, source);
@@ -295,16 +304,21 @@ Result<ImportedTrace> import_trace_file(const std::filesystem::path& path) {
     // Far beyond any trace a desktop view can hold (and what a seek on something that is not a file returns).
     constexpr std::streamoff kMostBytes = std::streamoff(4) << 30;
     if (size > kMostBytes) return R::failure(path.string() + ": the file is too large to open (over 4 GiB)");
+    bool padded = false;
     if (size > 0) {
-        text.resize(static_cast<size_t>(size));
+        // Room after the bytes lets simdjson read the file where it lies, not from a copy (peak memory).
+        // (Sized up first, so the room holds zeros rather than uninitialised bytes.)
+        text.resize(static_cast<size_t>(size) + formats::kJsonPadding);
         in.read(text.data(), size);
+        text.resize(static_cast<size_t>(size));
+        padded = text.capacity() >= text.size() + formats::kJsonPadding;
     } else {
         std::ostringstream ss;  // not seekable (a pipe): read as a stream
         ss << in.rdbuf();
         text = ss.str();
     }
     if (in.bad()) return R::failure(path.string() + ": cannot read the file");
-    return import_trace_text(text, path.string());
+    return import_text(text, path.string(), padded);
 }
 
 }  // namespace tl

@@ -23,6 +23,7 @@ const char* kUsage =
     "  simulate      simulate requests and print the trace (OTLP/JSON, text, Jaeger, Zipkin, Chrome)\n"
     "  traceparent   validate and explain a W3C traceparent (and tracestate) header\n"
     "  analyze       list the traces in a trace file: roots, orphans, critical path, self time\n"
+    "  diff          compare the traces of two files span by span: duration changes, added/removed/moved\n"
     "  export        simulate and send the traces to an OTLP/HTTP collector\n"
     "  sample        run the sampling lab: head and tail sampling over many requests\n"
     "  sampler       show a ratio sampler's decision for trace ids\n"
@@ -49,6 +50,7 @@ std::optional<int> run(const Args& args, Io io) {
     if (cmd == "traceparent") return cmd_traceparent(rest, io);
     if (cmd == "quiz") return cmd_quiz(rest, io);
     if (cmd == "analyze") return cmd_analyze(rest, io);
+    if (cmd == "diff") return cmd_diff(rest, io);
     if (cmd == "export") return cmd_export(rest, io);
     if (cmd == "sample") return cmd_sample(rest, io);
     if (cmd == "sampler") return cmd_sampler(rest, io);

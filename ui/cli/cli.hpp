@@ -34,6 +34,7 @@ std::string text_waterfall(const TraceStore& store);
 int cmd_traceparent(const Args& args, Io io);
 int cmd_quiz(const Args& args, Io io);
 int cmd_analyze(const Args& args, Io io);
+int cmd_diff(const Args& args, Io io);
 int cmd_export(const Args& args, Io io);
 int cmd_sample(const Args& args, Io io);
 int cmd_sampler(const Args& args, Io io);

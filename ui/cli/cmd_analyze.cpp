@@ -1,7 +1,8 @@
-// `tracelab analyze FILE [--json]`: imports a trace file (OTLP/JSON, Jaeger, Zipkin, Chrome; detected from
-// the content) and lists each trace: root, span count, duration, orphans, warnings, critical path and self
-// time per service, then the broken hops across traces (a request that split because context was lost).
-// `--json` prints one stable document (described in the README).
+// `tracelab analyze FILE [--json] [--adjust-skew]`: imports a trace file (OTLP/JSON, Jaeger, Zipkin, Chrome;
+// detected from the content) and lists each trace: root, span count, duration, orphans, warnings, critical
+// path, self time per service, clock skew, span links and per-operation statistics, then the broken hops
+// across traces (a request that split because context was lost). `--json` prints one stable document
+// (described in the README).
 // [SECTION] Summary  [SECTION] Text  [SECTION] JSON  [SECTION] Command
 #include <algorithm>
 #include <cmath>
@@ -16,6 +17,9 @@
 #include "sim/formats/formats.hpp"
 #include "sim/trace/analysis.hpp"
 #include "sim/trace/broken_hops.hpp"
+#include "sim/trace/links.hpp"
+#include "sim/trace/skew.hpp"
+#include "sim/trace/statistics.hpp"
 #include "ui/cli/cli.hpp"
 
 namespace tl::cli {
@@ -23,15 +27,26 @@ namespace tl::cli {
 namespace {
 
 const char* kAnalyzeUsage =
-    "usage: tracelab analyze FILE [--json]\n"
+    "usage: tracelab analyze FILE [--json] [--adjust-skew]\n"
     "\n"
     "Reads a trace file and lists each trace in it: the root span, span count, duration, orphans (spans whose\n"
-    "parent never arrived), warnings, the critical path and the self time per service, then the broken hops:\n"
+    "parent never arrived), warnings, the critical path, the self time per service, clock skew (a service whose\n"
+    "clock disagrees with its caller's), span links and per-operation statistics, then the broken hops:\n"
     "where one request split into two traces because trace context was lost, and the likely cause.\n"
     "The format is recognised from the content: OTLP/JSON (also one request per line), Jaeger JSON (a query\n"
     "response or a single trace), Zipkin v2 JSON, or Chrome Trace Event JSON. FILE - reads standard input.\n"
     "\n"
-    "  --json    print one JSON document instead of text (its shape is described in the README)\n";
+    "  --json          print one JSON document instead of text (its shape is described in the README)\n"
+    "  --adjust-skew   move each service whose clock disagrees with its caller's into the caller, as Jaeger's\n"
+    "                  clock-skew adjuster does, before computing durations, paths and statistics\n";
+
+// What analyze derives beyond Analysis: skew (found on the times as received), links, broken hops.
+struct Extras {
+    ClockSkewReport skew;
+    bool adjusted = false;
+    LinkIndex links;
+    std::vector<BrokenHop> hops;  // across traces: where a request split because context was lost
+};
 
 // [SECTION] Summary
 
@@ -99,13 +114,15 @@ const char* format_title(TraceFormat f) {
 
 // [SECTION] Text
 
-void print_text(const ImportedTrace& imp, const Analysis& a, const std::vector<BrokenHop>& hops,
-                const std::string& source, std::ostream& out) {
+void print_text(const ImportedTrace& imp, const Analysis& a, const Extras& x, const std::string& source,
+                std::ostream& out) {
+    const std::vector<BrokenHop>& hops = x.hops;
     const TraceStore& st = imp.store;
     out << source << ": " << format_title(imp.format) << ", " << a.traces.size() << " trace(s), " << st.spans.size()
         << " span(s)\n";
     for (const auto& w : imp.warnings) out << "warning: " << w << "\n";
     std::vector<uint8_t> seen;
+    if (x.adjusted) out << "clock skew adjusted: times below are moved into their callers\n";
     for (const TraceInfo& t : a.traces) {
         out << "\ntrace " << to_hex(t.id) << "\n";
         if (t.root >= 0) {
@@ -139,20 +156,40 @@ void print_text(const ImportedTrace& imp, const Analysis& a, const std::vector<B
         out << "  self time by service\n";
         for (const ServiceTime& s : self_time_by_service(st, a, t))
             out << "    " << ms_text(s.ns) << "  " << s.service << "\n";
+        const auto ti = static_cast<uint32_t>(&t - a.traces.data());
+        for (const SkewFinding& f : x.skew.findings) {
+            if (f.trace != ti) continue;
+            out << "  clock skew     " << clock_of(st.str(f.service)) << " looks " << ms_text(std::abs(f.offset_ns))
+                << (f.offset_ns > 0 ? " ahead" : " behind") << " (span " << to_hex(st.spans[f.span].span_id) << ")"
+                << (x.adjusted ? ", adjusted" : "") << "\n";
+        }
+        for (uint32_t s : t.spans)
+            for (uint32_t k = 0; k < x.links.count[s]; ++k) {
+                const ResolvedLink& l = x.links.links[x.links.begin[s] + k];
+                out << "  link           " << to_hex(st.spans[s].span_id) << " -> " << to_hex(l.to_trace) << "/"
+                    << to_hex(l.to_span) << (l.target < 0 ? " (not in this file)" : "") << "\n";
+            }
+        out << "  statistics     count      total       self  operation\n";
+        for (const OperationStats& r : trace_statistics(st, a, ti)) {
+            char line[96];
+            std::snprintf(line, sizeof line, "    %19u %10.3f %10.3f  ", r.count, ms(r.total_ns), ms(r.self_ns));
+            out << line << st.str(r.name) << " (" << st.str(r.service) << ")\n";
+        }
     }
     out << "\nbroken hops    " << (hops.empty() ? "none" : std::to_string(hops.size())) << "\n";
     for (const BrokenHop& h : hops) {
         out << "  " << h.reason << "\n";
-        out << "    caller " << to_hex(a.traces[h.caller_trace].id) << " span " << to_hex(st.spans[h.caller_span].span_id)
-            << ", callee " << to_hex(a.traces[h.callee_trace].id) << " span " << to_hex(st.spans[h.callee_span].span_id)
-            << "\n";
+        out << "    caller " << to_hex(a.traces[h.caller_trace].id) << " span "
+            << to_hex(st.spans[h.caller_span].span_id) << ", callee " << to_hex(a.traces[h.callee_trace].id) << " span "
+            << to_hex(st.spans[h.callee_span].span_id) << "\n";
     }
 }
 
 // [SECTION] JSON
 
-nlohmann::ordered_json to_json(const ImportedTrace& imp, const Analysis& a, const std::vector<BrokenHop>& hops,
+nlohmann::ordered_json to_json(const ImportedTrace& imp, const Analysis& a, const Extras& x,
                                const std::string& source) {
+    const std::vector<BrokenHop>& hops = x.hops;
     using J = nlohmann::ordered_json;
     const TraceStore& st = imp.store;
     J doc;
@@ -160,6 +197,7 @@ nlohmann::ordered_json to_json(const ImportedTrace& imp, const Analysis& a, cons
     doc["format"] = to_string(imp.format);
     doc["span_count"] = st.spans.size();
     doc["warnings"] = imp.warnings;
+    doc["skew_adjusted"] = x.adjusted;
     J traces = J::array();
     std::vector<uint8_t> seen;
     for (const TraceInfo& t : a.traces) {
@@ -192,6 +230,36 @@ nlohmann::ordered_json to_json(const ImportedTrace& imp, const Analysis& a, cons
         for (const ServiceTime& s : self_time_by_service(st, a, t))
             self.push_back(J{{"service", s.service}, {"ms", ms(s.ns)}});
         tj["self_time_ms"] = self;
+        const auto ti = static_cast<uint32_t>(&t - a.traces.data());
+        J skew = J::array();
+        for (const SkewFinding& f : x.skew.findings)
+            if (f.trace == ti)
+                skew.push_back(J{{"service", std::string(st.str(f.service))},
+                                 {"span_id", to_hex(st.spans[f.span].span_id)},
+                                 {"offset_ms", ms(f.offset_ns)}});
+        tj["clock_skew"] = skew;
+        J links = J::array();
+        for (uint32_t s : t.spans)
+            for (uint32_t k = 0; k < x.links.count[s]; ++k) {
+                const ResolvedLink& l = x.links.links[x.links.begin[s] + k];
+                links.push_back(J{{"from_span_id", to_hex(st.spans[s].span_id)},
+                                  {"to_trace_id", to_hex(l.to_trace)},
+                                  {"to_span_id", to_hex(l.to_span)},
+                                  {"resolved", l.target >= 0}});
+            }
+        tj["links"] = links;
+        J stats = J::array();
+        for (const OperationStats& r : trace_statistics(st, a, ti))
+            stats.push_back(J{{"service", std::string(st.str(r.service))},
+                              {"name", std::string(st.str(r.name))},
+                              {"count", r.count},
+                              {"total_ms", ms(r.total_ns)},
+                              {"self_ms", ms(r.self_ns)},
+                              {"avg_ms", ms(r.avg_ns())},
+                              {"min_ms", ms(r.min_ns)},
+                              {"max_ms", ms(r.max_ns)},
+                              {"share", std::round(r.share * 10000.0) / 10000.0}});
+        tj["statistics"] = stats;
         traces.push_back(std::move(tj));
     }
     doc["traces"] = std::move(traces);
@@ -216,7 +284,7 @@ nlohmann::ordered_json to_json(const ImportedTrace& imp, const Analysis& a, cons
 
 int cmd_analyze(const Args& args, Io io) {
     std::string file;
-    bool json = false;
+    bool json = false, adjust_skew = false;
     for (const std::string& a : args) {
         if (a == "--help" || a == "-h") {
             io.out << kAnalyzeUsage;
@@ -224,6 +292,8 @@ int cmd_analyze(const Args& args, Io io) {
         }
         if (a == "--json") {
             json = true;
+        } else if (a == "--adjust-skew") {
+            adjust_skew = true;
         } else if (a.size() > 1 && a[0] == '-') {
             io.err << "tracelab analyze: unknown option " << a << "\n" << kAnalyzeUsage;
             return 2;
@@ -245,14 +315,26 @@ int cmd_analyze(const Args& args, Io io) {
         io.err << "tracelab analyze: " << imported.error() << "\n";
         return 1;
     }
-    const Analysis analysis = analyze(imported->store);
-    const std::vector<BrokenHop> hops = find_broken_hops(imported->store, analysis);
+    Analysis analysis = analyze(imported->store);
+    Extras extras;
+    extras.skew = detect_clock_skew(imported->store, analysis);
+    if (adjust_skew && extras.skew.any()) {
+        adjust_for_skew(imported->store, extras.skew);
+        analyze(imported->store, analysis);
+        extras.adjusted = true;
+        // Trace order follows start times, which adjusting may change: point each finding at its trace again.
+        for (SkewFinding& f : extras.skew.findings)
+            f.trace = static_cast<uint32_t>(analysis.find_trace(imported->store.spans[f.span].trace_id));
+    }
+    extras.links = resolve_links(imported->store, analysis);
+    extras.hops = find_broken_hops(imported->store, analysis);
     const std::string source = file == "-" ? "<stdin>" : file;
     if (json)
-        io.out << to_json(*imported, analysis, hops, source).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+        io.out << to_json(*imported, analysis, extras, source)
+                      .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
                << "\n";
     else
-        print_text(*imported, analysis, hops, source, io.out);
+        print_text(*imported, analysis, extras, source, io.out);
     return 0;
 }
 

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <ostream>
 
 #include "sim/engine/scenario.hpp"
@@ -57,6 +58,16 @@ std::optional<int> run(const Args& args, Io io) {
     if (cmd == "code") return cmd_code(rest, io);
     if (cmd == "scenario") return cmd_scenario(rest, io);
     return std::nullopt;  // GUI flags or a trace file: the app parses them
+}
+
+double round_ms(int64_t ns) {
+    return std::round(static_cast<double>(ns) / 1000.0) / 1000.0;
+}
+
+std::string round_ms_text(int64_t ns) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%.3f ms", round_ms(ns));
+    return buf;
 }
 
 bool parse_u64(const std::string& s, uint64_t& out) {

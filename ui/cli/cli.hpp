@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "sim/engine/engine.hpp"
-#include "sim/io/json_read.hpp"
 #include "sim/engine/scenario.hpp"
+#include "sim/io/json_read.hpp"
 
 namespace tl::cli {
 
@@ -64,6 +64,10 @@ Result<Scenario> build_scenario(const SimFlags& flags);
 Result<Run> run_simulation(const SimFlags& flags);
 // The usage text of the shared flags, for --help.
 const char* sim_flags_help();
+
+// Milliseconds rounded to the microsecond, the precision every trace format carries; and as "12.345 ms".
+double round_ms(int64_t ns);
+std::string round_ms_text(int64_t ns);
 
 // Parses a whole number / real number, with a usage error message on failure.
 bool parse_u64(const std::string& s, uint64_t& out);

@@ -87,17 +87,6 @@ std::vector<ServiceTime> self_time_by_service(const TraceStore& st, const Analys
     return out;
 }
 
-// Milliseconds rounded to the microsecond, the precision every format carries.
-double ms(int64_t ns) {
-    return std::round(static_cast<double>(ns) / 1000.0) / 1000.0;
-}
-
-std::string ms_text(int64_t ns) {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%.3f ms", ms(ns));
-    return buf;
-}
-
 const char* format_title(TraceFormat f) {
     switch (f) {
         case TraceFormat::Otlp:
@@ -134,7 +123,7 @@ void print_text(const ImportedTrace& imp, const Analysis& a, const Extras& x, co
             out << "  root           none: the root span never arrived\n";
         }
         out << "  spans          " << t.spans.size() << "\n";
-        out << "  duration       " << ms_text(t.duration_ns()) << (t.has_error ? "  (has errors)" : "") << "\n";
+        out << "  duration       " << round_ms_text(t.duration_ns()) << (t.has_error ? "  (has errors)" : "") << "\n";
         if (!t.orphans.empty()) {
             out << "  orphans        " << t.orphans.size() << ":";
             for (uint32_t o : t.orphans)
@@ -151,17 +140,17 @@ void print_text(const ImportedTrace& imp, const Analysis& a, const Extras& x, co
         out << "  critical path\n";
         for (const CriticalEntry& e : critical_entries(a, t, seen)) {
             const Span& s = st.spans[e.span];
-            out << "    " << ms_text(e.ns) << "  " << st.str(s.name) << " (" << st.str(s.service) << ")\n";
+            out << "    " << round_ms_text(e.ns) << "  " << st.str(s.name) << " (" << st.str(s.service) << ")\n";
         }
         out << "  self time by service\n";
         for (const ServiceTime& s : self_time_by_service(st, a, t))
-            out << "    " << ms_text(s.ns) << "  " << s.service << "\n";
+            out << "    " << round_ms_text(s.ns) << "  " << s.service << "\n";
         const auto ti = static_cast<uint32_t>(&t - a.traces.data());
         for (const SkewFinding& f : x.skew.findings) {
             if (f.trace != ti) continue;
-            out << "  clock skew     " << clock_of(st.str(f.service)) << " looks " << ms_text(std::abs(f.offset_ns))
-                << (f.offset_ns > 0 ? " ahead" : " behind") << " (span " << to_hex(st.spans[f.span].span_id) << ")"
-                << (x.adjusted ? ", adjusted" : "") << "\n";
+            out << "  clock skew     " << clock_of(st.str(f.service)) << " looks "
+                << round_ms_text(std::abs(f.offset_ns)) << (f.offset_ns > 0 ? " ahead" : " behind") << " (span "
+                << to_hex(st.spans[f.span].span_id) << ")" << (x.adjusted ? ", adjusted" : "") << "\n";
         }
         for (uint32_t s : t.spans)
             for (uint32_t k = 0; k < x.links.count[s]; ++k) {
@@ -172,7 +161,8 @@ void print_text(const ImportedTrace& imp, const Analysis& a, const Extras& x, co
         out << "  statistics     count      total       self  operation\n";
         for (const OperationStats& r : trace_statistics(st, a, ti)) {
             char line[96];
-            std::snprintf(line, sizeof line, "    %19u %10.3f %10.3f  ", r.count, ms(r.total_ns), ms(r.self_ns));
+            std::snprintf(line, sizeof line, "    %19u %10.3f %10.3f  ", r.count, round_ms(r.total_ns),
+                          round_ms(r.self_ns));
             out << line << st.str(r.name) << " (" << st.str(r.service) << ")\n";
         }
     }
@@ -208,7 +198,7 @@ nlohmann::ordered_json to_json(const ImportedTrace& imp, const Analysis& a, cons
             t.root >= 0 ? J(std::string(st.str(st.spans[static_cast<size_t>(t.root)].service))) : J(nullptr);
         tj["spans"] = t.spans.size();
         tj["start_unix_nano"] = std::to_string(t.start_ns);
-        tj["duration_ms"] = ms(t.duration_ns());
+        tj["duration_ms"] = round_ms(t.duration_ns());
         tj["error"] = t.has_error;
         J orphans = J::array();
         for (uint32_t o : t.orphans) orphans.push_back(to_hex(st.spans[o].span_id));
@@ -223,12 +213,12 @@ nlohmann::ordered_json to_json(const ImportedTrace& imp, const Analysis& a, cons
             path.push_back(J{{"span_id", to_hex(s.span_id)},
                              {"name", std::string(st.str(s.name))},
                              {"service", std::string(st.str(s.service))},
-                             {"ms", ms(e.ns)}});
+                             {"ms", round_ms(e.ns)}});
         }
         tj["critical_path"] = path;
         J self = J::array();
         for (const ServiceTime& s : self_time_by_service(st, a, t))
-            self.push_back(J{{"service", s.service}, {"ms", ms(s.ns)}});
+            self.push_back(J{{"service", s.service}, {"ms", round_ms(s.ns)}});
         tj["self_time_ms"] = self;
         const auto ti = static_cast<uint32_t>(&t - a.traces.data());
         J skew = J::array();
@@ -236,7 +226,7 @@ nlohmann::ordered_json to_json(const ImportedTrace& imp, const Analysis& a, cons
             if (f.trace == ti)
                 skew.push_back(J{{"service", std::string(st.str(f.service))},
                                  {"span_id", to_hex(st.spans[f.span].span_id)},
-                                 {"offset_ms", ms(f.offset_ns)}});
+                                 {"offset_ms", round_ms(f.offset_ns)}});
         tj["clock_skew"] = skew;
         J links = J::array();
         for (uint32_t s : t.spans)
@@ -253,11 +243,11 @@ nlohmann::ordered_json to_json(const ImportedTrace& imp, const Analysis& a, cons
             stats.push_back(J{{"service", std::string(st.str(r.service))},
                               {"name", std::string(st.str(r.name))},
                               {"count", r.count},
-                              {"total_ms", ms(r.total_ns)},
-                              {"self_ms", ms(r.self_ns)},
-                              {"avg_ms", ms(r.avg_ns())},
-                              {"min_ms", ms(r.min_ns)},
-                              {"max_ms", ms(r.max_ns)},
+                              {"total_ms", round_ms(r.total_ns)},
+                              {"self_ms", round_ms(r.self_ns)},
+                              {"avg_ms", round_ms(r.avg_ns())},
+                              {"min_ms", round_ms(r.min_ns)},
+                              {"max_ms", round_ms(r.max_ns)},
                               {"share", std::round(r.share * 10000.0) / 10000.0}});
         tj["statistics"] = stats;
         traces.push_back(std::move(tj));

@@ -36,19 +36,9 @@ struct Loaded {
 
 // [SECTION] Output
 
-double ms(int64_t ns) {
-    return std::round(static_cast<double>(ns) / 1000.0) / 1000.0;
-}
-
-std::string ms_text(int64_t ns) {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%.3f ms", ms(ns));
-    return buf;
-}
-
 std::string signed_ms(int64_t ns) {
     char buf[48];
-    std::snprintf(buf, sizeof buf, "%+.3f ms", ms(ns));
+    std::snprintf(buf, sizeof buf, "%+.3f ms", round_ms(ns));
     return buf;
 }
 
@@ -135,7 +125,7 @@ int cmd_diff(const Args& args, Io io) {
     if (json) {
         using J = nlohmann::ordered_json;
         J doc;
-        doc["root_delta_ms"] = d.has_roots() ? J(ms(d.root_delta_ns())) : J(nullptr);
+        doc["root_delta_ms"] = d.has_roots() ? J(round_ms(d.root_delta_ns())) : J(nullptr);
         J spans = J::array();
         for (const SpanChange& c : d.spans) {
             const TraceStore* st = nullptr;
@@ -143,9 +133,9 @@ int cmd_diff(const Args& args, Io io) {
             J e;
             e["service"] = std::string(st->str(s.service));
             e["name"] = std::string(st->str(s.name));
-            e["old_ms"] = c.old_span >= 0 ? J(ms(c.old_ns)) : J(nullptr);
-            e["new_ms"] = c.new_span >= 0 ? J(ms(c.new_ns)) : J(nullptr);
-            e["delta_ms"] = c.old_span >= 0 && c.new_span >= 0 ? J(ms(c.delta_ns())) : J(nullptr);
+            e["old_ms"] = c.old_span >= 0 ? J(round_ms(c.old_ns)) : J(nullptr);
+            e["new_ms"] = c.new_span >= 0 ? J(round_ms(c.new_ns)) : J(nullptr);
+            e["delta_ms"] = c.old_span >= 0 && c.new_span >= 0 ? J(round_ms(c.delta_ns())) : J(nullptr);
             e["change"] = to_string(c.change);
             spans.push_back(std::move(e));
         }
@@ -155,16 +145,17 @@ int cmd_diff(const Args& args, Io io) {
     }
     io.out << files[0] << " -> " << files[1] << "\n";
     if (d.has_roots())
-        io.out << "root  " << sa.str(sa.spans[static_cast<size_t>(d.old_root)].name) << ": " << ms_text(d.old_root_ns)
-               << " -> " << ms_text(d.new_root_ns) << " (" << signed_ms(d.root_delta_ns()) << ")\n";
+        io.out << "root  " << sa.str(sa.spans[static_cast<size_t>(d.old_root)].name) << ": "
+               << round_ms_text(d.old_root_ns) << " -> " << round_ms_text(d.new_root_ns) << " ("
+               << signed_ms(d.root_delta_ns()) << ")\n";
     io.out << d.same << " same, " << d.moved << " moved, " << d.added << " added, " << d.removed << " removed\n\n";
     for (const SpanChange& c : d.spans) {
         const TraceStore* st = nullptr;
         const Span& s = span_of(c, sa, sb, &st);
         char line[160];
         std::snprintf(line, sizeof line, "%-8s %12s %12s %14s  ", to_string(c.change),
-                      c.old_span >= 0 ? ms_text(c.old_ns).c_str() : "-",
-                      c.new_span >= 0 ? ms_text(c.new_ns).c_str() : "-",
+                      c.old_span >= 0 ? round_ms_text(c.old_ns).c_str() : "-",
+                      c.new_span >= 0 ? round_ms_text(c.new_ns).c_str() : "-",
                       c.old_span >= 0 && c.new_span >= 0 ? signed_ms(c.delta_ns()).c_str() : "");
         io.out << line << st->str(s.name) << " (" << st->str(s.service) << ")\n";
     }

@@ -74,8 +74,9 @@ struct SelectSpan {
     int32_t span = -1;     // index into TraceStore::spans, -1 clears (also selects the span's trace)
     bool clicked = false;  // the learner clicked its bar or row (even if it was selected already), not a key
 };
-// The first span with this name in the model on screen when the action runs (after a queued file opens);
-// a name that matches nothing is reported in the banner and changes nothing.
+// The span with this span id (16 hex digits), else the first span with this name, in the model on screen
+// when the action runs (after a queued file opens); one that matches nothing is reported in the banner and
+// changes nothing.
 struct SelectSpanNamed {
     std::string name;
 };

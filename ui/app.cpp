@@ -46,6 +46,34 @@ App::App(AppOptions options) : options_(std::move(options)) {
 
 App::~App() = default;
 
+namespace {
+
+// Importer warnings as one banner line that names the file once: "x.json was read with 2 problems: unknown
+// span kind 9, read as unspecified (at /resourceSpans/0/…); …". The importer prefixes each warning with the
+// path it was given and often a JSON pointer; the pointer goes last, in brackets.
+std::string import_warnings_text(const std::filesystem::path& path, const std::vector<std::string>& warnings) {
+    const std::string full = path.string() + ": ";
+    std::string out = path.filename().string() + " was read with " + std::to_string(warnings.size()) +
+                      (warnings.size() == 1 ? " problem: " : " problems: ");
+    constexpr size_t kShown = 3;
+    for (size_t i = 0; i < warnings.size() && i < kShown; ++i) {
+        std::string w = warnings[i];
+        if (w.rfind(full, 0) == 0) w.erase(0, full.size());
+        std::string where;
+        if (!w.empty() && w[0] == '/') {
+            if (const size_t colon = w.find(": "); colon != std::string::npos) {
+                where = w.substr(0, colon);
+                w.erase(0, colon + 2);
+            }
+        }
+        out += (i ? "; " : "") + w + (where.empty() ? "" : " (at " + where + ")");
+    }
+    if (warnings.size() > kShown) out += "; and " + std::to_string(warnings.size() - kShown) + " more";
+    return out;
+}
+
+}  // namespace
+
 void App::add_banner(BannerLevel level, std::string text) {
     for (const auto& b : banner_)
         if (b.text == text) return;
@@ -92,6 +120,14 @@ void App::resimulate() {
 
 void App::reanalyze() {
     analyze(store(), analysis_);
+    skew_ = detect_clock_skew(store(), analysis_);
+    skew_applied_ = false;
+    if (adjust_skew_ && skew_.any()) {
+        adjust_for_skew(mutable_store(), skew_);
+        skew_applied_ = true;
+        analyze(store(), analysis_);
+    }
+    links_ = resolve_links(store(), analysis_);
     broken_hops_ = find_broken_hops(store(), analysis_);
     ++generation_;
     // Distinct colours for the services on screen: the scenario's order, or first appearance in a file.
@@ -107,6 +143,32 @@ void App::reanalyze() {
             }
     }
     set_service_order(services);
+}
+
+void App::set_adjust_skew(bool on) {
+    adjust_skew_ = on;
+    if (on == skew_applied_ || (on && !skew_.any())) return;
+    if (on) {
+        adjust_for_skew(mutable_store(), skew_);
+    } else {
+        ClockSkewReport undo = skew_;
+        for (int64_t& d : undo.shift_ns) d = -d;
+        adjust_for_skew(mutable_store(), undo);
+    }
+    skew_applied_ = on;
+    after_times_changed();
+}
+
+// Span times moved in place (skew on/off): the same spans, so the selection stays; trace order may change.
+void App::after_times_changed() {
+    analyze(store(), analysis_);
+    for (SkewFinding& f : skew_.findings)
+        f.trace = static_cast<uint32_t>(analysis_.find_trace(store().spans[f.span].trace_id));
+    links_ = resolve_links(store(), analysis_);
+    broken_hops_ = find_broken_hops(store(), analysis_);
+    ++generation_;
+    if (view_.selected_span >= 0 && view_.selected_span < int32_t(store().spans.size()))
+        view_.selected_trace = analysis_.trace_of[size_t(view_.selected_span)];
 }
 
 void App::restore_selection(int32_t old_op, int32_t old_trace) {
@@ -135,15 +197,21 @@ std::string App::open_trace_file(const std::filesystem::path& path) {
         return imported.error();
     }
     imported_ = std::move(imported->store);
+    for (const auto& b : file_banners_) std::erase_if(banner_, [&](const BannerMessage& m) { return m.text == b; });
+    file_banners_.clear();
     file_name_ = path.string();
-    for (const auto& w : imported->warnings) add_banner(BannerLevel::Warning, path.filename().string() + ": " + w);
+    if (!imported->warnings.empty()) {
+        file_banners_.push_back(import_warnings_text(path, imported->warnings));
+        add_banner(BannerLevel::Warning, file_banners_.back());
+    }
     view_.selected_span = -1;
     view_.live.playing = false;
     reanalyze();
     view_.selected_trace = analysis_.traces.empty() ? -1 : 0;
-    add_banner(BannerLevel::Info, "Showing " + absolute_path(path).string() + " (" +
-                                      std::string(to_string(imported->format)) + ", " +
-                                      std::to_string(imported_.spans.size()) + " spans)");
+    file_banners_.push_back("Showing " + absolute_path(path).string() + " (" +
+                            std::string(to_string(imported->format)) + ", " + std::to_string(imported_.spans.size()) +
+                            " spans)");
+    add_banner(BannerLevel::Info, file_banners_.back());
     return "";
 }
 
@@ -179,6 +247,13 @@ std::string App::save_scenario_as(const std::filesystem::path& path) {
 void App::new_scenario() {
     push(ReplaceScenario{tl::new_scenario()});
     push(FocusPanel{"editor"});
+}
+
+void App::leave_file() {
+    file_name_.clear();
+    imported_ = TraceStore{};
+    for (const auto& b : file_banners_) std::erase_if(banner_, [&](const BannerMessage& m) { return m.text == b; });
+    file_banners_.clear();
 }
 
 const Hop* App::hop_into_span(int32_t span) const {
@@ -287,16 +362,19 @@ void App::apply_actions() {
         for (Action& a : actions_.take()) apply(std::move(a));
 }
 
+void App::explain_no_live() {
+    add_banner(BannerLevel::Info,
+               "Live traffic plays simulated requests, and a trace file is on screen: choose Back to the "
+               "simulation (File menu) first, then Play.");
+}
+
 void App::apply(Action a) {
     auto edit = [this](const std::string& error) {
         if (!error.empty()) {
             add_banner(BannerLevel::Error, error);
             return;
         }
-        if (showing_file()) {
-            file_name_.clear();
-            imported_ = TraceStore{};
-        }
+        if (showing_file()) leave_file();
         resimulate();
     };
     std::visit(
@@ -328,17 +406,30 @@ void App::apply(Action a) {
             },
             [&](const SelectSpanNamed& x) {
                 const auto& spans = store().spans;
+                // A 16-digit span id first (ids are what a log line or another tool hands over), then a name.
+                if (const auto id = parse_span_id(x.name))
+                    for (size_t i = 0; i < spans.size(); ++i)
+                        if (spans[i].span_id == *id) {
+                            apply(SelectSpan{static_cast<int32_t>(i)});
+                            return;
+                        }
                 for (size_t i = 0; i < spans.size(); ++i)
                     if (store().str(spans[i].name) == x.name) {
                         apply(SelectSpan{static_cast<int32_t>(i)});
                         return;
                     }
-                add_banner(BannerLevel::Warning, "no span named \"" + x.name + "\" to select");
+                add_banner(BannerLevel::Warning, "no span named \"" + x.name + "\" (or with that span id) to select");
             },
             [&](const ToggleGhosts&) { view_.show_ghosts = !view_.show_ghosts; },
             [&](const SetGhosts& x) { view_.show_ghosts = x.on; },
-            [&](const SetPlaying& x) { view_.live.playing = x.playing && !showing_file(); },
-            [&](const TogglePlaying&) { view_.live.playing = !view_.live.playing && !showing_file(); },
+            [&](const SetPlaying& x) {
+                if (x.playing && showing_file()) explain_no_live();
+                view_.live.playing = x.playing && !showing_file();
+            },
+            [&](const TogglePlaying&) {
+                if (!view_.live.playing && showing_file()) explain_no_live();
+                view_.live.playing = !view_.live.playing && !showing_file();
+            },
             [&](const SetLiveRate& x) {
                 view_.live.requests_per_second = std::clamp(x.requests_per_second, 0.1, 1000.0);
                 view_.live.until_next_s = std::min(view_.live.until_next_s, 1.0 / view_.live.requests_per_second);
@@ -359,8 +450,7 @@ void App::apply(Action a) {
                     add_banner(BannerLevel::Error, "Export failed: " + e);
             },
             [&](const ReturnToSimulation&) {
-                file_name_.clear();
-                imported_ = TraceStore{};
+                leave_file();
                 resimulate();
             },
             [&](const DismissBanner&) { banner_.clear(); },
@@ -562,8 +652,8 @@ void App::draw_splitter_grip(const Rect& r, bool vertical, bool hovered, bool ac
     const float step = radius * 4.0f;
     const ImVec2 c((a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f);
     for (int k = -2; k <= 2; ++k)
-        dl->AddCircleFilled(vertical ? ImVec2(c.x, c.y + float(k) * step) : ImVec2(c.x + float(k) * step, c.y),
-                            radius, dot, 8);
+        dl->AddCircleFilled(vertical ? ImVec2(c.x, c.y + float(k) * step) : ImVec2(c.x + float(k) * step, c.y), radius,
+                            dot, 8);
 }
 
 void App::draw_splitters(const Layout& l) {

@@ -19,10 +19,12 @@
 #include <unordered_map>
 #include <vector>
 
-#include "sim/trace/analysis.hpp"
-#include "sim/trace/broken_hops.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/engine/scenario.hpp"
+#include "sim/trace/analysis.hpp"
+#include "sim/trace/broken_hops.hpp"
+#include "sim/trace/links.hpp"
+#include "sim/trace/skew.hpp"
 #include "ui/actions.hpp"
 #include "ui/file_chooser.hpp"
 #include "ui/layout.hpp"
@@ -173,6 +175,12 @@ public:
     bool take_style_change();
     // File > Quit or Ctrl+Q: the window owner closes the window.
     [[nodiscard]] bool quit_requested() const { return quit_requested_; }
+    // Clock skew in the shown traces, found on the times as received (Jaeger's adjuster), and whether the
+    // shown times are adjusted for it (opt-in; the raw times come back with set_adjust_skew(false)).
+    [[nodiscard]] const ClockSkewReport& clock_skew() const { return skew_; }
+    [[nodiscard]] bool skew_adjusted() const { return skew_applied_; }
+    // Span links of the shown store, resolved to the spans they name.
+    [[nodiscard]] const LinkIndex& links() const { return links_; }
 
     // [SECTION] Set-up used by main.cpp and tests
     void set_fonts(const AppFonts& fonts) { fonts_ = fonts; }
@@ -191,6 +199,9 @@ public:
     // Starts sending the shown traces to `endpoint` on a worker thread; the frame polls the outcome.
     void start_collector_send(const std::string& endpoint);
     void cancel_collector_send();
+    // Shows the traces with each skewed service moved into its caller (on), or as received (off); stays on
+    // for later runs and files until turned off.
+    void set_adjust_skew(bool on);
 
     // [SECTION] Feature state slots (lesson progress, quiz attempt, sampling run …), one object per type.
     template <class T>
@@ -206,7 +217,10 @@ public:
     }
 
 private:
+    // Analyses the store, which holds times as received; then applies the skew adjustment when it is on.
     void reanalyze();
+    TraceStore& mutable_store() { return showing_file() ? imported_ : run_.observed; }
+    void after_times_changed();
     void restore_selection(int32_t old_op, int32_t old_trace);
     void tick_live(float dt);
     void send_live_request();
@@ -224,6 +238,10 @@ private:
     std::string export_trace(const std::string& path, TraceFormat format);
     void draw_collector_dialog();
     void poll_collector_send();
+    // Leaves a shown file for the simulation: forgets the file and the banner lines about it.
+    void leave_file();
+    // Play was asked for while a file is shown: say why nothing plays.
+    void explain_no_live();
 
     AppOptions options_;
     std::filesystem::path asset_dir_;
@@ -234,8 +252,12 @@ private:
     Run run_;
     TraceStore imported_;
     std::string file_name_;
+    std::vector<std::string> file_banners_;  // banner lines that speak of the shown file (cleared on leaving)
     Analysis analysis_;
     std::vector<BrokenHop> broken_hops_;
+    ClockSkewReport skew_;
+    bool adjust_skew_ = false, skew_applied_ = false;
+    LinkIndex links_;
     uint64_t seed_ = 1;
     uint64_t generation_ = 0;
     ViewState view_;

@@ -8,7 +8,7 @@ namespace tl::ui {
 const char* gui_usage() {
     return "usage: tracelab [simulation flags] [TRACE_FILE]\n"
            "       tracelab --screenshot OUT.png [--size WxH] [--panel NAME] [--frames N] [--play] [--select SPAN] "
-           "[...]\n"
+           "[--baseline FILE] [--search QUERY] [--adjust-skew] [...]\n"
            "       tracelab ... [--text-size PERCENT] [--theme dark|high-contrast]\n"
            "       tracelab --frame-times N [--size WxH] [...]\n"
            "       tracelab --startup-compare\n";
@@ -83,6 +83,16 @@ Result<GuiOptions> parse_gui_options(const cli::Args& args) {
             if (*v != "dark" && *v != "high-contrast")
                 return R::failure("--theme " + *v + ": expected dark or high-contrast");
             o.theme = *v;
+        } else if (a == "--baseline") {
+            auto v = value("--baseline");
+            if (!v) return need("--baseline");
+            o.baseline = *v;
+        } else if (a == "--search") {
+            auto v = value("--search");
+            if (!v) return need("--search");
+            o.search = *v;
+        } else if (a == "--adjust-skew") {
+            o.adjust_skew = true;
         } else if (a == "--startup-compare") {
             o.startup_compare = true;
         } else if (a == "--startup-probe") {

@@ -17,15 +17,18 @@ struct GuiOptions {
     std::string screenshot;          // --screenshot OUT.png
     int width = 1280, height = 800;  // --size WxH
     bool size_given = false;
-    std::string panel;             // --panel NAME
-    int frames = 8;                // --frames N (for --screenshot)
-    int frame_times = 0;           // --frame-times N
-    bool startup_compare = false;  // --startup-compare
-    std::string startup_probe;     // --startup-probe bare|app: one start-up, timed (run by --startup-compare)
-    bool play = false;             // --play: live traffic runs from the start
-    std::string select;            // --select SPAN_NAME: select the first span with that name
-    std::optional<float> text_scale;  // --text-size PERCENT (80 to 200): View > Text size for this run
+    std::string panel;                 // --panel NAME
+    int frames = 8;                    // --frames N (for --screenshot)
+    int frame_times = 0;               // --frame-times N
+    bool startup_compare = false;      // --startup-compare
+    std::string startup_probe;         // --startup-probe bare|app: one start-up, timed (run by --startup-compare)
+    bool play = false;                 // --play: live traffic runs from the start
+    std::string select;                // --select SPAN: select the span with that span id, or the first with that name
+    std::optional<float> text_scale;   // --text-size PERCENT (80 to 200): View > Text size for this run
     std::optional<std::string> theme;  // --theme dark|high-contrast
+    std::string baseline;              // --baseline FILE: pin FILE's traces as the baseline to compare with
+    std::string search;                // --search QUERY: start with this query in the waterfall's search box
+    bool adjust_skew = false;          // --adjust-skew: show times adjusted for clock skew
 };
 
 // Parses the arguments after the program name. Errors say which flag is wrong.

@@ -25,6 +25,7 @@
 #include "sim/io/storage.hpp"
 #include "ui/app.hpp"
 #include "ui/cli/cli.hpp"
+#include "ui/compare.hpp"
 #include "ui/fonts.hpp"
 #include "ui/frame_pacing.hpp"
 #include "ui/gui_options.hpp"
@@ -190,9 +191,11 @@ struct Prepared {
 Prepared prepare_app(const tl::ui::GuiOptions& o, std::optional<tl::ui::LoadedSettings> settings, float scale) {
     Prepared p;
     const bool persist = settings.has_value();
-    p.app = std::make_unique<tl::ui::App>(tl::ui::AppOptions{
-        .asset_dir = {}, .persist = persist, .seed = o.sim.seed, .loaded_settings = std::move(settings),
-                                                         .native_file_chooser = persist});
+    p.app = std::make_unique<tl::ui::App>(tl::ui::AppOptions{.asset_dir = {},
+                                                             .persist = persist,
+                                                             .seed = o.sim.seed,
+                                                             .loaded_settings = std::move(settings),
+                                                             .native_file_chooser = persist});
     tl::ui::App& app = *p.app;
     // What the command line asks for is in place before the first frame. When it chose a scenario or edits,
     // the app records it, so the lessons do not replace them with a step's set-up until the learner starts one.
@@ -204,6 +207,13 @@ Prepared prepare_app(const tl::ui::GuiOptions& o, std::optional<tl::ui::LoadedSe
     if (o.play) app.push(tl::ui::SetPlaying{true});
     // Runs after the queued file (if any) has opened, so the name is looked up in what is on screen.
     if (!o.select.empty()) app.push(tl::ui::SelectSpanNamed{o.select});
+    if (o.adjust_skew) app.push(tl::ui::Custom{"adjust for skew", [](tl::ui::App& a) { a.set_adjust_skew(true); }});
+    if (!o.baseline.empty())
+        app.push(tl::ui::Custom{"pin baseline file", [path = o.baseline](tl::ui::App& a) {
+                                    if (auto e = tl::ui::pin_baseline_file(a, path); !e.empty())
+                                        a.add_banner(tl::ui::BannerLevel::Error, e);
+                                }});
+    if (!o.search.empty()) app.slot<tl::ui::SearchRequest>().query = o.search;
     p.fonts = tl::ui::build_fonts(app.settings().font_size, scale * app.settings().text_scale);
     return p;
 }

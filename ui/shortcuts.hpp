@@ -24,6 +24,11 @@ inline constexpr char kShortcutZoomIn = '=';
 inline constexpr char kShortcutZoomOut = '-';
 inline constexpr char kShortcutResetView = '0';
 inline constexpr char kShortcutZoomSelected = 'Z';
+inline constexpr char kShortcutFind = 'F';
+inline constexpr char kShortcutNextMatch = 'N';
+inline constexpr char kShortcutPrevMatch = 'P';
+inline constexpr char kShortcutNextError = 'X';
+inline constexpr char kShortcutPinBaseline = 'B';
 
 struct Shortcut {
     const char* keys;
@@ -43,6 +48,10 @@ inline std::span<const Shortcut> shortcuts() {
         {"Z", "zoom to the selected span"},
         {"0", "reset zoom to the whole trace"},
         {"G", "show / hide ground-truth ghosts"},
+        {"F", "search inside the trace"},
+        {"N  /  P", "next / previous search match"},
+        {"X", "next span with an error"},
+        {"B", "pin what is on screen as the baseline to compare with"},
         {"Ctrl+O", "open a trace or scenario file"},
         {"Ctrl+S", "save the scenario as a file"},
         {"Ctrl+=  /  Ctrl+-", "larger / smaller text (the whole UI scales)"},

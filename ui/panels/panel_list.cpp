@@ -6,6 +6,7 @@
     X(make_trace_list_panel)     \
     X(make_waterfall_panel)      \
     X(make_span_details_panel)   \
+    X(make_statistics_panel)     \
     X(make_service_editor_panel) \
     X(make_live_panel)           \
     X(make_sampling_panel)       \

@@ -17,8 +17,10 @@
 #include <imgui.h>
 
 #include "ui/app.hpp"
+#include "ui/compare.hpp"
 #include "ui/imgui_compat.hpp"
 #include "ui/theme.hpp"
+#include "ui/waterfall/waterfall_layout.hpp"
 #include "ui/widgets/label_probe.hpp"
 #include "ui/widgets/text_helpers.hpp"
 
@@ -240,11 +242,14 @@ public:
             row("parent", parent, mono);
             row("kind", to_string(s.kind));
             row("service", std::string(svc));
-            row("start", "+" + format_duration(s.start_ns - trace.start_ns) + " into the trace");
-            row("duration", format_duration(s.duration_ns()));
-            row("self time", format_duration(an.self_ns[size_t(si)]) + " (not covered by children)");
+            // One unit for every time of the trace (its duration decides), as in the waterfall.
+            const int64_t unit = display_unit_ns(trace.duration_ns());
+            row("start", "+" + format_duration_in(s.start_ns - trace.start_ns, unit) + " into the trace");
+            probe_item("details:start +" + format_duration_in(s.start_ns - trace.start_ns, unit));
+            row("duration", format_duration_in(s.duration_ns(), unit));
+            row("self time", format_duration_in(an.self_ns[size_t(si)], unit) + " (not covered by children)");
             if (an.critical_ns[size_t(si)] > 0)
-                row("critical path", format_duration(an.critical_ns[size_t(si)]) + " of this span is on it");
+                row("critical path", format_duration_in(an.critical_ns[size_t(si)], unit) + " of this span is on it");
             std::string status = to_string(s.status);
             if (!store.str(s.status_message).empty()) status += ": " + std::string(store.str(s.status_message));
             row("status", status);
@@ -256,6 +261,9 @@ public:
             if (ImGui::SmallButton("Select parent")) actions.push(SelectSpan{an.parent[size_t(si)]});
             probe_item("details:select-parent");
         }
+        draw_skew(app, si);
+        draw_compare(app, si);
+        draw_links(app, actions, si, mono);
 
         compat::separator_text("Trace context on the wire");
         draw_wire_context(app, si);
@@ -272,15 +280,110 @@ public:
             compat::separator_text("Events");
             for (const SpanEvent& e : events) draw_event(store, s, e);
         }
-        const auto links = store.links_of(s);
-        if (!links.empty()) {
-            compat::separator_text("Links");
-            for (const SpanLink& l : links) {
-                ImGui::Bullet();
-                ImGui::TextWrapped("trace %s span %s", to_hex(l.trace_id).c_str(), to_hex(l.span_id).c_str());
+    }
+
+private:
+    // "payments' clock looks 45 ms ahead": this span (or the span its service's shift comes from) was found
+    // off its caller's clock.
+    static void draw_skew(const App& app, int32_t si) {
+        const ClockSkewReport& skew = app.clock_skew();
+        if (size_t(si) >= skew.finding_of.size() || skew.finding_of[size_t(si)] < 0) return;
+        const SkewFinding& f = skew.findings[size_t(skew.finding_of[size_t(si)])];
+        const int64_t off = f.offset_ns < 0 ? -f.offset_ns : f.offset_ns;
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.6f, 0.16f, 1.0f));
+        ImGui::TextWrapped("%s looks %s %s: %s", clock_of(app.store().str(f.service)).c_str(),
+                           format_duration(off).c_str(), f.offset_ns > 0 ? "ahead" : "behind",
+                           f.span == uint32_t(si) ? "this span does not fit inside its caller's."
+                                                  : "a span above this one did not fit inside its caller's.");
+        ImGui::PopStyleColor();
+        probe_item("details:skew");
+        ImGui::TextDisabled(app.skew_adjusted() ? "Shown moved by %s (Adjust for skew is on)."
+                                                : "Raw times shown; Adjust for skew would move it by %s.",
+                            format_duration(off).c_str());
+    }
+
+    // The span's change against the pinned baseline (the comparison is redone only when either side changes).
+    void draw_compare(const App& app, int32_t si) {
+        const CompareBaseline* base = app.find_slot<CompareBaseline>();
+        if (!base || !base->pinned) return;
+        const int32_t trace = app.current_trace();
+        if (diff_generation_ != app.generation() || diff_baseline_ != base->version || diff_trace_ != trace) {
+            diff_ = diff_with_baseline(app, *base);
+            diff_generation_ = app.generation();
+            diff_baseline_ = base->version;
+            diff_trace_ = trace;
+        }
+        const TraceDiff& d = diff_;
+        if (size_t(si) >= d.change_of_new.size() || d.change_of_new[size_t(si)] < 0) return;
+        const SpanChange& c = d.spans[size_t(d.change_of_new[size_t(si)])];
+        std::string text = "vs baseline: ";
+        if (c.change == SpanChangeKind::Added) {
+            text += "new, not in the baseline";
+        } else {
+            const int64_t delta = c.delta_ns();
+            text += format_duration(c.old_ns) + " -> " + format_duration(c.new_ns) + " (" +
+                    (delta > 0   ? "+"
+                     : delta < 0 ? "-"
+                                 : "") +
+                    format_duration(delta < 0 ? -delta : delta) + ")";
+            if (c.change == SpanChangeKind::Moved) text += "; moved: its place in the trees changed";
+        }
+        ImGui::TextWrapped("%s", text.c_str());
+        probe_item("details:compare");
+    }
+
+    // Links with their attributes; a button follows each one to the span it names (in any trace).
+    static void draw_links(const App& app, Actions& actions, int32_t si, ImFont* mono) {
+        const TraceStore& store = app.store();
+        const LinkIndex& li = app.links();
+        const bool resolved = size_t(si) < li.count.size();
+        const auto links = store.links_of(store.spans[size_t(si)]);
+        const uint32_t incoming = resolved ? li.incoming[size_t(si)] : 0;
+        if (links.empty() && incoming == 0) return;
+        compat::separator_text("Links");
+        for (size_t k = 0; k < links.size(); ++k) {
+            const SpanLink& l = links[k];
+            const ResolvedLink* r =
+                resolved && k < li.count[size_t(si)] ? &li.links[li.begin[size_t(si)] + k] : nullptr;
+            ImGui::PushID(int(k));
+            ImGui::Bullet();
+            if (mono) ImGui::PushFont(mono);
+            ImGui::TextWrapped("trace %s span %s", to_hex(l.trace_id).c_str(), to_hex(l.span_id).c_str());
+            if (mono) ImGui::PopFont();
+            ImGui::Indent();
+            if (r && r->target >= 0) {
+                const Span& t = store.spans[size_t(r->target)];
+                const bool other = r->target_trace != app.analysis().trace_of[size_t(si)];
+                const std::string label = "Go to " + std::string(store.str(t.name)) + " (" +
+                                          std::string(store.str(t.service)) + ")" + (other ? " in its trace" : "");
+                if (ImGui::SmallButton(label.c_str())) actions.push(SelectSpan{r->target, true});
+                probe_item("details:follow-link");
+            } else {
+                ImGui::TextDisabled("the linked span is not among the shown traces");
             }
+            for (const Attribute& a : store.attrs(l.attrs))
+                ImGui::TextWrapped("%s=%s", std::string(store.str(a.key)).c_str(), store.value_text(a.value).c_str());
+            ImGui::Unindent();
+            ImGui::PopID();
+        }
+        if (incoming > 0) {
+            ImGui::TextDisabled("%u link%s from other spans point here", incoming, incoming == 1 ? "" : "s");
+            for (const ResolvedLink& r : li.links)
+                if (r.target == si) {
+                    ImGui::PushID(int(r.link) + 100000);
+                    const Span& from = store.spans[r.from_span];
+                    const std::string label =
+                        "From " + std::string(store.str(from.name)) + " (" + std::string(store.str(from.service)) + ")";
+                    if (ImGui::SmallButton(label.c_str())) actions.push(SelectSpan{int32_t(r.from_span), true});
+                    probe_item("details:link-source");
+                    ImGui::PopID();
+                }
         }
     }
+
+    TraceDiff diff_;
+    uint64_t diff_generation_ = ~0ULL, diff_baseline_ = ~0ULL;
+    int32_t diff_trace_ = -2;
 };
 
 }  // namespace

@@ -1,13 +1,19 @@
 // Waterfall panel: hosts the waterfall widget (ui/waterfall/) for the selected trace, turns what the user
 // did there into Actions, handles the waterfall's keyboard shortcuts, and replays the request on a scaled
 // clock (spans appear and grow as they run).
+// - Reading tools on a second toolbar line: search inside the trace (matches outlined, the rest dimmed,
+//   next/previous, next error), compare with a pinned baseline, and the opt-in clock-skew adjustment.
+// [SECTION] Panel  [SECTION] Reading tools
 #include <algorithm>
+#include <cstdio>
 #include <limits>
 #include <string>
 
 #include <imgui.h>
 
+#include "sim/trace/search.hpp"
 #include "ui/app.hpp"
+#include "ui/compare.hpp"
 #include "ui/imgui_compat.hpp"
 #include "ui/panels/quiz_panel.hpp"
 #include "ui/shortcuts.hpp"
@@ -52,7 +58,17 @@ public:
         if (compat::char_key_pressed(kShortcutZoomSelected, false)) state_.zoom_to_selected(in);
         if (compat::key_pressed(ImGuiKey_LeftArrow)) state_.pan(-0.1);
         if (compat::key_pressed(ImGuiKey_RightArrow)) state_.pan(0.1);
-        if (state_.selected_span != before) actions.push(SelectSpan{state_.selected_span});
+        refresh_reading(app, in);
+        if (compat::char_key_pressed(kShortcutNextMatch)) step(app, in, true, false);
+        if (compat::char_key_pressed(kShortcutPrevMatch)) step(app, in, false, false);
+        if (compat::char_key_pressed(kShortcutNextError)) step(app, in, true, true);
+        if (compat::char_key_pressed(kShortcutFind, false)) focus_search_ = true;
+        if (compat::char_key_pressed(kShortcutPinBaseline, false))
+            actions.push(Custom{"pin baseline", [](App& a) { pin_baseline(a); }});
+        if (state_.selected_span != before) {
+            state_.scroll_to_selected = true;
+            actions.push(SelectSpan{state_.selected_span});
+        }
     }
 
     void draw(const App& app, Actions& actions) override {
@@ -63,8 +79,20 @@ public:
         }
         draw_toolbar(app, actions, in);
         draw_broken_hops(app, actions, in);
+        refresh_reading(app, in);
+        draw_reading_bar(app, actions, in);
         state_.selected_span = app.view().selected_span;
-        const WaterfallEvents ev = draw_waterfall("##waterfall", in, state_, ImVec2(0, 0));
+        WaterfallInput marked = in;
+        marked.marks = &marks_;
+        const int32_t before = state_.selected_span;
+        if (pending_select_ >= 0) {
+            state_.selected_span = pending_select_;
+            state_.scroll_to_selected = true;
+            pending_select_ = -1;
+        }
+        const WaterfallEvents ev = draw_waterfall("##waterfall", marked, state_, ImVec2(0, 0));
+        if (state_.selected_span != before && ev.clicked_span < 0 && !ev.selection_changed)
+            actions.push(SelectSpan{state_.selected_span});
         if (ev.clicked_span >= 0)
             actions.push(SelectSpan{ev.clicked_span, true});
         else if (ev.selection_changed)
@@ -148,7 +176,202 @@ private:
         if (total > shown) ImGui::TextDisabled("... and %zu more broken hops (see the Traces list)", total - shown);
     }
 
+    // [SECTION] Reading tools
+
+    // Recomputes matches, skew/link marks and the comparison when the data, trace, query or baseline change.
+    void refresh_reading(const App& app, const WaterfallInput& in) {
+        if (const SearchRequest* r = app.find_slot<SearchRequest>(); r && !took_request_) {
+            took_request_ = true;
+            std::snprintf(search_, sizeof search_, "%s", r->query.c_str());
+        }
+        const CompareBaseline* base = app.find_slot<CompareBaseline>();
+        const uint64_t base_version = base ? base->version : 0;
+        const std::string query(search_);
+        if (app.generation() == seen_generation_ && in.trace == seen_trace_ && query == seen_query_ &&
+            base_version == seen_baseline_)
+            return;
+        seen_generation_ = app.generation();
+        seen_trace_ = in.trace;
+        seen_query_ = query;
+        seen_baseline_ = base_version;
+        const TraceStore& st = app.store();
+        const size_t n = st.spans.size();
+        marks_.flags.assign(n, 0);
+        marks_.delta_ns.assign(n, SpanMarks::kNoDelta);
+        marks_.arrows.clear();
+        matches_.clear();
+        errors_.clear();
+        query_error_.clear();
+        if (in.trace < 0) return;
+        const auto trace = static_cast<uint32_t>(in.trace);
+        auto parsed = parse_span_query(query);
+        if (!parsed) {
+            query_error_ = parsed.error();
+        } else if (!parsed->empty()) {
+            matches_ = search_trace(st, app.analysis(), trace, *parsed);
+            for (uint32_t i : app.analysis().traces[trace].spans) marks_.flags[i] |= SpanMarks::Dim;
+            for (uint32_t m : matches_) marks_.flags[m] = (marks_.flags[m] & ~SpanMarks::Dim) | SpanMarks::Match;
+        }
+        for (uint32_t i : app.analysis().traces[trace].spans)
+            if (st.spans[i].status == StatusCode::Error) errors_.push_back(i);
+        const ClockSkewReport& skew = app.clock_skew();
+        for (const SkewFinding& f : skew.findings)
+            if (f.span < n) marks_.flags[f.span] |= SpanMarks::Skewed;
+        const LinkIndex& links = app.links();
+        for (const ResolvedLink& l : links.links) {
+            if (l.from_span < n) marks_.flags[l.from_span] |= SpanMarks::Linked;
+            if (l.target >= 0) marks_.arrows.emplace_back(static_cast<int32_t>(l.from_span), l.target);
+        }
+        diff_ = base && base->pinned ? diff_with_baseline(app, *base) : TraceDiff{};
+        for (const SpanChange& c : diff_.spans) {
+            if (c.new_span < 0) continue;
+            const auto i = static_cast<size_t>(c.new_span);
+            if (c.change == SpanChangeKind::Added) marks_.flags[i] |= SpanMarks::Added;
+            if (c.change == SpanChangeKind::Moved) marks_.flags[i] |= SpanMarks::Moved;
+            marks_.delta_ns[i] = c.change == SpanChangeKind::Added ? 0 : c.delta_ns();
+        }
+    }
+
+    // Next/previous search match (or error) after the selection, wrapping; selects it and scrolls to it.
+    void step(const App& app, const WaterfallInput& in, bool forward, bool errors) {
+        if (in.trace < 0) return;
+        const int32_t next = step_match(app.analysis(), static_cast<uint32_t>(in.trace), errors ? errors_ : matches_,
+                                        state_.selected_span, forward);
+        if (next >= 0) {
+            state_.selected_span = next;
+            state_.scroll_to_selected = true;
+        }
+    }
+
+    void draw_reading_bar(const App& app, Actions& actions, const WaterfallInput& in) {
+        const float scale = app.fonts().scale;
+        if (focus_search_) {
+            ImGui::SetKeyboardFocusHere();
+            focus_search_ = false;
+        }
+        ImGui::SetNextItemWidth(220 * scale);
+        const bool enter = ImGui::InputTextWithHint("##search", "Search: name, service=, key=value, duration>50ms",
+                                                    search_, sizeof search_, ImGuiInputTextFlags_EnterReturnsTrue);
+        probe_item("waterfall:search");
+        compat::item_tooltip(
+            "Search this trace (F). Words match a service or span name; service=, name=, status=error,\n"
+            "kind=client, span=ID, an attribute as key=value, duration>50ms (also <, >=, <=).\n"
+            "Enter or N: next match; P: previous; X: next error.");
+        if (enter) {
+            refresh_reading(app, in);
+            step(app, in, true, false);
+            pending_select_ = state_.selected_span;
+            ImGui::SetKeyboardFocusHere(-1);
+        }
+        ImGui::SameLine();
+        if (!query_error_.empty()) {
+            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kWarningTextColor), "?");
+            compat::item_tooltip(query_error_.c_str());
+        } else if (search_[0]) {
+            ImGui::Text("%zu match%s", matches_.size(), matches_.size() == 1 ? "" : "es");
+            probe_item("waterfall:match-count");
+        }
+        ImGui::SameLine();
+        if (ImGui::SmallButton("<")) step_and_select(app, in, false, false);
+        compat::item_tooltip("Previous match (P)");
+        ImGui::SameLine();
+        if (ImGui::SmallButton(">")) step_and_select(app, in, true, false);
+        compat::item_tooltip("Next match (N or Enter)");
+        ImGui::SameLine();
+        ImGui::BeginDisabled(errors_.empty());
+        if (ImGui::SmallButton("Next error")) step_and_select(app, in, true, true);
+        ImGui::EndDisabled();
+        probe_item("waterfall:next-error");
+        compat::item_tooltip("Select the next span with status error (X)");
+
+        // Compare with a baseline.
+        const CompareBaseline* base = app.find_slot<CompareBaseline>();
+        const bool pinned = base && base->pinned;
+        ImGui::SameLine(0, 14 * scale);
+        if (ImGui::SmallButton(pinned ? "Re-pin" : "Pin as baseline"))
+            actions.push(Custom{"pin baseline", [](App& a) { pin_baseline(a); }});
+        probe_item("waterfall:pin");
+        compat::item_tooltip(
+            "Keep what is on screen as the baseline (B); then change the scenario, pick another trace or open\n"
+            "another file: each span shows its duration change, and spans added, removed or moved are marked.");
+        if (pinned) {
+            ImGui::SameLine();
+            if (ImGui::SmallButton("Clear")) actions.push(Custom{"clear baseline", [](App& a) { clear_baseline(a); }});
+            probe_item("waterfall:clear-baseline");
+        }
+
+        // Clock skew: only offered when some service's clock disagrees with its caller's.
+        if (app.clock_skew().any()) {
+            ImGui::SameLine(0, 14 * scale);
+            bool adjust = app.skew_adjusted();
+            if (ImGui::Checkbox("Adjust for skew", &adjust))
+                actions.push(Custom{"adjust for skew", [adjust](App& a) { a.set_adjust_skew(adjust); }});
+            probe_item("waterfall:adjust-skew");
+            compat::item_tooltip(
+                "Move each service whose clock disagrees with its caller's into the caller, the way Jaeger's\n"
+                "clock-skew adjuster does (the network time is assumed to split evenly). Untick for the raw times.");
+            if (app.skew_adjusted()) {
+                ImGui::SameLine();
+                ImGui::TextColored(ImVec4(1.0f, 0.6f, 0.16f, 1.0f), "times adjusted");
+                probe_item("waterfall:skew-indicator");
+            }
+        }
+        if (pinned) draw_compare_summary(app, *base);
+    }
+
+    void step_and_select(const App& app, const WaterfallInput& in, bool forward, bool errors) {
+        step(app, in, forward, errors);
+        pending_select_ = state_.selected_span;
+    }
+
+    // "vs baseline: root +340 ms · 1 added · 1 removed · 1 moved", coloured by the root's change.
+    void draw_compare_summary(const App& app, const CompareBaseline& base) {
+        (void)app;
+        std::string text = "vs " + base.label + ":";
+        ImU32 col = ImGui::GetColorU32(ImGuiCol_Text);
+        if (diff_.has_roots()) {
+            const int64_t d = diff_.root_delta_ns();
+            text += " root ";
+            text += d > 0 ? "+" : d < 0 ? "-" : "";
+            text += format_duration(d < 0 ? -d : d);
+            col = d > 0 ? IM_COL32(255, 110, 100, 255) : d < 0 ? IM_COL32(110, 220, 130, 255) : col;
+        }
+        auto part = [&](uint32_t n, const char* what) {
+            if (n) text += "  " + std::to_string(n) + " " + what;
+        };
+        part(diff_.added, "added");
+        part(diff_.removed, "removed");
+        part(diff_.moved, "moved");
+        if (!diff_.added && !diff_.removed && !diff_.moved) text += "  same spans";
+        ImGui::PushStyleColor(ImGuiCol_Text, col);
+        ImGui::TextWrapped("%s", text.c_str());
+        ImGui::PopStyleColor();
+        probe_item("waterfall:compare-summary");
+        if (diff_.removed && ImGui::IsItemHovered()) {
+            ImGui::BeginTooltip();
+            ImGui::TextUnformatted("Removed since the baseline:");
+            for (const SpanChange& c : diff_.spans)
+                if (c.change == SpanChangeKind::Removed) {
+                    const Span& s = base.store.spans[static_cast<size_t>(c.old_span)];
+                    ImGui::BulletText("%s  %s  (%s)", std::string(base.store.str(s.service)).c_str(),
+                                      std::string(base.store.str(s.name)).c_str(), format_duration(c.old_ns).c_str());
+                }
+            ImGui::EndTooltip();
+        }
+    }
+
     WaterfallViewState state_;
+    char search_[256] = {};
+    bool focus_search_ = false;
+    bool took_request_ = false;
+    int32_t pending_select_ = -1;
+    std::string query_error_;
+    std::vector<uint32_t> matches_, errors_;
+    SpanMarks marks_;
+    TraceDiff diff_;
+    uint64_t seen_generation_ = ~0ULL, seen_baseline_ = ~0ULL;
+    int seen_trace_ = -2;
+    std::string seen_query_ = "\x01";
     bool replaying_ = false;
     int64_t playback_ns_ = 0;
     float slowdown_ = 10.0f;

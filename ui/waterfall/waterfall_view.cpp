@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <span>
 #include <string>
+#include <unordered_map>
 
 #include <imgui_internal.h>  // SetNextWindowScroll, IsMouseDragPastThreshold (1.86: internal only)
 
@@ -429,6 +430,88 @@ void draw_bar(ImDrawList* dl, const WaterfallInput& in, const WaterfallRow& row,
         const ImU32 fill = (row.flags & kRowError) ? kErrorColor : service_color(t.service);
         dl->AddRectFilled(a, b, fill, 2.0f);
     }
+    // Search: spans that do not match fade into the background.
+    if (in.marks && !ghost && (in.marks->of(row.span) & SpanMarks::Dim))
+        dl->AddRectFilled(a, b, IM_COL32(20, 22, 28, 185), 2.0f);
+}
+
+// Marks of the reading tools on one bar: search match outline, compare outline and duration change, clock
+// skew flag, link marker.
+void draw_reading_marks(ImDrawList* dl, const WaterfallInput& in, const WaterfallRow& row, const WaterfallBar& bar,
+                        const RowsGeometry& g, const Metrics& mt, float y) {
+    if (!in.marks || !bar.visible || row.span < 0 || (row.flags & kRowGhost)) return;
+    const uint8_t f = in.marks->of(row.span);
+    const float x0 = g.bar_x + bar.x0, x1 = std::max(g.bar_x + bar.x1, x0 + 1.0f);
+    const float pad = std::max(2.0f, mt.row_h * 0.16f);
+    const float fs = ImGui::GetFontSize();
+    const float ty = y + (mt.row_h - fs) * 0.5f;
+    if (f & SpanMarks::Match)
+        dl->AddRect({x0 - 2.5f, y + pad - 2.5f}, {x1 + 2.5f, y + mt.row_h - pad + 2.5f}, IM_COL32(255, 214, 64, 255),
+                    3.0f, 0, 2.5f);
+    if (f & (SpanMarks::Added | SpanMarks::Moved)) {
+        const ImU32 col = (f & SpanMarks::Added) ? IM_COL32(90, 210, 120, 255) : IM_COL32(120, 170, 255, 255);
+        const ImVec2 a{x0 - 1.5f, y + 1.0f}, b{x1 + 1.5f, y + mt.row_h - 1.0f};
+        dashed_line(dl, a, {b.x, a.y}, col, 1.5f);
+        dashed_line(dl, {a.x, b.y}, b, col, 1.5f);
+        dl->AddLine(a, {a.x, b.y}, col, 1.5f);
+        dl->AddLine({b.x, a.y}, b, col, 1.5f);
+    }
+    if (f & SpanMarks::Skewed) {
+        // A small flag at the bar's start: this service's clock disagrees with its caller's.
+        const float h = mt.row_h - 2.0f * pad;
+        dl->AddTriangleFilled({x0 - 1.0f, y + pad}, {x0 - 1.0f + h * 0.7f, y + pad}, {x0 - 1.0f, y + pad + h * 0.7f},
+                              IM_COL32(255, 150, 40, 255));
+    }
+    if (f & SpanMarks::Linked) {
+        const float cx = x1 + 5.0f, cy = y + mt.row_h * 0.5f, r = mt.row_h * 0.22f;
+        dl->AddQuadFilled({cx, cy - r}, {cx + r, cy}, {cx, cy + r}, {cx - r, cy}, IM_COL32(190, 140, 255, 255));
+    }
+    const int64_t delta = in.marks->delta_of(row.span);
+    if (delta != SpanMarks::kNoDelta && (delta != 0 || (f & SpanMarks::Added))) {
+        char buf[40];
+        if (f & SpanMarks::Added) {
+            std::snprintf(buf, sizeof buf, "new");
+        } else {
+            buf[0] = delta > 0 ? '+' : '-';
+            format_duration(delta > 0 ? delta : -delta, buf + 1, sizeof buf - 1);
+        }
+        const float w = ImGui::CalcTextSize(buf).x;
+        const float right = g.bar_x + g.bar_w - 4.0f;
+        const ImU32 col = (f & SpanMarks::Added) ? IM_COL32(90, 210, 120, 255)
+                          : delta > 0            ? IM_COL32(255, 110, 100, 255)
+                                                 : IM_COL32(110, 220, 130, 255);
+        dl->AddRectFilled({right - w - 3.0f, ty - 1.0f}, {right + 2.0f, ty + fs + 1.0f}, IM_COL32(20, 22, 28, 225),
+                          3.0f);
+        dl->AddText({right - w, ty}, col, buf);
+        if (LabelProbe* probe = active_probe())
+            probe->record(std::string("waterfall delta ") + buf, {right - w, ty}, {right, ty + fs},
+                          ImGui::GetFrameCount());
+    }
+}
+
+// Span links between rows on screen: a curved arrow from the linking span to the span it names.
+void draw_link_arrows(ImDrawList* dl, const WaterfallInput& in, const WaterfallFrame& f,
+                      const std::vector<WaterfallRow>& rows, const RowsGeometry& g, const Metrics& mt) {
+    if (!in.marks || in.marks->arrows.empty()) return;
+    struct End {
+        float x0, x1, y;
+    };
+    std::unordered_map<int32_t, End> ends;
+    for (const WaterfallBar& b : f.bars) {
+        const WaterfallRow& r = rows[b.row];
+        if (r.span >= 0 && !(r.flags & kRowGhost) && b.visible)
+            ends[r.span] =
+                End{g.bar_x + b.x0, g.bar_x + b.x1, g.origin.y + (static_cast<float>(b.row) + 0.5f) * mt.row_h};
+    }
+    const ImU32 col = IM_COL32(190, 140, 255, 230);
+    for (const auto& [from, to] : in.marks->arrows) {
+        auto a = ends.find(from), b = ends.find(to);
+        if (a == ends.end() || b == ends.end()) continue;
+        const ImVec2 p0{a->second.x1 + 5.0f, a->second.y}, p3{b->second.x0 + 2.0f, b->second.y};
+        const float bend = std::max(30.0f, std::fabs(p3.y - p0.y) * 0.5f);
+        dl->AddBezierCubic(p0, {p0.x + bend, p0.y}, {p3.x - bend, p3.y}, p3, col, 1.5f);
+        dl->AddTriangleFilled(p3, {p3.x - 7.0f, p3.y - 4.0f}, {p3.x - 7.0f, p3.y + 4.0f}, col);
+    }
 }
 
 // Second pass, over the critical/gap marks: selection outline, playhead edge, label and badge. `gaps` are
@@ -450,7 +533,11 @@ void draw_bar_label(ImDrawList* dl, const WaterfallInput& in, const WaterfallRow
     // the duration alone. place_bar_text picks the first that fits clear of the hatching and the badge.
     const int64_t dur = std::min(row.end_ns, std::max(row.start_ns, row.end_ns)) - row.start_ns;
     char dtext[32];
-    format_duration((bar.flags & kRowRunning) ? 0 : dur, dtext, sizeof dtext);
+    const int64_t unit = display_unit_ns(in.analysis->traces[static_cast<size_t>(in.trace)].duration_ns());
+    format_duration_in((bar.flags & kRowRunning) ? 0 : dur, unit, dtext, sizeof dtext);
+    if (LabelProbe* probe = active_probe())
+        probe->record("waterfall duration " + std::string(t.name) + " = " + dtext, {x0, y}, {x1, y + mt.row_h},
+                      ImGui::GetFrameCount());
     if (bar.flags & kRowRunning) std::snprintf(dtext, sizeof dtext, "running");
     std::string plain(t.name);
     plain += "  ";
@@ -564,8 +651,9 @@ void draw_tooltip(const WaterfallInput& in, const WaterfallModel& m, const Water
                        static_cast<int>(t.service.size()), t.service.data());
     ImGui::SameLine();
     ImGui::Text("%.*s", static_cast<int>(t.name.size()), t.name.data());
-    format_duration(row.end_ns - row.start_ns, a, sizeof a);
-    format_duration(row.start_ns - m.info().start_ns, b, sizeof b);
+    const int64_t unit = display_unit_ns(m.info().duration_ns());
+    format_duration_in(row.end_ns - row.start_ns, unit, a, sizeof a);
+    format_duration_in(row.start_ns - m.info().start_ns, unit, b, sizeof b);
     ImGui::Text("duration %s, starts at +%s", a, b);
     const BrokenHop* hop = (row.flags & kRowBrokenHop) && row.hop >= 0 &&
                                    static_cast<size_t>(row.hop) < in.broken_hops.size()
@@ -594,10 +682,10 @@ void draw_tooltip(const WaterfallInput& in, const WaterfallModel& m, const Water
         }
     } else if (row.span >= 0) {
         const Analysis& an = m.analysis();
-        format_duration(an.self_ns[static_cast<size_t>(row.span)], c, sizeof c);
+        format_duration_in(an.self_ns[static_cast<size_t>(row.span)], unit, c, sizeof c);
         ImGui::Text("self time %s", c);
         if ((row.flags & kRowCritical) && !in.hide_latency_hints) {
-            format_duration(an.critical_ns[static_cast<size_t>(row.span)], c, sizeof c);
+            format_duration_in(an.critical_ns[static_cast<size_t>(row.span)], unit, c, sizeof c);
             ImGui::Text("on the critical path for %s (dark band under the bar):", c);
             ImGui::TextDisabled("the request's end waited on this span for that long");
         }
@@ -870,6 +958,9 @@ WaterfallEvents draw_waterfall(const char* id, const WaterfallInput& in, Waterfa
                        std::span<const WaterfallMark>(gaps.data() + gap_at, gap_end - gap_at));
     }
     draw_connectors(rdl, c.frame, g, mt);
+    for (const WaterfallBar& b : c.frame.bars)
+        draw_reading_marks(rdl, in, rows[b.row], b, g, mt, g.origin.y + static_cast<float>(b.row) * mt.row_h);
+    draw_link_arrows(rdl, in, c.frame, rows, g, mt);
     rdl->PopClipRect();
     rdl->PushClipRect({g.origin.x, g.top}, {g.bar_x - 1.0f, g.bottom}, true);
     for (const WaterfallBar& b : c.frame.bars)

@@ -9,19 +9,38 @@
 #include <memory>
 #include <span>
 #include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include <imgui.h>
 
-#include "sim/trace/analysis.hpp"
-#include "sim/trace/broken_hops.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/engine/scenario.hpp"
+#include "sim/trace/analysis.hpp"
+#include "sim/trace/broken_hops.hpp"
 #include "sim/trace/trace_store.hpp"
 #include "ui/widgets/timeline.hpp"
 
 namespace tl::ui {
 
 struct WaterfallCache;  // derived per-trace data and per-frame scratch (waterfall_view.cpp)
+
+// Per-span marks from the reading tools (search, clock skew, span links, compare with a baseline).
+struct SpanMarks {
+    enum : uint8_t { Dim = 1, Match = 2, Skewed = 4, Linked = 8, Added = 16, Moved = 32 };
+    static constexpr int64_t kNoDelta = std::numeric_limits<int64_t>::min();
+    std::vector<uint8_t> flags;     // per span of the store (may be shorter: missing spans have no marks)
+    std::vector<int64_t> delta_ns;  // per span: duration change against the baseline, kNoDelta for none
+    // Links to draw as arrows when both ends are rows on screen: (from span, to span), store indices.
+    std::vector<std::pair<int32_t, int32_t>> arrows;
+    [[nodiscard]] uint8_t of(int32_t span) const {
+        return span >= 0 && static_cast<size_t>(span) < flags.size() ? flags[static_cast<size_t>(span)] : 0;
+    }
+    [[nodiscard]] int64_t delta_of(int32_t span) const {
+        return span >= 0 && static_cast<size_t>(span) < delta_ns.size() ? delta_ns[static_cast<size_t>(span)]
+                                                                        : kNoDelta;
+    }
+};
 
 // What to show. Pointers are borrowed for the call.
 struct WaterfallInput {
@@ -43,6 +62,7 @@ struct WaterfallInput {
     // Bump whenever store/analysis content changes in place (re-simulation into the same buffers), so
     // cached per-trace data is rebuilt. Pointer, trace id, span count and extent changes are detected anyway.
     uint64_t data_generation = 0;
+    const SpanMarks* marks = nullptr;  // nullable
 };
 
 // Persistent view settings of one waterfall; owned by the caller.

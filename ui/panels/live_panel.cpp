@@ -10,6 +10,7 @@
 
 #include "ui/app.hpp"
 #include "ui/imgui_compat.hpp"
+#include "ui/panels/file_mode.hpp"
 #include "ui/theme.hpp"
 #include "ui/widgets/histogram.hpp"
 #include "ui/widgets/label_probe.hpp"
@@ -35,6 +36,9 @@ public:
 
     void draw(const App& app, Actions& actions) override {
         const LiveTraffic& live = app.view().live;
+        if (draw_file_mode_notice(app, actions,
+                                  "Live traffic plays simulated requests, so Play needs the simulation on screen."))
+            return;
         if (ImGui::Button(live.playing ? "Pause" : "Play", ImVec2(80 * app.fonts().scale, 0)))
             actions.push(SetPlaying{!live.playing});
         probe_item("live:play");

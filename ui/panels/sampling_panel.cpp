@@ -14,6 +14,7 @@
 
 #include "ui/app.hpp"
 #include "ui/imgui_compat.hpp"
+#include "ui/panels/file_mode.hpp"
 #include "ui/theme.hpp"
 #include "ui/widgets/label_probe.hpp"
 #include "ui/widgets/text_helpers.hpp"
@@ -466,7 +467,10 @@ void SamplingPanel::draw_results() {
     probe_item("sampling:conclusion");
 }
 
-void SamplingPanel::draw(const App& app, Actions& /*actions*/) {
+void SamplingPanel::draw(const App& app, Actions& actions) {
+    if (draw_file_mode_notice(app, actions,
+                              "The sampling lab runs the simulated scenario many times; it does not read files."))
+        return;
     // The first time the lab is shown it runs once with the defaults, so there is something to look at.
     if (!auto_started_) {
         auto_started_ = true;

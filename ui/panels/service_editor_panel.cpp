@@ -13,6 +13,7 @@
 #include "sim/engine/scenario_authoring.hpp"
 #include "ui/app.hpp"
 #include "ui/imgui_compat.hpp"
+#include "ui/panels/file_mode.hpp"
 #include "ui/theme.hpp"
 #include "ui/widgets/label_probe.hpp"
 #include "ui/widgets/text_helpers.hpp"
@@ -234,11 +235,10 @@ public:
             ImGui::TextWrapped("No scenario loaded. Choose one in the Scenario menu.");
             return;
         }
+        if (draw_file_mode_notice(app, actions,
+                                  "The service editor changes the simulated scenario; a trace file cannot be edited."))
+            return;
         const Scenario& sc = app.scenario();
-        if (app.showing_file()) {
-            ImGui::TextWrapped("Showing a trace file. Editing the scenario returns to the simulation.");
-            if (ImGui::Button("Back to the simulation")) actions.push(ReturnToSimulation{});
-        }
         ImGui::TextWrapped("%s", sc.title.empty() ? sc.id.c_str() : sc.title.c_str());
         ImGui::SameLine();
         help_marker(sc.description.empty() ? "A virtual system to break and repair." : sc.description.c_str());

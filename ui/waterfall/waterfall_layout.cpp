@@ -55,6 +55,30 @@ int format_duration(int64_t ns, char* buf, size_t n) {
     return std::min(len, static_cast<int>(n) - 1);
 }
 
+int64_t display_unit_ns(int64_t extent_ns) {
+    const int64_t a = extent_ns < 0 ? -extent_ns : extent_ns;
+    if (a >= 10'000'000'000) return 1'000'000'000;
+    if (a >= 1'000'000) return 1'000'000;
+    if (a >= 1'000) return 1'000;
+    return 1;
+}
+
+int format_duration_in(int64_t ns, int64_t unit_ns, char* buf, size_t n) {
+    if (n == 0) return 0;
+    const char* name = "ns";
+    for (const Unit& u : kUnits)
+        if (u.ns == unit_ns) name = u.name;
+    if (unit_ns <= 1) return std::min(std::snprintf(buf, n, "%" PRId64 " ns", ns), static_cast<int>(n) - 1);
+    const double v = static_cast<double>(ns) / static_cast<double>(unit_ns);
+    const double av = std::fabs(v);
+    int len = 0;
+    if (ns != 0 && av < 0.0005)
+        len = std::snprintf(buf, n, "<0.001 %s", name);
+    else
+        len = std::snprintf(buf, n, "%.*f %s", av >= 100.0 ? 0 : av >= 10.0 ? 1 : av >= 1.0 ? 2 : 3, v, name);
+    return std::min(len, static_cast<int>(n) - 1);
+}
+
 int64_t ruler_step(TimeRange view, float width_px, float min_spacing_px) {
     if (view.empty() || width_px <= 0.0f || min_spacing_px <= 0.0f) return 0;
     const double raw = static_cast<double>(view.width()) * static_cast<double>(min_spacing_px) / width_px;
@@ -366,7 +390,8 @@ void WaterfallModel::build_rows(const std::unordered_set<uint64_t>& collapsed, b
         }
         if (sp.status == StatusCode::Error) row.flags |= kRowError;
         if (s < a.critical_ns.size() && a.critical_ns[s] > 0) row.flags |= kRowCritical;
-        if (ti.slowest_span == static_cast<int32_t>(s)) row.flags |= kRowSlowest;
+        // "Slowest" compares spans: a trace of one span has nothing to compare it with.
+        if (ti.slowest_span == static_cast<int32_t>(s) && ti.spans.size() > 1) row.flags |= kRowSlowest;
         if (!gaps_of(static_cast<int32_t>(s)).empty()) row.flags |= kRowHasGap;
         if (a.parent[s] < 0 && !sp.is_root()) row.flags |= kRowOrphan;
         if (a.parent[s] < 0)

@@ -21,9 +21,9 @@
 #include <utility>
 #include <vector>
 
-#include "sim/trace/analysis.hpp"
 #include "sim/trace/broken_hops.hpp"
 #include "sim/engine/engine.hpp"
+#include "sim/trace/analysis.hpp"
 #include "sim/trace/trace_store.hpp"
 
 namespace tl::ui {
@@ -40,6 +40,13 @@ struct TimeRange {
 // A duration as a learner reads it, 3 significant digits: "850 ns", "12.4 µs", "1.25 ms", "2.00 s".
 // Writes at most n-1 characters (always terminated); returns the length.
 int format_duration(int64_t ns, char* buf, size_t n);
+
+// One unit for every time in a view, picked from the view's extent (a trace's duration): s from 10 s, ms from
+// 1 ms, µs from 1 µs, else ns. So a 240 ms trace reads "0.850 ms" for a short span, not "850 µs" beside "160 ms".
+int64_t display_unit_ns(int64_t extent_ns);
+// `ns` in `unit_ns` (one of 1e9, 1e6, 1e3, 1): up to 3 significant digits, at least the unit's 3 decimals below 1
+// ("0.850 ms", "12.5 ms", "240 ms"); a non-zero value too small to show is "<0.001 ms".
+int format_duration_in(int64_t ns, int64_t unit_ns, char* buf, size_t n);
 
 // Pixel position of `t` in a view mapped onto [0, width_px].
 inline double time_to_x(TimeRange view, int64_t t, double width_px) {

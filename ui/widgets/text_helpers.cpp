@@ -16,6 +16,12 @@ std::string format_duration(int64_t ns) {
     return buf;
 }
 
+std::string format_duration_in(int64_t ns, int64_t unit_ns) {
+    char buf[32];
+    format_duration_in(ns, unit_ns, buf, sizeof buf);
+    return buf;
+}
+
 void help_marker(const char* text) {
     ImGui::TextDisabled("(?)");
     if (ImGui::IsItemHovered()) {

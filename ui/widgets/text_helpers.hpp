@@ -8,6 +8,8 @@ namespace tl::ui {
 
 // "240 ms", "1.25 ms", "850 µs", "12.4 s" — a duration as a learner reads it.
 std::string format_duration(int64_t ns);
+// The same duration in a view's one unit (see display_unit_ns in ui/waterfall/waterfall_layout.hpp).
+std::string format_duration_in(int64_t ns, int64_t unit_ns);
 // "(?)" that shows `text` as a tooltip when hovered.
 void help_marker(const char* text);
 

@@ -174,12 +174,13 @@ TEST_CASE("tracelab analyze: a simulated broken hop is named, in text and in --j
     }());
     REQUIRE(whole.run({"analyze", "-", "--json"}) == 0);
     CHECK(nlohmann::json::parse(whole.out.str())["broken_hops"].empty());
+}
 
-    namespace {
+namespace {
 
-    // An OTLP/JSON file: frontend [0,100] ms calls payments, whose clock is 45 ms ahead ([85,105] instead of
-    // [40,60]); a batch job in a second trace links to the payments span.
-    const char* kSkewedOtlp = R"({"resourceSpans":[
+// An OTLP/JSON file: frontend [0,100] ms calls payments, whose clock is 45 ms ahead ([85,105] instead of
+// [40,60]); a batch job in a second trace links to the payments span.
+const char* kSkewedOtlp = R"({"resourceSpans":[
  {"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"frontend"}}]},
   "scopeSpans":[{"spans":[
    {"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"00f067aa0ba902b7","name":"GET /","kind":2,
@@ -195,51 +196,51 @@ TEST_CASE("tracelab analyze: a simulated broken hop is named, in text and in --j
     "startTimeUnixNano":"1700000001000000000","endTimeUnixNano":"1700000001010000000",
     "links":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331"}]}]}]}]})";
 
-    }  // namespace
+}  // namespace
 
-    TEST_CASE("tracelab analyze --json: clock_skew, links and statistics per trace; --adjust-skew moves the span") {
-        tl::test::TempDir dir;
-        const auto path = (dir.path / "skewed.json").string();
-        std::ofstream(path) << kSkewedOtlp;
-        const auto doc = analyze_json(path);
-        REQUIRE(doc["traces"].size() == 2);
-        CHECK(doc["skew_adjusted"] == false);
-        const auto& t = doc["traces"][0];
-        CHECK(t["trace_id"] == "0af7651916cd43dd8448eb211c80319c");
-        REQUIRE(t["clock_skew"].size() == 1);
-        CHECK(t["clock_skew"][0]["service"] == "payments");
-        CHECK(t["clock_skew"][0]["span_id"] == "b7ad6b7169203331");
-        CHECK(t["clock_skew"][0]["offset_ms"].get<double>() == doctest::Approx(45.0));
-        CHECK(t["links"].empty());
-        // Unadjusted, the trace runs from 0 to 105 ms; the root's self time is 100 - 15 (payments inside it).
-        CHECK(t["duration_ms"].get<double>() == doctest::Approx(105.0));
-        REQUIRE(t["statistics"].size() == 2);
-        for (const auto& r : t["statistics"]) {
-            CHECK(r["count"] == 1);
-            CHECK(r["avg_ms"] == r["total_ms"]);
-            CHECK(r["min_ms"] == r["max_ms"]);
-            if (r["service"] == "frontend") CHECK(r["self_ms"].get<double>() == doctest::Approx(85.0));
-            if (r["service"] == "payments") CHECK(r["self_ms"].get<double>() == doctest::Approx(20.0));
-        }
-        const auto& batch = doc["traces"][1];
-        REQUIRE(batch["links"].size() == 1);
-        CHECK(batch["links"][0]["from_span_id"] == "2222222222222222");
-        CHECK(batch["links"][0]["to_trace_id"] == "0af7651916cd43dd8448eb211c80319c");
-        CHECK(batch["links"][0]["to_span_id"] == "b7ad6b7169203331");
-        CHECK(batch["links"][0]["resolved"] == true);
-
-        Cli c;
-        REQUIRE(c.run({"analyze", path, "--json", "--adjust-skew"}) == 0);
-        const auto adj = nlohmann::json::parse(c.out.str());
-        CHECK(adj["skew_adjusted"] == true);
-        const auto& at = adj["traces"][0];
-        CHECK(at["duration_ms"].get<double>() == doctest::Approx(100.0));  // payments now sits at [40,60]
-        CHECK(at["clock_skew"][0]["offset_ms"].get<double>() == doctest::Approx(45.0));
-        for (const auto& r : at["statistics"])
-            if (r["service"] == "frontend") CHECK(r["self_ms"].get<double>() == doctest::Approx(80.0));
-
-        Cli text;
-        REQUIRE(text.run({"analyze", path}) == 0);
-        CHECK(text.out.str().find("payments's clock looks 45.000 ms ahead") == std::string::npos);
-        CHECK(text.out.str().find("payments' clock looks 45.000 ms ahead") != std::string::npos);
+TEST_CASE("tracelab analyze --json: clock_skew, links and statistics per trace; --adjust-skew moves the span") {
+    tl::test::TempDir dir;
+    const auto path = (dir.path / "skewed.json").string();
+    std::ofstream(path) << kSkewedOtlp;
+    const auto doc = analyze_json(path);
+    REQUIRE(doc["traces"].size() == 2);
+    CHECK(doc["skew_adjusted"] == false);
+    const auto& t = doc["traces"][0];
+    CHECK(t["trace_id"] == "0af7651916cd43dd8448eb211c80319c");
+    REQUIRE(t["clock_skew"].size() == 1);
+    CHECK(t["clock_skew"][0]["service"] == "payments");
+    CHECK(t["clock_skew"][0]["span_id"] == "b7ad6b7169203331");
+    CHECK(t["clock_skew"][0]["offset_ms"].get<double>() == doctest::Approx(45.0));
+    CHECK(t["links"].empty());
+    // Unadjusted, the trace runs from 0 to 105 ms; the root's self time is 100 - 15 (payments inside it).
+    CHECK(t["duration_ms"].get<double>() == doctest::Approx(105.0));
+    REQUIRE(t["statistics"].size() == 2);
+    for (const auto& r : t["statistics"]) {
+        CHECK(r["count"] == 1);
+        CHECK(r["avg_ms"] == r["total_ms"]);
+        CHECK(r["min_ms"] == r["max_ms"]);
+        if (r["service"] == "frontend") CHECK(r["self_ms"].get<double>() == doctest::Approx(85.0));
+        if (r["service"] == "payments") CHECK(r["self_ms"].get<double>() == doctest::Approx(20.0));
     }
+    const auto& batch = doc["traces"][1];
+    REQUIRE(batch["links"].size() == 1);
+    CHECK(batch["links"][0]["from_span_id"] == "2222222222222222");
+    CHECK(batch["links"][0]["to_trace_id"] == "0af7651916cd43dd8448eb211c80319c");
+    CHECK(batch["links"][0]["to_span_id"] == "b7ad6b7169203331");
+    CHECK(batch["links"][0]["resolved"] == true);
+
+    Cli c;
+    REQUIRE(c.run({"analyze", path, "--json", "--adjust-skew"}) == 0);
+    const auto adj = nlohmann::json::parse(c.out.str());
+    CHECK(adj["skew_adjusted"] == true);
+    const auto& at = adj["traces"][0];
+    CHECK(at["duration_ms"].get<double>() == doctest::Approx(100.0));  // payments now sits at [40,60]
+    CHECK(at["clock_skew"][0]["offset_ms"].get<double>() == doctest::Approx(45.0));
+    for (const auto& r : at["statistics"])
+        if (r["service"] == "frontend") CHECK(r["self_ms"].get<double>() == doctest::Approx(80.0));
+
+    Cli text;
+    REQUIRE(text.run({"analyze", path}) == 0);
+    CHECK(text.out.str().find("payments's clock looks 45.000 ms ahead") == std::string::npos);
+    CHECK(text.out.str().find("payments' clock looks 45.000 ms ahead") != std::string::npos);
+}

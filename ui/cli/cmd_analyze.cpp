@@ -261,7 +261,7 @@ nlohmann::ordered_json to_json(const ImportedTrace& imp, const Analysis& a, cons
                            {"caller_span_id", to_hex(st.spans[h.caller_span].span_id)},
                            {"callee_trace_id", to_hex(a.traces[h.callee_trace].id)},
                            {"callee_span_id", to_hex(st.spans[h.callee_span].span_id)},
-                           {"at_ms", ms(h.at_ns)},
+                           {"at_ms", round_ms(h.at_ns)},
                            {"reason", h.reason},
                            {"cause", to_string(h.cause)}});
     doc["broken_hops"] = std::move(broken);

@@ -29,7 +29,9 @@ struct PlanService {
     std::string span_name;
     std::string publish_name;  // producer span name when this service is reached over a queue
     SpanKind kind = SpanKind::Server;
-    bool instrumented = true;
+    ServiceRole role = ServiceRole::Application;
+    bool instrumented = true;  // records spans of its own (an instrumented application)
+    bool forwards = false;     // a pass-through proxy: hands the incoming context on untouched
     int64_t skew_ns = 0;
     Latency own;
     int64_t own_ns = 0;  // own.ms in ns (the value used when there is no jitter)
@@ -40,6 +42,8 @@ struct PlanService {
     std::vector<std::pair<std::string, AttrLiteral>> attributes;
     bool http_server = false;  // reached over HTTP (or the entry): reports http.response.status_code
     bool grpc_server = false;
+    // A database: the attributes its callers' CLIENT spans carry (its own, plus server.address when missing).
+    std::vector<std::pair<std::string, AttrLiteral>> client_attributes;
 };
 
 // How many records one request writes at most (ops and hops exactly); index [1] with client spans on.
@@ -86,13 +90,15 @@ bool request_bounds(const Engine::Plan& p, uint32_t service, RequestBounds& b, i
     for (const PlanCall& c : ps.calls) {
         RequestBounds one;
         if (!request_bounds(p, c.callee, one, depth + 1)) return false;
-        const bool remote = c.transport != Transport::InProcess;
-        const bool queue = c.transport == Transport::Queue;
-        const bool client = remote && ps.instrumented && c.fault != HopFault::NoInject;
+        const PlanService& callee = p.services[c.callee];
+        const bool database = callee.role == ServiceRole::Database;
+        const bool remote = c.transport != Transport::InProcess && !database;
+        const bool queue = c.transport == Transport::Queue && !database;
+        const bool client = (remote || database) && ps.instrumented && c.fault != HopFault::NoInject;
         for (int cs = 0; cs < 2; ++cs) {
-            if (client && (cs == 1 || queue)) {
+            if (client && (cs == 1 || queue || database)) {
                 one.spans[cs] += 1;
-                one.attributes[cs] += queue ? 2 : 1;
+                one.attributes[cs] += database ? callee.client_attributes.size() : queue ? 2 : 1;
             }
         }
         if (queue && p.services[c.callee].instrumented) one.links += 1;
@@ -121,7 +127,9 @@ Engine::Engine(const Scenario& scenario) : scenario_(scenario), plan_(std::make_
         ps.name = s.name;
         ps.span_name = s.span_name.empty() ? s.name : s.span_name;
         ps.publish_name = "publish " + s.name;
-        ps.instrumented = s.instrumented;
+        ps.role = s.role;
+        ps.instrumented = records_spans(s);
+        ps.forwards = s.role == ServiceRole::Proxy;
         ps.skew_ns = ms_to_ns(s.clock_skew_ms);
         ps.own = s.own;
         ps.own_ns = ms_to_ns(s.own.ms);
@@ -129,12 +137,18 @@ Engine::Engine(const Scenario& scenario) : scenario_(scenario), plan_(std::make_
         ps.error_rate = s.error_rate;
         ps.parallel = s.parallel;
         ps.attributes = s.attributes;
+        if (s.role == ServiceRole::Database) {
+            ps.client_attributes = s.attributes;
+            const bool has_address = std::any_of(s.attributes.begin(), s.attributes.end(),
+                                                 [](const auto& kv) { return kv.first == "server.address"; });
+            if (!has_address) ps.client_attributes.emplace_back("server.address", AttrLiteral{s.name});
+        }
         for (size_t c = 0; c < s.calls.size(); ++c) {
             const Call& call = s.calls[c];
             const int callee = scenario.find_service(call.to);
             if (callee < 0) continue;  // validated scenarios never get here
             ps.calls.push_back(PlanCall{static_cast<uint32_t>(callee), static_cast<uint16_t>(c), call.transport,
-                                        call.network, call.fault, std::max(1, call.repeat),
+                                        call.network, call.fault, call.batched ? 1 : std::max(1, call.repeat),
                                         call.network.kind == LatencyKind::Fixed || call.network.jitter_ms <= 0,
                                         ms_to_ns(call.network.ms)});
         }
@@ -225,12 +239,14 @@ struct RunCall {
     bool remote = false;
     bool queue = false;
     bool client_span = false;  // a client/producer span is started for it
+    bool database = false;     // the callee is a database: the client span stands for its work
     bool may_send = false;     // remote and the tracing transport injects a header (if there is a context)
     bool extract_ok = false;   // the callee continues a context it receives
     bool network_fixed = true;
     SpanKind client_kind = SpanKind::Client;
     StrId client_name = 0;
-    StrId client_key = 0, client_value = 0;  // first client attribute (server.address or messaging.operation.type)
+    StrId client_key = 0, client_value = 0;    // first client attribute (server.address or messaging.operation.type)
+    uint32_t db_attrs = 0, db_attr_count = 0;  // a database call: the client span's attributes in attr_blocks
     StrId callee_name = 0;
     int64_t network_ns = 0;
     const Latency* network = nullptr;
@@ -242,6 +258,8 @@ struct RunService {
     uint32_t resource = 0;
     SpanKind kind = SpanKind::Server;
     bool instrumented = true;
+    bool forwards = false;  // pass-through proxy
+    ServiceRole role = ServiceRole::Application;
     bool parallel = false;
     bool own_fixed = true;  // no draw: own_ns and before_ns are the values
     int64_t own_ns = 0, before_ns = 0;
@@ -254,6 +272,7 @@ struct RunService {
     // attributes and status code, plus (error block) the exception event's two attributes.
     uint32_t ok_attrs = 0, err_attrs = 0;
     uint32_t ok_count = 0, err_count = 0;
+    uint32_t db_attrs = 0, db_attr_count = 0;  // a database: the attributes of the CLIENT spans that call it
 };
 
 struct RunTables {
@@ -333,8 +352,8 @@ private:
     }
 
     void write_span(const Ctx& c, SpanId parent, StrId name, const RunService& s, SpanKind kind, bool error,
-                    int64_t start, int64_t end, AttrRange attrs, uint32_t event_begin, uint32_t link_begin,
-                    uint32_t link_count, int32_t op) {
+                    int64_t start, int64_t end, AttrRange attrs, uint32_t event_begin, uint32_t event_count,
+                    uint32_t link_begin, uint32_t link_count, int32_t op) {
         spans_[c.span_index] = Span{.trace_id = c.trace,
                                     .span_id = c.span,
                                     .parent_span_id = parent,
@@ -350,7 +369,7 @@ private:
                                     .end_ns = observed_ns(s, end),
                                     .attrs = attrs,
                                     .event_begin = event_begin,
-                                    .event_count = error ? 1u : 0u,
+                                    .event_count = event_count,
                                     .link_begin = link_begin,
                                     .link_count = link_count,
                                     .resource = s.resource,
@@ -385,8 +404,10 @@ private:
         int64_t cursor = first_call;
         int64_t calls_end = first_call;
         const RunCall* const calls = t_.calls.data() + s.call_begin;
+        // A pass-through proxy records nothing but hands on the context it received.
+        const Ctx& onward = s.forwards ? in : self;
         for (uint32_t i = 0; i < s.call_count; ++i) {
-            cursor = make_call(s, op_index, self, calls[i], s.parallel ? first_call : cursor,
+            cursor = make_call(s, op_index, onward, calls[i], s.parallel ? first_call : cursor,
                                static_cast<uint16_t>(depth + 1));
             calls_end = std::max(calls_end, cursor);
         }
@@ -409,7 +430,7 @@ private:
             // The error block ends with the exception event's two attributes: they belong to the event, not the span.
             const uint32_t span_attrs = error ? count - 2 : count;
             write_span(self, in.span, s.span_name, s, s.kind, error, t, end, AttrRange{attr_begin, span_attrs},
-                       event_begin, link_begin, link_count, op_index);
+                       event_begin, error ? 1u : 0u, link_begin, link_count, op_index);
         }
         return end;
     }
@@ -426,7 +447,11 @@ private:
         AttrRange client_attrs;
         if (call.client_span) {
             client = open_span(current, false, from, call.client_kind, call.client_name);
-            if (client.span_index >= 0) {
+            if (client.span_index >= 0 && call.database) {
+                client_attrs = AttrRange{n_attrs_, call.db_attr_count};
+                std::copy_n(t_.attr_blocks.data() + call.db_attrs, call.db_attr_count, attrs_ + n_attrs_);
+                n_attrs_ += call.db_attr_count;
+            } else if (client.span_index >= 0) {
                 client_attrs = AttrRange{n_attrs_, call.queue ? 2u : 1u};
                 attrs_[n_attrs_++] = Attribute{call.client_key, AttrValue::str(call.client_value)};
                 if (call.queue) attrs_[n_attrs_++] = Attribute{t_.k_msg_dest, AttrValue::str(call.callee_name)};
@@ -435,7 +460,7 @@ private:
         const Ctx& outgoing = call.client_span ? client : current;
 
         // What goes on the wire (remote), or the context object itself (in-process, from instrumented code).
-        const Ctx* wire = (call.remote ? call.may_send : from.instrumented) ? &outgoing : &kNoCtx;
+        const Ctx* wire = (call.remote ? call.may_send : from.instrumented && !call.database) ? &outgoing : &kNoCtx;
         const bool sent = call.remote && wire->valid();
         std::optional<Ctx> rewritten;  // only a flags-dropping hop needs a changed copy
         if (sent && call.fault == HopFault::FlagsDropped) {
@@ -464,7 +489,9 @@ private:
                                .tracestate = sent ? wire->tracestate : 0,
                                .client_span = client.span_index,
                                .send_ns = request_start_ + t,
-                               .receive_ns = request_start_ + arrive};
+                               .receive_ns = request_start_ + arrive,
+                               .caller_role = from.role,
+                               .callee_role = to.role};
 
         const Ctx& callee_in = extracted ? *wire : kNoCtx;
         int64_t resume = 0;
@@ -478,9 +505,15 @@ private:
             const int64_t d_back = call.network_fixed ? call.network_ns : ms_to_ns(draw_ms(*call.network, rng_, true));
             resume = callee_end + d_back;
         }
-        if (client.span_index >= 0)
-            write_span(client, current.span, call.client_name, from, call.client_kind, false, t, resume, client_attrs,
-                       0, 0, 0, -1);
+        if (client.span_index >= 0) {
+            // A database call's CLIENT span is the only record of the database's work: it takes the operation's
+            // place (no ghost for it) and its status (the query failed).
+            const int32_t callee_op = hops_[hop_index].callee_op;
+            const bool failed = call.database && ops_[callee_op].error;
+            if (call.database) ops_[callee_op].span = client.span_index;
+            write_span(client, current.span, call.client_name, from, call.client_kind, failed, t, resume, client_attrs,
+                       0, 0, 0, 0, call.database ? callee_op : -1);
+        }
         return resume;
     }
 
@@ -529,6 +562,8 @@ void build_tables(const Engine::Plan& p, const EngineOptions& opt, bool client_s
         for (const auto& [k, v] : ps.attributes) a.push_back(Attribute{pool.intern(k), literal_value(pool, v)});
         s.kind = ps.kind;
         s.instrumented = ps.instrumented;
+        s.forwards = ps.forwards;
+        s.role = ps.role;
         s.parallel = ps.parallel;
         s.own_fixed = !jitter || is_fixed(ps.own);
         s.own_ns = ps.own_ns;
@@ -568,24 +603,48 @@ void build_tables(const Engine::Plan& p, const EngineOptions& opt, bool client_s
             (error ? s.err_count : s.ok_count) =
                 static_cast<uint32_t>(t.attr_blocks.size()) - (error ? s.err_attrs : s.ok_attrs);
         }
+        if (ps.role == ServiceRole::Database) {
+            s.db_attrs = static_cast<uint32_t>(t.attr_blocks.size());
+            for (const auto& [k, v] : ps.client_attributes)
+                t.attr_blocks.push_back(Attribute{pool.intern(k), literal_value(pool, v)});
+            s.db_attr_count = static_cast<uint32_t>(ps.client_attributes.size());
+        }
+    }
+    for (size_t i = 0; i < p.services.size(); ++i) {
+        const PlanService& ps = p.services[i];
+        RunService& s = t.services[i];
         s.call_begin = static_cast<uint32_t>(t.calls.size());
         for (const PlanCall& pc : ps.calls) {
             RunCall c;
-            const bool callee_instrumented = p.services[pc.callee].instrumented;
+            const PlanService& callee = p.services[pc.callee];
+            // A proxy that forwards headers passes the context on as if it were not there.
+            const bool callee_continues = callee.instrumented || callee.forwards;
             c.callee = pc.callee;
             c.index = pc.index;
             c.transport = pc.transport;
             c.fault = pc.fault;
-            c.remote = pc.transport != Transport::InProcess;
-            c.queue = pc.transport == Transport::Queue;
+            c.database = callee.role == ServiceRole::Database;
+            // Database protocols carry no traceparent: the call is recorded on the caller's side only.
+            c.remote = pc.transport != Transport::InProcess && !c.database;
+            c.queue = pc.transport == Transport::Queue && !c.database;
             const bool tracing_transport = ps.instrumented && pc.fault != HopFault::NoInject;
-            c.client_span = c.remote && tracing_transport && (client_spans || c.queue);
-            c.may_send = c.remote && tracing_transport && pc.fault != HopFault::NoHeadersOnMessage;
-            c.extract_ok = callee_instrumented && (!c.remote || pc.fault != HopFault::NoExtract);
+            c.client_span = (c.remote || c.database) && tracing_transport && (client_spans || c.queue || c.database);
+            c.may_send = c.remote && (tracing_transport || ps.forwards) && pc.fault != HopFault::NoHeadersOnMessage;
+            c.extract_ok = callee_continues && (!c.remote || pc.fault != HopFault::NoExtract);
+            c.db_attrs = t.services[pc.callee].db_attrs;
+            c.db_attr_count = t.services[pc.callee].db_attr_count;
             c.network_fixed = !jitter || pc.network_fixed;
             c.client_kind = c.queue ? SpanKind::Producer : SpanKind::Client;
             c.callee_name = t.services[pc.callee].name;
-            c.client_name = c.queue ? publish_name[pc.callee] : t.services[pc.callee].span_name;
+            // The caller cannot see a proxy: its client span is named after the operation it asked for, behind it.
+            uint32_t target = pc.callee;
+            for (size_t hops = 0; hops < p.services.size(); ++hops) {
+                const PlanService& t_svc = p.services[target];
+                const bool proxy = t_svc.role == ServiceRole::Proxy || t_svc.role == ServiceRole::HeaderStrippingProxy;
+                if (!proxy || t_svc.calls.empty()) break;
+                target = t_svc.calls.front().callee;
+            }
+            c.client_name = c.queue ? publish_name[pc.callee] : t.services[target].span_name;
             c.client_key = c.queue ? k_msg_op : k_server_address;
             c.client_value = c.queue ? v_publish : c.callee_name;
             c.network_ns = pc.network_ns;
@@ -667,6 +726,27 @@ std::string Hop::explanation() const {
     const std::string after = callee_instrumented
                                   ? (queue ? " The consumer starts a new trace." : " The callee starts a new trace.")
                                   : " The called service is not instrumented, so it records nothing.";
+    if (callee_role == ServiceRole::Database) {
+        if (!caller_instrumented || fault == HopFault::NoInject)
+            return "Database call: the database runs no tracing SDK, and nothing on the caller's side recorded this "
+                   "query, so its time is hidden inside the caller's span.";
+        return "Database call: no traceparent is sent, as the database runs no tracing SDK. The caller's "
+               "instrumentation recorded the query as a CLIENT span of the caller's service, so its time is in the "
+               "trace.";
+    }
+    if (caller_role == ServiceRole::HeaderStrippingProxy)
+        return "No traceparent was sent: the proxy drops every header it does not know, traceparent among them." +
+               after;
+    if (caller_role == ServiceRole::Proxy) {
+        if (header_sent)
+            return extracted ? "" : "The proxy passed the traceparent on untouched, but it was not used." + after;
+        return "The proxy forwards headers untouched, but the request reached it without a traceparent, so there "
+               "was nothing to pass on." +
+               after;
+    }
+    if (callee_role == ServiceRole::HeaderStrippingProxy && header_sent)
+        return "The traceparent reached a proxy that removes headers it does not recognise before forwarding the "
+               "request: it records nothing, and what it calls starts a new trace.";
     if (in_process) {
         if (!caller_instrumented)
             return "In-process call: no traceparent is involved, and the calling code is not instrumented, so it has "
@@ -733,8 +813,9 @@ std::string Hop::explanation() const {
                (queue ? "producer" : "client") +
                " span started a new trace: the traceparent on the wire carries that new trace, not the request's.";
     if (fault == HopFault::FlagsDropped)
-        return "The traceparent arrived with the sampled flag cleared, so the callee decided sampling again (with the "
-               "default parent-based sampler it records nothing below this hop).";
+        return "The traceparent arrived with the sampled flag cleared. A parent-based sampler (the SDK default) "
+               "follows "
+               "it, so the callee and everything below it record nothing: only the part above this hop is kept.";
     return "";
 }
 

@@ -12,8 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/trace/ids.hpp"
 #include "sim/engine/scenario.hpp"
+#include "sim/trace/ids.hpp"
 #include "sim/trace/trace_store.hpp"
 
 namespace tl {
@@ -80,6 +80,8 @@ struct Hop {
     int32_t client_span = -1;  // the caller-side client/producer span, -1 when none was recorded
     int64_t send_ns = 0;       // true time the request left the caller
     int64_t receive_ns = 0;    // true time it reached the callee
+    ServiceRole caller_role = ServiceRole::Application;
+    ServiceRole callee_role = ServiceRole::Application;  // a database hop is recorded by the caller's client span
 
     // "00-<trace>-<parent>-<flags>", or "" when nothing was sent.
     [[nodiscard]] std::string traceparent() const;

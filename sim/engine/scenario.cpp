@@ -65,6 +65,26 @@ const char* to_string(LatencyKind k) {
     return "fixed";
 }
 
+const char* to_string(ServiceRole r) {
+    switch (r) {
+        case ServiceRole::Application:
+            return "application";
+        case ServiceRole::Database:
+            return "database";
+        case ServiceRole::Proxy:
+            return "proxy";
+        case ServiceRole::HeaderStrippingProxy:
+            return "header-stripping-proxy";
+    }
+    return "application";
+}
+
+std::optional<ServiceRole> parse_service_role(std::string_view s) {
+    for (ServiceRole r : kAllServiceRoles)
+        if (s == to_string(r)) return r;
+    return std::nullopt;
+}
+
 std::optional<HopFault> parse_hop_fault(std::string_view s) {
     for (HopFault f : kAllHopFaults)
         if (s == to_string(f)) return f;
@@ -89,6 +109,23 @@ std::optional<SpanKind> parse_span_kind(std::string_view s) {
     return std::nullopt;
 }
 
+const char* service_role_note(ServiceRole r) {
+    switch (r) {
+        case ServiceRole::Application:
+            return "An application: with an SDK it records spans and forwards trace context.";
+        case ServiceRole::Database:
+            return "A database runs no tracing SDK. Each query appears as a CLIENT span recorded by the calling "
+                   "service; its latency is set here.";
+        case ServiceRole::Proxy:
+            return "A reverse proxy without tracing. It forwards traceparent untouched, so the trace stays whole; its "
+                   "time is the gap between the caller's client span and the callee's server span.";
+        case ServiceRole::HeaderStrippingProxy:
+            return "A proxy that drops headers it does not know, traceparent among them: everything behind it starts "
+                   "a new trace.";
+    }
+    return "";
+}
+
 const char* hop_fault_cause(HopFault f) {
     switch (f) {
         case HopFault::Ok:
@@ -106,8 +143,8 @@ const char* hop_fault_cause(HopFault f) {
             return "The message was published without trace context in its headers, so the consumer starts a new "
                    "trace.";
         case HopFault::FlagsDropped:
-            return "A hop rewrote the trace flags and lost the sampled bit, so the callee makes its own sampling "
-                   "decision: traces end up partial.";
+            return "A hop rewrote the trace flags and cleared the sampled bit. Under the default parent-based sampler "
+                   "the callee then records nothing: traces end up partial.";
     }
     return "";
 }
@@ -167,7 +204,7 @@ Call parse_call(const JsonIn& j) {
         c.to = j.nonempty_str();
         return c;
     }
-    j.allow_only({"to", "transport", "network", "fault", "repeat"});
+    j.allow_only({"to", "transport", "network", "fault", "repeat", "batched"});
     c.to = j.at("to").nonempty_str();
     if (auto t = j.opt("transport")) {
         const auto s = t->str();
@@ -185,15 +222,22 @@ Call parse_call(const JsonIn& j) {
         c.fault = *hf;
     }
     c.repeat = static_cast<int>(j.integer_or("repeat", 1, 1, 1000));
+    c.batched = j.bool_or("batched", false);
     return c;
 }
 
 Service parse_service(const JsonIn& j) {
-    j.allow_only({"name", "instrumented", "clock_skew_ms", "span", "kind", "latency", "work_before", "error_rate",
-                  "parallel", "calls", "attributes"});
+    j.allow_only({"name", "role", "instrumented", "clock_skew_ms", "span", "kind", "latency", "work_before",
+                  "error_rate", "parallel", "calls", "attributes"});
     Service s;
     s.name = j.at("name").nonempty_str();
     if (s.name.size() > 64) j.at("name").fail("a service name may have at most 64 characters");
+    if (auto r = j.opt("role")) {
+        const auto rs = r->str();
+        auto role = parse_service_role(rs);
+        if (!role) r->fail("unknown role \"" + rs + "\" (use application, database, proxy or header-stripping-proxy)");
+        s.role = *role;
+    }
     s.instrumented = j.bool_or("instrumented", true);
     s.clock_skew_ms = j.number_or("clock_skew_ms", 0.0, -kMaxMs, kMaxMs);
     s.span_name = j.has("span") ? j.at("span").nonempty_str() : s.name;
@@ -240,6 +284,8 @@ void check_references(const Scenario& s, const std::string& source) {
     }
     if (s.entry_index() < 0)
         fail_at(source, "/entry", "unknown service \"" + s.entry + "\" (the entry must be one of the services)");
+    if (s.services[static_cast<size_t>(s.entry_index())].role == ServiceRole::Database)
+        fail_at(source, "/entry", "the entry cannot be a database: a request arrives at an application or a proxy");
     for (size_t i = 0; i < s.services.size(); ++i) {
         const auto& svc = s.services[i];
         for (size_t c = 0; c < svc.calls.size(); ++c) {
@@ -250,6 +296,8 @@ void check_references(const Scenario& s, const std::string& source) {
                 for (const auto& o : s.services) known += (known.empty() ? "" : ", ") + o.name;
                 fail_at(source, path + "/to", "unknown service \"" + call.to + "\" (known: " + known + ")");
             }
+            if (svc.role == ServiceRole::Database)
+                fail_at(source, path, "a database makes no calls (\"" + svc.name + "\" has the role database)");
             if (call.fault == HopFault::NoHeadersOnMessage && call.transport != Transport::Queue)
                 fail_at(source, path + "/fault",
                         "no-headers-on-message only applies to a queue hop (this call's transport is " +
@@ -289,7 +337,7 @@ void check_references(const Scenario& s, const std::string& source) {
         if (c >= 0) return c;
         double total = 1;
         for (const auto& call : s.services[static_cast<size_t>(v)].calls)
-            total += call.repeat * count(s.find_service(call.to));
+            total += (call.batched ? 1 : call.repeat) * count(s.find_service(call.to));
         c = total;
         return total;
     };
@@ -384,6 +432,7 @@ Json scenario_to_json(const Scenario& s) {
     for (const auto& svc : s.services) {
         Json o;
         o["name"] = svc.name;
+        if (svc.role != ServiceRole::Application) o["role"] = to_string(svc.role);
         if (!svc.instrumented) o["instrumented"] = false;
         if (svc.clock_skew_ms != 0) o["clock_skew_ms"] = svc.clock_skew_ms;
         o["span"] = svc.span_name;
@@ -399,6 +448,7 @@ Json scenario_to_json(const Scenario& s) {
                 if (c.network.ms != 0 || c.network.jitter_ms != 0) cj["network"] = latency_json(c.network);
                 if (c.fault != HopFault::Ok) cj["fault"] = to_string(c.fault);
                 if (c.repeat != 1) cj["repeat"] = c.repeat;
+                if (c.batched) cj["batched"] = true;
                 calls.push_back(std::move(cj));
             }
             o["calls"] = std::move(calls);
@@ -502,6 +552,9 @@ std::string set_error_rate(Scenario& s, std::string_view service, double rate) {
 std::string set_instrumented(Scenario& s, std::string_view service, bool instrumented) {
     Service* svc = s.service(service);
     if (!svc) return unknown_service(s, service);
+    if (svc->role != ServiceRole::Application)
+        return std::string(service) + " is a " + to_string(svc->role) +
+               ": it runs no tracing SDK, so there is nothing to switch on or off";
     svc->instrumented = instrumented;
     return "";
 }
@@ -510,6 +563,20 @@ std::string set_parallel(Scenario& s, std::string_view service, bool parallel) {
     Service* svc = s.service(service);
     if (!svc) return unknown_service(s, service);
     svc->parallel = parallel;
+    return "";
+}
+
+std::string set_batched(Scenario& s, std::string_view caller, std::string_view callee, bool batched) {
+    Service* from = s.service(caller);
+    if (!from) return unknown_service(s, caller);
+    if (!s.service(callee)) return unknown_service(s, callee);
+    bool found = false;
+    for (auto& c : from->calls) {
+        if (c.to != callee) continue;
+        c.batched = batched;
+        found = true;
+    }
+    if (!found) return std::string(caller) + " does not call " + std::string(callee);
     return "";
 }
 

@@ -30,19 +30,34 @@ enum class HopFault : uint8_t {
     NoExtract,           // server handler not wrapped by tracing middleware: header ignored
     CtxDropped,          // caller code passed a fresh/background context
     NoHeadersOnMessage,  // message published without trace context
-    FlagsDropped,        // a hop rewrote the sampled flag: the callee decides sampling again
+    FlagsDropped,        // a hop cleared the sampled flag: a parent-based callee records nothing
 };
 inline constexpr HopFault kAllHopFaults[] = {
     HopFault::Ok,         HopFault::NoInject,           HopFault::NoExtract,
     HopFault::CtxDropped, HopFault::NoHeadersOnMessage, HopFault::FlagsDropped};
 
+// What a service is in the traced system. Only applications run an SDK; the rest are dependencies whose time
+// shows in the trace without spans of their own.
+enum class ServiceRole : uint8_t {
+    Application,           // runs the request's code; records spans when instrumented
+    Database,              // runs no SDK: each call is a CLIENT span recorded by the caller's instrumentation
+    Proxy,                 // an uninstrumented reverse proxy that forwards traceparent untouched (invisible)
+    HeaderStrippingProxy,  // a proxy that drops headers it does not know: what it calls starts new traces
+};
+inline constexpr ServiceRole kAllServiceRoles[] = {ServiceRole::Application, ServiceRole::Database, ServiceRole::Proxy,
+                                                   ServiceRole::HeaderStrippingProxy};
+
 const char* to_string(HopFault f);     // "ok", "no-inject", …
+const char* to_string(ServiceRole r);  // "application", "database", "proxy", "header-stripping-proxy"
 const char* to_string(Transport t);    // "in-process", "http", "grpc", "queue"
 const char* to_string(LatencyKind k);  // "fixed", "uniform", "normal", "lognormal"
 std::optional<HopFault> parse_hop_fault(std::string_view s);
+std::optional<ServiceRole> parse_service_role(std::string_view s);
 std::optional<Transport> parse_transport(std::string_view s);
 std::optional<LatencyKind> parse_latency_kind(std::string_view s);
 std::optional<SpanKind> parse_span_kind(std::string_view s);
+// One sentence on what a service of this role shows in a trace, for tooltips.
+const char* service_role_note(ServiceRole r);
 // One sentence on the real-world cause of a fault, for tooltips and span details.
 const char* hop_fault_cause(HopFault f);
 
@@ -64,12 +79,14 @@ struct Call {
     Transport transport = Transport::Http;
     Latency network;  // one-way network delay (each direction)
     HopFault fault = HopFault::Ok;
-    int repeat = 1;  // how many times the call is made (n-plus-one)
+    int repeat = 1;        // how many times the call is made (n-plus-one)
+    bool batched = false;  // the `repeat` calls are folded into one (e.g. one query with WHERE id IN (…))
 };
 
 struct Service {
     std::string name;
-    bool instrumented = true;
+    ServiceRole role = ServiceRole::Application;
+    bool instrumented = true;    // applications only: the other roles never record spans of their own
     double clock_skew_ms = 0.0;  // added to every timestamp this service reports
     // The operation it performs.
     std::string span_name;
@@ -97,6 +114,11 @@ struct Scenario {
     [[nodiscard]] int entry_index() const;
 };
 
+// Whether the service records spans of its own: an instrumented application.
+inline bool records_spans(const Service& s) {
+    return s.role == ServiceRole::Application && s.instrumented;
+}
+
 // [SECTION] Loading
 
 // Parses and validates. `source` names the file in error messages.
@@ -121,6 +143,8 @@ std::string set_jitter(Scenario& s, std::string_view service, double jitter_ms);
 std::string set_error_rate(Scenario& s, std::string_view service, double rate);
 std::string set_instrumented(Scenario& s, std::string_view service, bool instrumented);
 std::string set_parallel(Scenario& s, std::string_view service, bool parallel);
+// Folds the repeated calls from `caller` to `callee` into one batched call (or unfolds them).
+std::string set_batched(Scenario& s, std::string_view caller, std::string_view callee, bool batched);
 // Applies to every call from `caller` to `callee`.
 std::string set_hop_fault(Scenario& s, std::string_view caller, std::string_view callee, HopFault f);
 // Parses "caller->callee" or "caller->callee=mode" (mode defaults to no-inject).

@@ -30,6 +30,7 @@ struct OtlpSpan {
     std::string trace, id, parent, name, service;
     int kind = 0;
     double ms = 0;
+    std::map<std::string, std::string> attrs;  // string-valued attributes
 };
 
 // Flattens an ExportTraceServiceRequest, checking the encoding rules on the way.
@@ -51,6 +52,8 @@ std::vector<OtlpSpan> spans_of(const std::string& text) {
                 s.name = sp["name"];
                 s.service = service;
                 s.kind = sp["kind"].get<int>();  // enums are integers
+                for (const auto& a : sp.value("attributes", json::array()))
+                    if (a["value"].contains("stringValue")) s.attrs[a["key"]] = a["value"]["stringValue"];
                 // 64-bit integers are strings in OTLP/JSON.
                 REQUIRE(sp["startTimeUnixNano"].is_string());
                 REQUIRE(sp["endTimeUnixNano"].is_string());
@@ -109,8 +112,9 @@ TEST_CASE("simulate prints OTLP/JSON with the tutorial's five spans") {
     CHECK(db.parent == orders.id);
     CHECK(pay.parent == orders.id);
     CHECK(pay.service == "payments");
-    // One resource per service.
-    CHECK(json::parse(r.out)["resourceSpans"].size() == 5);
+    // One resource per service that reports spans: the database runs no SDK, so it has none.
+    CHECK(json::parse(r.out)["resourceSpans"].size() == 4);
+    CHECK(db.service == "orders");
 }
 
 TEST_CASE("--drop orders->payments gives two traces, the second rooted at payments.Charge") {
@@ -155,7 +159,7 @@ TEST_CASE("--format text prints the waterfall with durations and the trace id") 
     CHECK(t.find("5 spans, 240.0 ms") != std::string::npos);
     CHECK(t.find("\n    GET /checkout [gateway]") == std::string::npos);  // root is not indented
     CHECK(t.find("  GET /checkout [gateway]") != std::string::npos);
-    CHECK(t.find("      db.INSERT [db]") != std::string::npos);  // depth 2 → four more spaces
+    CHECK(t.find("      db.INSERT [orders]") != std::string::npos);  // depth 2 → four more spaces
     CHECK(t.find("160.0 ms") != std::string::npos);
     const auto broken = run({"--format", "text", "--drop", "orders->payments"});
     size_t traces = 0;
@@ -183,4 +187,31 @@ TEST_CASE("simulate reports usage and input errors") {
     CHECK(r.code == 0);
     CHECK(r.out.find("--latency SERVICE=MS") != std::string::npos);
     CHECK(r.out.find("--format FORMAT") != std::string::npos);
+}
+
+TEST_CASE("simulate --scenario checkout: db.INSERT is a CLIENT span of orders with the database conventions") {
+    const auto r = run({"--scenario", "checkout"});
+    REQUIRE(r.code == 0);
+    const auto spans = spans_of(r.out);
+    const auto& db = by_name(spans, "db.INSERT");
+    CHECK(db.kind == 3);  // SPAN_KIND_CLIENT
+    CHECK(db.service == "orders");
+    CHECK(db.attrs.count("db.system.name") == 1);
+    CHECK(db.attrs.count("db.system") == 0);  // the name before semantic conventions 1.26
+    CHECK(db.attrs.at("db.operation.name") == "INSERT");
+    CHECK(!db.attrs.at("server.address").empty());
+    // No span claims to come from the database itself.
+    for (const auto& s : spans) CHECK(s.service != "db");
+}
+
+TEST_CASE("simulate: legacy-proxy gives one trace, header-stripping-proxy two") {
+    const auto count_traces = [](const char* scenario) {
+        const auto r = run({"--scenario", scenario});
+        REQUIRE(r.code == 0);
+        std::set<std::string> traces;
+        for (const auto& s : spans_of(r.out)) traces.insert(s.trace);
+        return traces.size();
+    };
+    CHECK(count_traces("legacy-proxy") == 1);
+    CHECK(count_traces("header-stripping-proxy") == 2);
 }

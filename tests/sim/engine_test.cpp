@@ -76,7 +76,12 @@ TEST_CASE("checkout: one trace of five spans matching the tutorial's waterfall")
     REQUIRE(r.observed.find_attr(*gw, "http.request.method"));
     CHECK(r.observed.value_text(*r.observed.find_attr(*gw, "http.request.method")) == "GET");
     CHECK(r.observed.find_attr(*gw, "http.response.status_code")->i == 200);
-    CHECK(r.observed.value_text(*r.observed.find_attr(*db, "db.system")) == "postgresql");
+    // The database runs no SDK: its query is a CLIENT span that orders' instrumentation records.
+    CHECK(r.observed.str(db->service) == "orders");
+    CHECK(r.observed.value_text(*r.observed.find_attr(*db, "db.system.name")) == "postgresql");
+    CHECK(r.observed.value_text(*r.observed.find_attr(*db, "db.operation.name")) == "INSERT");
+    CHECK(r.observed.find_attr(*db, "server.address") != nullptr);
+    CHECK(r.observed.find_attr(*db, "db.system") == nullptr);
     CHECK(r.observed.value_text(*r.observed.find_attr(*auth, "rpc.method")) == "Verify");
     CHECK(r.observed.find_attr(*auth, "rpc.grpc.status_code")->i == 0);
     // Every span is sampled, with W3C Level 2's random flag.
@@ -195,7 +200,7 @@ TEST_CASE("client spans: the server span is the client span's child, lasting the
     Scenario s = builtin("checkout");
     s.client_spans = true;
     const Run r = simulate(s);
-    // 5 operations + a client span for each remote hop (auth, orders, payments; db is in-process).
+    // 4 server spans + a client span for each remote hop (auth, orders, payments) + the database's CLIENT span.
     CHECK(r.observed.spans.size() == 8);
     CHECK(trace_ids(r).size() == 1);
     const Span* client = find_span(r, "payments.Charge", SpanKind::Client);
@@ -236,24 +241,53 @@ TEST_CASE("fault no-headers-on-message: producer stays, consumer starts a new tr
     CHECK(find_span(r, "email.Send")->trace_id == cons->trace_id);
 }
 
-TEST_CASE("uninstrumented service: no spans, and everything it calls starts new traces") {
+TEST_CASE("legacy-proxy: a pass-through proxy keeps one trace and shows only as a gap") {
     const Run r = simulate(builtin("legacy-proxy"));
     CHECK(find_span(r, "proxy") == nullptr);
+    CHECK(trace_ids(r).size() == 1);
+    const Span* client = find_span(r, "inventory.Lookup", SpanKind::Client);
+    const Span* server = find_span(r, "inventory.Lookup", SpanKind::Server);
+    REQUIRE((client && server));
+    CHECK(r.observed.str(client->service) == "gateway");
+    // The server span's parent is the gateway's client span: the proxy handed the traceparent on untouched.
+    CHECK(server->parent_span_id == client->span_id);
+    const Hop& h = hop_to(r, "inventory.Lookup");
+    CHECK(h.caller_role == ServiceRole::Proxy);
+    CHECK(h.header_sent);
+    CHECK(h.parent_id == client->span_id);
+    // The proxy's time (4 ms) and the two network legs (1 ms each way on each side) are the gap around the server.
+    Scenario s = builtin("legacy-proxy");
+    const double proxy_ms = s.service("legacy-proxy")->own.ms;
+    CHECK(ms(*client) - ms(*server) == doctest::Approx(proxy_ms + 4.0));
+    // A proxy runs no SDK: there is no tracing to switch on or off.
+    CHECK(set_instrumented(s, "legacy-proxy", false) != "");
+}
+
+TEST_CASE("header-stripping-proxy: the proxy drops traceparent, so inventory starts a second trace") {
+    const Run r = simulate(builtin("header-stripping-proxy"));
     CHECK(trace_ids(r).size() == 2);
-    const Span* inv = find_span(r, "inventory.Lookup");
+    const Span* inv = find_span(r, "inventory.Lookup", SpanKind::Server);
+    REQUIRE(inv);
     CHECK(inv->is_root());
     CHECK(find_span(r, "db.SELECT stock")->parent_span_id == inv->span_id);
     const Hop& h = hop_to(r, "inventory.Lookup");
     CHECK_FALSE(h.header_sent);
-    CHECK(h.explanation().find("not instrumented") != std::string::npos);
+    CHECK(h.explanation().find("drops every header") != std::string::npos);
     // Ground truth keeps the proxy's operation with its true times.
     bool proxy_op = false;
     for (const auto& op : r.ops) proxy_op |= op.span < 0 && op.end_ns - op.start_ns > 0;
     CHECK(proxy_op);
-    // An instrumented proxy repairs the trace.
-    Scenario fixed = builtin("legacy-proxy");
-    REQUIRE(set_instrumented(fixed, "legacy-proxy", true).empty());
-    CHECK(trace_ids(simulate(fixed)).size() == 1);
+}
+
+TEST_CASE("an uninstrumented application that calls on starts new traces below it") {
+    Scenario s = builtin("checkout");
+    REQUIRE(set_instrumented(s, "orders", false).empty());
+    const Run r = simulate(s);
+    CHECK(find_span(r, "orders.Create") == nullptr);
+    // No SDK in orders: nobody records its query, and payments starts its own trace.
+    CHECK(find_span(r, "db.INSERT") == nullptr);
+    CHECK(find_span(r, "payments.Charge")->is_root());
+    CHECK(trace_ids(r).size() == 2);
 }
 
 TEST_CASE("fault flags-dropped: the callee sees an unsampled parent and records nothing below") {
@@ -345,6 +379,27 @@ TEST_CASE("n-plus-one repeats sequential queries") {
         prev_end = sp.end_ns;
     }
     CHECK(queries == 12);
+}
+
+TEST_CASE("n-plus-one batched: one query replaces the twelve, and the request gets shorter") {
+    Scenario s = builtin("n-plus-one");
+    const Run before = simulate(s);
+    REQUIRE(set_batched(s, "orders", "db", true).empty());
+    const Run after = simulate(s);
+    const auto count = [](const Run& r) {
+        int n = 0;
+        for (const auto& sp : r.observed.spans) n += r.observed.str(sp.name) == "db.SELECT order_items";
+        return n;
+    };
+    CHECK(count(before) == 12);
+    CHECK(count(after) == 1);
+    const auto root_ms = [](const Run& r) {
+        for (const auto& sp : r.observed.spans)
+            if (sp.is_root()) return ms(sp);
+        return 0.0;
+    };
+    CHECK(root_ms(after) < root_ms(before));
+    CHECK(set_batched(s, "orders", "payments", true) != "");
 }
 
 TEST_CASE("clock skew shifts what a service reports, not the ground truth") {
@@ -471,11 +526,15 @@ TEST_CASE("every hop that did not carry the caller's context says why, for every
     }
 }
 
-TEST_CASE("checkout: the in-process call to db says it needs no header") {
+TEST_CASE("checkout: the call to the database sends no header; the caller's client span records it") {
     const Run r = simulate(builtin("checkout"));
     const Hop& h = hop_to(r, "db.INSERT");
-    CHECK(h.transport == Transport::InProcess);
+    CHECK(h.callee_role == ServiceRole::Database);
     CHECK_FALSE(h.header_sent);
-    CHECK(h.extracted);
-    CHECK(has(h.explanation(), "in memory within one process, so"));
+    CHECK_FALSE(h.extracted);
+    CHECK(has(h.explanation(), "CLIENT span"));
+    // The database's operation is recorded by that client span, so the ground truth has it in the trace.
+    const Operation& db_op = r.ops[static_cast<size_t>(h.callee_op)];
+    REQUIRE(db_op.span == h.client_span);
+    CHECK(r.observed.spans[static_cast<size_t>(db_op.span)].op == h.callee_op);
 }

@@ -92,9 +92,22 @@ TEST_CASE("span details: an in-process hop says the context passed in memory, no
     UiFixture ui;
     App app(test_options());
     REQUIRE(app.load_scenario("checkout") == "");
+    // orders prices the order in its own process: an in-process call to an INTERNAL operation.
+    tl::Scenario sc = app.scenario();
+    tl::Service pricing;
+    pricing.name = "pricing";
+    pricing.span_name = "orders.Price";
+    pricing.own.ms = 3;
+    sc.services.push_back(pricing);
+    tl::Call call;
+    call.to = "pricing";
+    call.transport = tl::Transport::InProcess;
+    sc.service("orders")->calls.push_back(call);
+    REQUIRE(tl::validate_scenario(sc).empty());
+    app.apply(tl::ui::ReplaceScenario{sc});
     ui.gui = [&] { app.frame(); };
     ui.run(3);
-    app.push(tl::ui::SelectSpanNamed{"db.INSERT"});
+    app.push(tl::ui::SelectSpanNamed{"orders.Price"});
     REQUIRE(app.focus_panel("details") == "");
     ui.run(3);
     REQUIRE(ui.visible("details:not-sent"));

@@ -5,7 +5,10 @@
 // [SECTION] Entry points
 #include "quiz/quiz.hpp"
 
+#include <algorithm>
 #include <map>
+
+#include "sim/trace/ids.hpp"
 
 namespace tl::quiz {
 
@@ -80,11 +83,21 @@ Option parse_option(const JsonIn& in) {
 
 Question parse_question(const JsonIn& in) {
     in.expect_object();
-    in.allow_only({"id", "prompt", "lesson", "options"});
+    in.allow_only({"id", "prompt", "lesson", "idea", "kind", "options"});
     Question q;
     q.id = read_id(in.at("id"), "question id");
     q.prompt = in.at("prompt").nonempty_str();
     q.lesson = read_lesson(in.at("lesson"));
+    q.idea = in.has("idea") ? read_id(in.at("idea"), "idea") : q.lesson;
+    if (auto k = in.opt("kind")) {
+        const std::string ks = k->str();
+        if (ks == "concept")
+            q.kind = QuestionKind::Concept;
+        else if (ks == "application")
+            q.kind = QuestionKind::Application;
+        else
+            k->fail("unknown question kind \"" + ks + "\" (expected concept or application)");
+    }
     const JsonIn opts = in.at("options");
     const size_t n = opts.size();
     if (n != kOptionCount)
@@ -142,6 +155,28 @@ PracticalTask parse_task(const JsonIn& in) {
 }  // namespace
 
 // [SECTION] Entry points
+
+std::vector<std::string> quiz_ideas(const Quiz& bank) {
+    std::vector<std::string> ideas;
+    for (const Question& q : bank.questions)
+        if (std::find(ideas.begin(), ideas.end(), q.idea) == ideas.end()) ideas.push_back(q.idea);
+    return ideas;
+}
+
+Quiz draw_quiz(const Quiz& bank, uint64_t seed) {
+    Quiz out;
+    out.id = bank.id;
+    out.title = bank.title;
+    out.practical = bank.practical;
+    Rng rng(seed ^ 0x5155495A42414E4BULL);  // its own stream: the option shuffle uses `seed` as it is
+    for (const std::string& idea : quiz_ideas(bank)) {
+        std::vector<const Question*> pool;
+        for (const Question& q : bank.questions)
+            if (q.idea == idea) pool.push_back(&q);
+        out.questions.push_back(*pool[rng.next() % pool.size()]);
+    }
+    return out;
+}
 
 Result<Quiz> parse_quiz(const Json& j, const std::string& source) {
     try {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -24,10 +25,16 @@ struct Option {
     bool correct = false;
 };
 
+// What a question asks for: recall of an idea, or applying it (read a header, predict a sampling outcome,
+// name the fault from what a backend shows).
+enum class QuestionKind { Concept, Application };
+
 struct Question {
     std::string id;
     std::string prompt;
-    std::string lesson;           // id of the lesson that teaches it ("traces-and-spans")
+    std::string lesson;  // id of the lesson that teaches it ("traces-and-spans")
+    std::string idea;    // the core idea it checks; one question per idea is drawn (default: lesson)
+    QuestionKind kind = QuestionKind::Concept;
     std::vector<Option> options;  // kOptionCount, in file order
     [[nodiscard]] size_t correct_index() const;
 };
@@ -59,7 +66,7 @@ struct PracticalTask {
 struct Quiz {
     std::string id;
     std::string title;
-    std::vector<Question> questions;
+    std::vector<Question> questions;       // the bank (a drawn quiz: the questions of this attempt, in order)
     std::vector<PracticalTask> practical;  // may be empty
 };
 
@@ -71,6 +78,12 @@ inline bool is_valid_id(std::string_view id) {
 }
 
 const char* practical_goal_name(PracticalGoal g);
+
+// The core ideas of a bank, in the order they first appear.
+std::vector<std::string> quiz_ideas(const Quiz& bank);
+// One question per idea, picked by `seed`, ideas in bank order: the same seed gives the same questions.
+// The practical round is kept as it is.
+Quiz draw_quiz(const Quiz& bank, uint64_t seed);
 
 // Parses and validates a quiz document; `source` names the file in errors.
 Result<Quiz> parse_quiz(const Json& j, const std::string& source);

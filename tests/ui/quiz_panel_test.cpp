@@ -105,6 +105,42 @@ TEST_CASE("quiz panel: answering all five by clicking gives the score, a summary
     CHECK(session.attempt->seed() == tl::quiz::next_seed(old_seed));
     CHECK(ui.visible("Question"));
     CHECK(ui.visible("Score"));
+    // The best saved score is in view from the first question of the retake.
+    CHECK(ui.visible("Best score"));
+}
+
+TEST_CASE("quiz panel: the best saved score shows from the start, before any answer") {
+    TempDir dir;
+    {
+        tl::ui::test::UiFixture ui;
+        tl::ui::App app(options());
+        auto& session = app.slot<QuizSession>();
+        session.results_file = dir.path / "quiz.json";
+        session.seed = 9;
+        REQUIRE(app.focus_panel("quiz").empty());
+        ui.gui = [&] { app.frame(); };
+        ui.run(3);
+        REQUIRE(session.ready());
+        CHECK_FALSE(ui.visible("Best score"));  // nothing saved yet
+        for (size_t q = 0; q < session.attempt->question_count(); ++q) {
+            REQUIRE(ui.click("Option " + letter(session.attempt->right_display_index(q))));
+            ui.run(1);
+            REQUIRE(ui.click("Next question"));
+            ui.run(1);
+        }
+        REQUIRE(session.in_summary());
+    }
+    // A new start of the app: the saved best is on the first screen.
+    tl::ui::test::UiFixture ui;
+    tl::ui::App app(options());
+    auto& session = app.slot<QuizSession>();
+    session.results_file = dir.path / "quiz.json";
+    REQUIRE(app.focus_panel("quiz").empty());
+    ui.gui = [&] { app.frame(); };
+    ui.run(3);
+    REQUIRE(session.ready());
+    CHECK(session.attempt->answered_count() == 0);
+    CHECK_MESSAGE(ui.visible("Best score"), ui.seen());
 }
 
 TEST_CASE("quiz panel: \"Go to lesson\" asks for the question's lesson") {

@@ -24,7 +24,8 @@ const char* kQuizUsage =
     "Enter. After each answer you see why it is right or wrong and your running score. End of input\n"
     "(Ctrl-D) stops early and keeps the score so far. Results are saved with those from the app.\n"
     "\n"
-    "  --seed N        option order (the same seed always gives the same order);\n"
+    "  --seed N        which questions are drawn from the bank and their option order (the same\n"
+    "                  seed always gives the same questions in the same order);\n"
     "                  default: one more than the number of saved attempts, so each retake differs\n"
     "  --file PATH     a quiz file to take instead of the built-in one\n"
     "  --results PATH  where to save results (default: quiz.json in the tracelab data folder)\n";
@@ -181,17 +182,20 @@ int cmd_quiz(const Args& args, Io io) {
         io.err << "tracelab quiz: " << loaded.error() << "\n";
         return 1;
     }
-    const quiz::Quiz& qz = loaded.value();
-    quiz::ResultStore store(results_file, qz.id);
+    const quiz::Quiz& bank = loaded.value();
+    quiz::ResultStore store(results_file, bank.id);
     store.load();
     for (const auto& w : store.warnings()) io.err << "warning: " << w << "\n";
     const size_t warnings_shown = store.warnings().size();
 
     if (!seed) seed = store.history().attempts.size() + 1;
+    // One question per core idea, drawn from the bank by the seed.
+    const quiz::Quiz qz = quiz::draw_quiz(bank, *seed);
     quiz::Attempt attempt(qz, *seed);
     io.out << qz.title << "\n";
     io.out << "Answer each question with its letter and Enter.\n"
-           << "Option order: seed " << *seed << " (run with --seed " << *seed << " to get this order again)\n";
+           << "Questions and option order: seed " << *seed << " (run with --seed " << *seed
+           << " to get the same again)\n";
 
     bool ended_early = false;
     for (size_t q = 0; q < attempt.question_count(); ++q) {

@@ -74,13 +74,14 @@ void start_quiz(App& app, QuizSession& s) {
         app.add_banner(BannerLevel::Error, "Quiz: " + s.error);
         return;
     }
-    s.quiz = std::make_unique<quiz::Quiz>(std::move(loaded.value()));
+    s.bank = std::make_unique<quiz::Quiz>(std::move(loaded.value()));
     s.lesson_titles = read_lesson_titles(app);
     s.results = std::make_unique<quiz::ResultStore>(
-        s.results_file.empty() ? quiz::ResultStore::default_path() : s.results_file, s.quiz->id);
+        s.results_file.empty() ? quiz::ResultStore::default_path() : s.results_file, s.bank->id);
     s.results->load();
     for (const auto& w : s.results->warnings()) app.add_banner(BannerLevel::Warning, "Quiz: " + w);
     const uint64_t seed = s.seed ? *s.seed : s.results->history().attempts.size() + 1;
+    s.quiz = std::make_unique<quiz::Quiz>(quiz::draw_quiz(*s.bank, seed));
     s.attempt = std::make_unique<quiz::Attempt>(*s.quiz, seed);
     s.current = 0;
     s.recorded = false;
@@ -100,7 +101,11 @@ void next_question(QuizSession& s) {
 void retake_quiz(App& app, QuizSession& s) {
     if (!s.ready()) return;
     save_attempt(app, s);
-    s.attempt = std::make_unique<quiz::Attempt>(*s.quiz, quiz::next_seed(s.attempt->seed()));
+    const uint64_t seed = quiz::next_seed(s.attempt->seed());
+    // The old attempt points at the old draw: replace the attempt before the questions it reads.
+    auto drawn = std::make_unique<quiz::Quiz>(quiz::draw_quiz(*s.bank, seed));
+    s.attempt = std::make_unique<quiz::Attempt>(*drawn, seed);
+    s.quiz = std::move(drawn);
     s.current = 0;
     s.recorded = false;
     s.practical_task = -1;
@@ -385,8 +390,9 @@ void draw_summary(const QuizSession& s, Actions& actions) {
         const auto& h = s.results->history();
         if (h.best_total > 0) {
             ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetColorU32(ImGuiCol_TextDisabled));
-            ImGui::TextWrapped("Best so far: %d / %d over %zu attempt%s. A retake shuffles the options.", h.best_score,
-                               h.best_total, h.attempts.size(), h.attempts.size() == 1 ? "" : "s");
+            ImGui::TextWrapped(
+                "Best so far: %d / %d over %zu attempt%s. A retake draws other questions and shuffles the options.",
+                h.best_score, h.best_total, h.attempts.size(), h.attempts.size() == 1 ? "" : "s");
             ImGui::PopStyleColor();
         }
     }
@@ -524,6 +530,13 @@ private:
             ImGui::SetCursorPosX(ImGui::GetWindowContentRegionMax().x - w);
         ImGui::TextUnformatted(score);
         probe_item("Score");
+        // The best saved result, from the first question on.
+        if (s.results && s.results->history().best_total > 0) {
+            const auto& h = s.results->history();
+            ImGui::TextDisabled("Best so far: %d / %d (%zu attempt%s)", h.best_score, h.best_total, h.attempts.size(),
+                                h.attempts.size() == 1 ? "" : "s");
+            probe_item("Best score");
+        }
         ImGui::Separator();
     }
 };

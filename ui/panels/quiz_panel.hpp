@@ -25,8 +25,9 @@ struct QuizSession {
     std::optional<uint64_t> seed;        // empty: one more than the saved attempts, as in the CLI
 
     bool started = false;
-    std::string error;  // the quiz file could not be loaded
-    std::unique_ptr<quiz::Quiz> quiz;
+    std::string error;                 // the quiz file could not be loaded
+    std::unique_ptr<quiz::Quiz> bank;  // every question of the quiz file
+    std::unique_ptr<quiz::Quiz> quiz;  // this attempt's questions: one per core idea, drawn by its seed
     std::unique_ptr<quiz::Attempt> attempt;
     std::unique_ptr<quiz::ResultStore> results;
     size_t current = 0;       // question on screen; question_count() shows the summary

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -64,6 +65,100 @@ size_t prose_word_count(const Lesson& l) {
     return n;
 }
 
+size_t reading_word_count(const Lesson& l) {
+    size_t n = prose_word_count(l);
+    for (const Step& s : l.steps) {
+        n += count_words(s.instruction) + count_words(s.done_text);
+        for (const std::string& c : s.choices) n += count_words(c);
+    }
+    return n;
+}
+
+namespace {
+// Whether `word` appears in the text as a whole word ("ok" is not in "broken").
+bool mentions(const std::string& low_text, std::string_view word) {
+    if (word.empty()) return false;
+    const std::string w = lower(word);
+    const auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+    for (size_t p = low_text.find(w); p != std::string::npos; p = low_text.find(w, p + 1)) {
+        const bool start = p == 0 || !is_word(low_text[p - 1]) || !is_word(w.front());
+        const size_t e = p + w.size();
+        const bool end = e >= low_text.size() || !is_word(low_text[e]) || !is_word(w.back());
+        if (start && end) return true;
+    }
+    return false;
+}
+
+std::string number_words(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
+// Whether `text` (lowercased) names this action's control and the value it sets.
+bool names_action(const std::string& text, const LessonAction& a) {
+    switch (a.kind) {
+        case ActionKind::SetLatency:
+        case ActionKind::SetJitter:
+        case ActionKind::SetClockSkew:
+            return mentions(text, a.service) && mentions(text, number_words(a.value));
+        case ActionKind::SetErrorRate:
+            return mentions(text, a.service) &&
+                   (mentions(text, number_words(a.value)) || mentions(text, number_words(a.value * 100) + "%") ||
+                    mentions(text, number_words(a.value * 100) + " %"));
+        case ActionKind::SetHopFault:
+            return a.fault == HopFault::Ok ? mentions(text, a.from) && mentions(text, a.to)
+                                           : mentions(text, to_string(a.fault));
+        case ActionKind::SetInstrumented:
+            return mentions(text, a.service) && mentions(text, "instrument");
+        case ActionKind::SetParallel:
+            return mentions(text, a.service) && mentions(text, "parallel");
+        case ActionKind::SelectSpan:
+            if (!a.span.special.empty()) return a.span.special == "root" && mentions(text, "root");
+            return (!a.span.name.empty() && mentions(text, a.span.name)) ||
+                   (a.span.name.empty() && !a.span.service.empty() && mentions(text, a.span.service));
+        case ActionKind::SetHeadSampler:
+            return mentions(text, a.sampler) || mentions(text, number_words(a.value));
+        case ActionKind::OpenPanel:
+            return true;  // navigation: where to look is not the answer
+        case ActionKind::SetGhosts:
+            return mentions(text, "ghost");
+        case ActionKind::SetClientSpans:
+            return mentions(text, "client span");
+        case ActionKind::SetBatched:
+            return mentions(text, "batch");
+        case ActionKind::Answer:
+            return !a.answer.starts_with('$') && mentions(text, a.answer);
+        case ActionKind::LoadScenario:
+            return mentions(text, a.scenario);
+        case ActionKind::RepairAllHops:
+            return false;
+        default:
+            return false;  // random faults are never in the instruction
+    }
+}
+
+bool goal_asks(const Goal& g) {
+    if (g.kind == GoalKind::AnswerIs) return true;
+    return std::any_of(g.children.begin(), g.children.end(), goal_asks);
+}
+}  // namespace
+
+bool instruction_names_solution(const Step& s) {
+    const std::string text = lower(s.instruction);
+    bool any = false;
+    for (const LessonAction& a : s.solution) {
+        if (a.kind == ActionKind::OpenPanel || a.kind == ActionKind::ClearSelection) continue;
+        any = true;
+        if (!names_action(text, a)) return false;
+    }
+    return any;
+}
+
+bool asks_question(const Step& s) {
+    return goal_asks(s.goal);
+}
+
 // [SECTION] Body and glossary
 
 namespace {
@@ -110,7 +205,8 @@ GlossaryEntry parse_glossary_entry(const JsonIn& in) {
 
 Step parse_step(const JsonIn& in) {
     in.expect_object();
-    in.allow_only({"id", "instruction", "setup", "goal", "hints", "solution", "done"});
+    in.allow_only(
+        {"id", "instruction", "setup", "goal", "hints", "solution", "done", "choices", "feedback", "hide_hints"});
     Step s;
     s.id = read_id(in.at("id"), "step id");
     s.instruction = in.at("instruction").nonempty_str();
@@ -122,6 +218,14 @@ Step parse_step(const JsonIn& in) {
     if (solution.size() == 0) solution.fail("a step needs at least one solution action (\"show me\" applies them)");
     s.solution = read_actions(in, "solution");
     s.done_text = in.str_or("done", "");
+    if (auto c = in.opt("choices")) {
+        for (size_t i = 0, n = c->size(); i < n; ++i) s.choices.push_back((*c)[i].nonempty_str());
+        if (s.choices.size() < 2) c->fail("a question needs at least two choices");
+    }
+    s.feedback = in.str_or("feedback", "");
+    s.hide_hints = in.bool_or("hide_hints", false);
+    if (!s.choices.empty() && !asks_question(s))
+        in.at("choices").fail("choices need a goal that reads the answer (\"answer_is\")");
     return s;
 }
 }  // namespace

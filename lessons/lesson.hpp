@@ -35,6 +35,11 @@ struct Step {
     std::vector<std::string> hints;      // revealed one at a time
     std::vector<LessonAction> solution;  // "show me"
     std::string done_text;               // shown once the goal holds (what the learner just saw)
+    // A question answered in the lesson panel (the goal reads the answer with answer_is): the choices offered,
+    // or none for a typed answer.
+    std::vector<std::string> choices;
+    std::string feedback;     // shown after a wrong answer or pick, before the generic reason
+    bool hide_hints = false;  // a find-it step: no "slowest" badge or critical-path band while it is live
 };
 
 struct Lesson {
@@ -52,6 +57,14 @@ struct Lesson {
 bool is_valid_lesson_id(std::string_view id);
 // Words in the lesson's prose (paragraphs and headings; code samples do not count).
 size_t prose_word_count(const Lesson& l);
+// Words a learner reads to do the lesson: prose plus step instructions, hints' first lines, done texts and choices.
+size_t reading_word_count(const Lesson& l);
+// Whether the instruction gives the step away: it names the control and the value of every solution action
+// (a span by name, a fault mode, a number, a sampler), so the learner only has to follow it. Steps where it
+// does not ask for diagnosis or prediction instead.
+bool instruction_names_solution(const Step& s);
+// Whether the step's goal asks for an answer typed or chosen in the lesson panel.
+bool asks_question(const Step& s);
 
 // Parses and validates a lesson document; `source` names the file in errors. Never throws.
 Result<Lesson> parse_lesson(const Json& j, const std::string& source);

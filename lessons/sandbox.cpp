@@ -50,7 +50,7 @@ void Sandbox::resimulate() {
 std::string Sandbox::apply(const LessonAction& a) {
     if (is_scenario_action(a)) {
         Scenario edited = scenario_;
-        if (std::string err = apply_scenario_action(edited, a, builtin_dir_); !err.empty()) return err;
+        if (std::string err = apply_scenario_action(edited, a, builtin_dir_, seed_); !err.empty()) return err;
         if (a.kind == ActionKind::LoadScenario) selected_span = -1;
         scenario_ = std::move(edited);
         resimulate();
@@ -81,6 +81,9 @@ std::string Sandbox::apply(const LessonAction& a) {
         case ActionKind::SetGhosts:
             ghosts_on = a.flag;
             return "";
+        case ActionKind::Answer:
+            answer = a.answer.starts_with('$') ? answer_key_value(a.answer, world()) : a.answer;
+            return answer.empty() ? "this world has no value for " + a.answer : "";
         default:
             return "";
     }
@@ -90,6 +93,11 @@ std::string Sandbox::apply_all(const std::vector<LessonAction>& actions) {
     for (const LessonAction& a : actions)
         if (std::string err = apply(a); !err.empty()) return err;
     return "";
+}
+
+std::string Sandbox::start_step(const std::vector<LessonAction>& setup) {
+    answer.clear();
+    return apply_all(setup);
 }
 
 LessonWorld Sandbox::world() const {
@@ -103,6 +111,7 @@ LessonWorld Sandbox::world() const {
     w.console_seen = w.panel_visible("console");
     w.head_sampler = head_sampler;
     w.head_ratio = head_ratio;
+    w.answer = answer;
     return w;
 }
 

@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "lessons/world.hpp"
-#include "sim/trace/analysis.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/engine/scenario.hpp"
+#include "sim/trace/analysis.hpp"
 
 namespace tl::lessons {
 
@@ -24,6 +24,8 @@ public:
     std::string apply(const LessonAction& a);
     // Applies in order, stopping at the first failure.
     std::string apply_all(const std::vector<LessonAction>& actions);
+    // Starts a step as the app does: the previous answer is forgotten, then the step's set-up is applied.
+    std::string start_step(const std::vector<LessonAction>& setup);
 
     [[nodiscard]] LessonWorld world() const;
     [[nodiscard]] const Scenario& scenario() const { return scenario_; }
@@ -37,6 +39,9 @@ public:
     bool ghosts_on = true;  // the app starts with the ground-truth overlay on
     std::string head_sampler = "always";
     double head_ratio = 1.0;
+    std::string answer;  // the learner's answer to the current step's question
+
+    [[nodiscard]] uint64_t seed() const { return seed_; }
 
 private:
     Sandbox(std::filesystem::path dir, Scenario s, uint64_t seed);

@@ -3,7 +3,9 @@
 #include "lessons/world.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <sstream>
 
 namespace tl::lessons {
@@ -33,6 +35,10 @@ constexpr GoalName kGoalNames[] = {
     {GoalKind::ConsoleSeen, "console_seen"},
     {GoalKind::GhostsOn, "ghosts_on"},
     {GoalKind::ScenarioIs, "scenario_is"},
+    {GoalKind::SpanCount, "span_count"},
+    {GoalKind::AnswerIs, "answer_is"},
+    {GoalKind::CallBatched, "call_batched"},
+    {GoalKind::ClientSpans, "client_spans"},
     {GoalKind::All, "all"},
     {GoalKind::Any, "any"},
     {GoalKind::Not, "not"},
@@ -43,12 +49,27 @@ struct ActionName {
     const char* name;
 };
 constexpr ActionName kActionNames[] = {
-    {ActionKind::LoadScenario, "load_scenario"},     {ActionKind::SetLatency, "set_latency"},
-    {ActionKind::SetJitter, "set_jitter"},           {ActionKind::SetErrorRate, "set_error_rate"},
-    {ActionKind::SetHopFault, "set_hop_fault"},      {ActionKind::SetInstrumented, "set_instrumented"},
-    {ActionKind::SetParallel, "set_parallel"},       {ActionKind::SelectSpan, "select_span"},
-    {ActionKind::ClearSelection, "clear_selection"}, {ActionKind::SetHeadSampler, "set_head_sampler"},
-    {ActionKind::OpenPanel, "open_panel"},           {ActionKind::SetGhosts, "set_ghosts"},
+    {ActionKind::LoadScenario, "load_scenario"},
+    {ActionKind::SetLatency, "set_latency"},
+    {ActionKind::SetJitter, "set_jitter"},
+    {ActionKind::SetErrorRate, "set_error_rate"},
+    {ActionKind::SetHopFault, "set_hop_fault"},
+    {ActionKind::SetInstrumented, "set_instrumented"},
+    {ActionKind::SetParallel, "set_parallel"},
+    {ActionKind::SelectSpan, "select_span"},
+    {ActionKind::ClearSelection, "clear_selection"},
+    {ActionKind::SetHeadSampler, "set_head_sampler"},
+    {ActionKind::OpenPanel, "open_panel"},
+    {ActionKind::SetGhosts, "set_ghosts"},
+    {ActionKind::SetClientSpans, "set_client_spans"},
+    {ActionKind::SetBatched, "set_batched"},
+    {ActionKind::SetClockSkew, "set_clock_skew"},
+    {ActionKind::RandomFault, "random_fault"},
+    {ActionKind::RandomSlowService, "random_slow_service"},
+    {ActionKind::RandomErrorService, "random_error_service"},
+    {ActionKind::RandomSkew, "random_skew"},
+    {ActionKind::Answer, "answer"},
+    {ActionKind::RepairAllHops, "repair_all_hops"},
 };
 
 constexpr const char* kCompareNames[] = {"==", "!=", "<", "<=", ">", ">="};
@@ -174,6 +195,7 @@ bool span_matches(const LessonWorld& w, int span, const SpanSelector& sel) {
     if (!sel.special.empty()) {
         if (sel.special == "slowest") return span == slowest_span(w);
         if (sel.special == "root") return span == root_span(w);
+        if (sel.special == "error") return w.run->observed.spans[static_cast<size_t>(span)].status == StatusCode::Error;
         if (sel.special == "dropped_context_hop") {
             const auto b = context_break_spans(w);
             return std::find(b.begin(), b.end(), span) != b.end();
@@ -194,6 +216,11 @@ int resolve_span(const LessonWorld& w, const SpanSelector& sel) {
     if (sel.special == "slowest") return slowest_span(w);
     if (sel.special == "root") return root_span(w);
     const auto& spans = w.run->observed.spans;
+    if (sel.special == "error") {
+        for (size_t i = 0; i < spans.size(); ++i)
+            if (spans[i].status == StatusCode::Error) return static_cast<int>(i);
+        return -1;
+    }
     if (sel.special == "dropped_context_hop") {
         // The span whose child went missing: the first break's caller side.
         const auto b = context_break_spans(w);
@@ -297,6 +324,31 @@ bool goal_holds(const Goal& g, const LessonWorld& w) {
             return w.ghosts_on == g.flag;
         case GoalKind::ScenarioIs:
             return sc != nullptr && sc->id == g.scenario;
+        case GoalKind::SpanCount: {
+            if (w.run == nullptr) return false;
+            size_t n = 0;
+            for (size_t i = 0; i < w.run->observed.spans.size(); ++i)
+                n += g.span.empty() || span_matches(w, static_cast<int>(i), g.span) ? 1 : 0;
+            return compare(static_cast<double>(n), g.op, g.value);
+        }
+        case GoalKind::AnswerIs: {
+            if (w.answer.empty()) return false;
+            const std::string expected = g.expect.starts_with('$') ? answer_key_value(g.expect, w) : g.expect;
+            return !expected.empty() && answer_matches(w.answer, expected, g.tolerance);
+        }
+        case GoalKind::CallBatched: {
+            const Service* caller = sc != nullptr ? sc->service(g.from) : nullptr;
+            if (caller == nullptr) return false;
+            bool found = false;
+            for (const Call& c : caller->calls) {
+                if (c.to != g.to) continue;
+                found = true;
+                if (c.batched != g.flag) return false;
+            }
+            return found;
+        }
+        case GoalKind::ClientSpans:
+            return sc != nullptr && sc->client_spans == g.flag;
         case GoalKind::All:
             return std::all_of(g.children.begin(), g.children.end(), [&](const Goal& c) { return goal_holds(c, w); });
         case GoalKind::Any:
@@ -305,6 +357,163 @@ bool goal_holds(const Goal& g, const LessonWorld& w) {
             return !g.children.empty() && !goal_holds(g.children.front(), w);
     }
     return false;
+}
+
+// [SECTION] Answers and feedback
+
+namespace {
+std::string trimmed_lower(std::string_view s) {
+    const auto b = s.find_first_not_of(" \t\n");
+    if (b == std::string_view::npos) return "";
+    const auto e = s.find_last_not_of(" \t\n");
+    std::string out(s.substr(b, e - b + 1));
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+// A number with an optional unit after it ("240", "240 ms", "0x01"); nullopt when the text is not one.
+std::optional<double> leading_number(const std::string& t) {
+    if (t.empty()) return std::nullopt;
+    char* end = nullptr;
+    const double v = std::strtod(t.c_str(), &end);
+    if (end == t.c_str() || !std::isfinite(v)) return std::nullopt;
+    std::string_view rest(end);
+    while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+    if (!rest.empty() && rest != "ms" && rest != "%") return std::nullopt;
+    return v;
+}
+
+std::string ms_text(int64_t ns) {
+    std::ostringstream o;
+    o.setf(std::ios::fixed);
+    o.precision(ns % 1'000'000 == 0 ? 0 : 1);
+    o << static_cast<double>(ns) / 1e6;
+    return o.str();
+}
+
+const Call* first_broken_call(const Scenario& s, const Service** caller) {
+    for (const Service& svc : s.services)
+        for (const Call& c : svc.calls)
+            if (c.fault != HopFault::Ok) {
+                *caller = &svc;
+                return &c;
+            }
+    return nullptr;
+}
+
+// Finds the first goal of `kind` in `g` or below its all/any children.
+const Goal* find_goal(const Goal& g, GoalKind kind) {
+    if (g.kind == kind) return &g;
+    if (g.kind == GoalKind::All || g.kind == GoalKind::Any)
+        for (const Goal& c : g.children)
+            if (const Goal* f = find_goal(c, kind)) return f;
+    return nullptr;
+}
+}  // namespace
+
+std::string answer_key_value(std::string_view key, const LessonWorld& w) {
+    const Scenario* sc = w.scenario;
+    if (key == "$broken_hop_fault" || key == "$broken_hop_callee") {
+        const Service* caller = nullptr;
+        const Call* c = sc != nullptr ? first_broken_call(*sc, &caller) : nullptr;
+        if (c == nullptr) return "";
+        return key == "$broken_hop_fault" ? to_string(c->fault) : c->to;
+    }
+    if (key == "$slow_service") {
+        const int s = slowest_span(w);
+        return s < 0 ? "" : std::string(w.run->observed.str(w.run->observed.spans[static_cast<size_t>(s)].service));
+    }
+    if (key == "$error_service" || key == "$skewed_service") {
+        if (sc == nullptr) return "";
+        for (const Service& svc : sc->services)
+            if (key == "$error_service" ? svc.error_rate > 0 : svc.clock_skew_ms != 0) return svc.name;
+        return "";
+    }
+    if (key == "$trace_count") return w.analysis == nullptr ? "" : std::to_string(w.analysis->traces.size());
+    if (key == "$root_flags") {
+        const int r = root_span(w);
+        if (r < 0) return "";
+        constexpr char kHex[] = "0123456789abcdef";
+        const uint8_t f = w.run->observed.spans[static_cast<size_t>(r)].flags;
+        return std::string{kHex[f >> 4], kHex[f & 0xF]};
+    }
+    if (key == "$error_trace_prefix") {
+        if (w.run == nullptr) return "";
+        for (const Span& sp : w.run->observed.spans)
+            if (sp.status == StatusCode::Error) return to_hex(sp.trace_id).substr(0, 8);
+        return "";
+    }
+    if (key == "$span_count") return w.run == nullptr ? "" : std::to_string(w.run->observed.spans.size());
+    if (key == "$proxy_gap_ms") {
+        if (w.run == nullptr) return "";
+        const Run& run = *w.run;
+        for (const Hop& out : run.hops) {
+            if (out.caller_role != ServiceRole::Proxy || out.request != 0) continue;
+            const Operation& proxy = run.ops[static_cast<size_t>(out.caller_op)];
+            const int32_t in_hop = proxy.hop;
+            const int32_t server = run.ops[static_cast<size_t>(out.callee_op)].span;
+            if (in_hop < 0 || server < 0) return "";
+            const int32_t client = run.hops[static_cast<size_t>(in_hop)].client_span;
+            if (client < 0) return "";
+            const int64_t gap = run.observed.spans[static_cast<size_t>(client)].duration_ns() -
+                                run.observed.spans[static_cast<size_t>(server)].duration_ns();
+            std::ostringstream o;
+            o << static_cast<double>(gap) / 1e6;
+            return o.str();
+        }
+        return "";
+    }
+    if (key == "$root_duration_ms") {
+        const double ms = root_duration_ms(w);
+        if (ms < 0) return "";
+        std::ostringstream o;
+        o << ms;
+        return o.str();
+    }
+    return "";
+}
+
+bool answer_matches(std::string_view answer, std::string_view expected, double tolerance) {
+    const std::string a = trimmed_lower(answer), e = trimmed_lower(expected);
+    if (a.empty() || e.empty()) return false;
+    const auto na = leading_number(a), ne = leading_number(e);
+    if (na && ne) return std::fabs(*na - *ne) <= std::max(tolerance, 1e-9 * std::max(1.0, std::fabs(*ne)));
+    return a == e;
+}
+
+std::string wrong_pick_feedback(const Goal& g, const LessonWorld& w) {
+    if (goal_holds(g, w)) return "";
+    if (const Goal* pick = find_goal(g, GoalKind::SelectedSpanIs)) {
+        const int s = w.selected_span;
+        if (s < 0 || !have_spans(w) || w.analysis == nullptr || span_matches(w, s, pick->span)) return "";
+        const TraceStore& store = w.run->observed;
+        const Span& sp = store.spans[static_cast<size_t>(s)];
+        const std::string name(store.str(sp.name));
+        const int64_t dur = sp.duration_ns();
+        const int64_t self =
+            static_cast<size_t>(s) < w.analysis->self_ns.size() ? w.analysis->self_ns[static_cast<size_t>(s)] : dur;
+        if (pick->span.special == "dropped_context_hop")
+            return name +
+                   " is not where the context was lost: the spans below it carry its trace id. Follow the "
+                   "request down to the span whose child went missing, or to the span that starts a new "
+                   "trace.";
+        if (pick->span.special == "root")
+            return name +
+                   " has a parent (its parent id is set). The root is the span without one, at the top of "
+                   "the trace.";
+        if (dur - self > self)
+            return name + " lasts " + ms_text(dur) + " ms, but " + ms_text(dur - self) +
+                   " ms of that is its children's time: its self time is only " + ms_text(self) +
+                   " ms. Look at self time.";
+        return name + " spends " + ms_text(self) +
+               " ms on its own work. Another span fits better: compare self "
+               "times and what each span stands for.";
+    }
+    if (const Goal* ask = find_goal(g, GoalKind::AnswerIs)) {
+        if (w.answer.empty() || goal_holds(*ask, w)) return "";
+        return "\"" + w.answer + "\" is not what this world shows. Look again at the trace, or take a hint.";
+    }
+    return "";
 }
 
 // [SECTION] Actions
@@ -318,13 +527,67 @@ bool is_scenario_action(const LessonAction& a) {
         case ActionKind::SetHopFault:
         case ActionKind::SetInstrumented:
         case ActionKind::SetParallel:
+        case ActionKind::SetClientSpans:
+        case ActionKind::SetBatched:
+        case ActionKind::SetClockSkew:
+        case ActionKind::RandomFault:
+        case ActionKind::RandomSlowService:
+        case ActionKind::RandomErrorService:
+        case ActionKind::RandomSkew:
+        case ActionKind::RepairAllHops:
             return true;
         default:
             return false;
     }
 }
 
-std::string apply_scenario_action(Scenario& s, const LessonAction& a, const std::filesystem::path& builtin_dir) {
+namespace {
+// splitmix64: a well-mixed draw from the seed and a salt, so each random action picks independently.
+uint64_t mix(uint64_t seed, uint64_t salt) {
+    uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (salt + 1);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+// Hops that can carry trace context: an application calling an application over the network.
+std::vector<std::string> context_hops(const Scenario& s) {
+    std::vector<std::string> out;
+    for (const Service& svc : s.services) {
+        if (!records_spans(svc)) continue;
+        for (const Call& c : svc.calls) {
+            const Service* to = s.service(c.to);
+            const std::string hop = svc.name + "->" + c.to;
+            if (to != nullptr && records_spans(*to) && c.transport != Transport::InProcess &&
+                std::find(out.begin(), out.end(), hop) == out.end())
+                out.push_back(hop);
+        }
+    }
+    return out;
+}
+
+std::string random_service_edit(Scenario& s, const LessonAction& a, uint64_t seed) {
+    if (a.choices.empty()) return "name the services to choose from";
+    const std::string& pick = a.choices[mix(seed, static_cast<uint64_t>(a.kind)) % a.choices.size()];
+    switch (a.kind) {
+        case ActionKind::RandomSlowService:
+            return set_own_latency(s, pick, a.value);
+        case ActionKind::RandomErrorService:
+            return set_error_rate(s, pick, a.value);
+        case ActionKind::RandomSkew: {
+            Service* svc = s.service(pick);
+            if (svc == nullptr) return "unknown service \"" + pick + "\"";
+            svc->clock_skew_ms = a.value;
+            return "";
+        }
+        default:
+            return "";
+    }
+}
+}  // namespace
+
+std::string apply_scenario_action(Scenario& s, const LessonAction& a, const std::filesystem::path& builtin_dir,
+                                  uint64_t seed) {
     switch (a.kind) {
         case ActionKind::LoadScenario: {
             auto loaded = load_scenario(a.scenario, builtin_dir);
@@ -344,6 +607,34 @@ std::string apply_scenario_action(Scenario& s, const LessonAction& a, const std:
             return set_instrumented(s, a.service, a.flag);
         case ActionKind::SetParallel:
             return set_parallel(s, a.service, a.flag);
+        case ActionKind::SetClientSpans:
+            s.client_spans = a.flag;
+            return "";
+        case ActionKind::SetBatched:
+            return set_batched(s, a.from, a.to, a.flag);
+        case ActionKind::SetClockSkew: {
+            Service* svc = s.service(a.service);
+            if (svc == nullptr) return "unknown service \"" + a.service + "\"";
+            svc->clock_skew_ms = a.value;
+            return "";
+        }
+        case ActionKind::RandomFault: {
+            const std::vector<std::string> hops = a.choices.empty() ? context_hops(s) : a.choices;
+            if (hops.empty() || a.faults.empty()) return "no hop or fault mode to choose from";
+            const std::string& hop = hops[mix(seed, 11) % hops.size()];
+            const HopFault f = a.faults[mix(seed, 12) % a.faults.size()];
+            return apply_drop_flag(s, hop + "=" + to_string(f));
+        }
+        case ActionKind::RandomSlowService:
+        case ActionKind::RandomErrorService:
+        case ActionKind::RandomSkew:
+            return random_service_edit(s, a, seed);
+        case ActionKind::RepairAllHops:
+            for (Service& svc : s.services) {
+                if (svc.role == ServiceRole::Application) svc.instrumented = true;
+                for (Call& c : svc.calls) c.fault = HopFault::Ok;
+            }
+            return "";
         default:
             return "";
     }
@@ -354,6 +645,7 @@ std::string describe_selector(const SpanSelector& sel) {
     if (sel.special == "slowest") return "the span with the most time of its own";
     if (sel.special == "root") return "the root span";
     if (sel.special == "dropped_context_hop") return "the span where the context was lost";
+    if (sel.special == "error") return "a span with status Error";
     std::string out = "the ";
     if (sel.kind) out += std::string(to_string(*sel.kind)) + " ";
     out += "span";
@@ -397,6 +689,24 @@ std::string describe(const LessonAction& a) {
             return "open the " + a.panel + " panel";
         case ActionKind::SetGhosts:
             return std::string(a.flag ? "show" : "hide") + " the ground-truth ghosts";
+        case ActionKind::SetClientSpans:
+            return std::string(a.flag ? "record" : "stop recording") + " client spans for outgoing calls";
+        case ActionKind::SetBatched:
+            return std::string(a.flag ? "batch" : "unbatch") + " the calls " + a.from + " -> " + a.to;
+        case ActionKind::SetClockSkew:
+            return "shift " + a.service + "'s clock by " + number_text(a.value) + " ms";
+        case ActionKind::RandomFault:
+            return "break one hop's propagation (chosen at random)";
+        case ActionKind::RandomSlowService:
+            return "slow down one service (chosen at random)";
+        case ActionKind::RandomErrorService:
+            return "make one service fail (chosen at random)";
+        case ActionKind::RandomSkew:
+            return "skew one service's clock (chosen at random)";
+        case ActionKind::Answer:
+            return "answer the step's question";
+        case ActionKind::RepairAllHops:
+            return "repair every hop and instrument every application";
     }
     return "";
 }
@@ -409,7 +719,7 @@ std::string read_special(const JsonIn& in) {
     for (const char* k : kSpecialSpans)
         if (s == k) return s;
     in.fail("\"" + s +
-            "\" is not a special span (expected slowest, root or dropped_context_hop; name a span with "
+            "\" is not a special span (expected slowest, root, dropped_context_hop or error; name a span with "
             "\"service\" and \"name\")");
 }
 
@@ -464,6 +774,24 @@ std::string read_panel(const JsonIn& in) {
     for (char c : s)
         if (!((c >= 'a' && c <= 'z') || c == '-')) in.fail("panel names are lowercase words, found \"" + s + "\"");
     return s;
+}
+
+// An answer: a literal, or one of kAnswerKeys.
+std::string read_answer(const JsonIn& in) {
+    std::string s = in.nonempty_str();
+    if (s.starts_with('$') &&
+        std::none_of(std::begin(kAnswerKeys), std::end(kAnswerKeys), [&](const char* k) { return s == k; })) {
+        std::string keys;
+        for (const char* k : kAnswerKeys) keys += std::string(keys.empty() ? "" : ", ") + k;
+        in.fail("unknown answer key \"" + s + "\" (expected one of: " + keys + ")");
+    }
+    return s;
+}
+
+std::vector<std::string> read_names(const JsonIn& in) {
+    std::vector<std::string> out;
+    for (size_t i = 0, n = in.size(); i < n; ++i) out.push_back(in[i].nonempty_str());
+    return out;
 }
 
 constexpr double kMaxMs = 600000.0;
@@ -549,6 +877,27 @@ Goal parse_goal(const JsonIn& in) {
             in.allow_only({"type", "scenario"});
             g.scenario = in.at("scenario").nonempty_str();
             break;
+        case GoalKind::SpanCount:
+            in.allow_only({"type", "span", "service", "name", "kind", "has_link", "op", "value"});
+            if (in.has("span") || in.has("service") || in.has("name") || in.has("kind") || in.has("has_link"))
+                g.span = read_selector(in);
+            compare_fields(1e6);
+            break;
+        case GoalKind::AnswerIs:
+            in.allow_only({"type", "expect", "tolerance"});
+            g.expect = read_answer(in.at("expect"));
+            g.tolerance = in.number_or("tolerance", 0.0, 0.0, 1e9);
+            break;
+        case GoalKind::CallBatched:
+            in.allow_only({"type", "from", "to", "value"});
+            g.from = in.at("from").nonempty_str();
+            g.to = in.at("to").nonempty_str();
+            g.flag = in.bool_or("value", true);
+            break;
+        case GoalKind::ClientSpans:
+            in.allow_only({"type", "value"});
+            g.flag = in.bool_or("value", true);
+            break;
         case GoalKind::All:
         case GoalKind::Any: {
             in.allow_only({"type", "of"});
@@ -609,6 +958,7 @@ LessonAction parse_action(const JsonIn& in) {
             a.span = read_selector(in);
             break;
         case ActionKind::ClearSelection:
+        case ActionKind::RepairAllHops:
             in.allow_only({"type"});
             break;
         case ActionKind::SetHeadSampler:
@@ -621,8 +971,45 @@ LessonAction parse_action(const JsonIn& in) {
             a.panel = read_panel(in.at("panel"));
             break;
         case ActionKind::SetGhosts:
+        case ActionKind::SetClientSpans:
             in.allow_only({"type", "value"});
             a.flag = in.at("value").boolean();
+            break;
+        case ActionKind::SetBatched:
+            in.allow_only({"type", "from", "to", "value"});
+            a.from = in.at("from").nonempty_str();
+            a.to = in.at("to").nonempty_str();
+            a.flag = in.at("value").boolean();
+            break;
+        case ActionKind::SetClockSkew:
+            in.allow_only({"type", "service", "ms"});
+            a.service = in.at("service").nonempty_str();
+            a.value = in.at("ms").number(-kMaxMs, kMaxMs);
+            break;
+        case ActionKind::RandomFault: {
+            in.allow_only({"type", "hops", "faults"});
+            if (auto h = in.opt("hops")) a.choices = read_names(*h);
+            const JsonIn faults = in.at("faults");
+            if (faults.size() == 0) faults.fail("name at least one fault mode");
+            for (size_t i = 0, n = faults.size(); i < n; ++i) a.faults.push_back(read_fault(faults[i]));
+            break;
+        }
+        case ActionKind::RandomSlowService:
+        case ActionKind::RandomErrorService:
+        case ActionKind::RandomSkew: {
+            const char* unit = a.kind == ActionKind::RandomErrorService ? "rate" : "ms";
+            in.allow_only({"type", "services", unit});
+            const JsonIn services = in.at("services");
+            if (services.size() == 0) services.fail("name at least one service");
+            a.choices = read_names(services);
+            a.value = a.kind == ActionKind::RandomErrorService ? in.at("rate").number(0.0, 1.0)
+                      : a.kind == ActionKind::RandomSkew       ? in.at("ms").number(-kMaxMs, kMaxMs)
+                                                               : in.at("ms").number(0.0, kMaxMs);
+            break;
+        }
+        case ActionKind::Answer:
+            in.allow_only({"type", "value"});
+            a.answer = read_answer(in.at("value"));
             break;
     }
     return a;

@@ -12,10 +12,10 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/trace/analysis.hpp"
 #include "sim/engine/engine.hpp"
-#include "sim/io/json_read.hpp"
 #include "sim/engine/scenario.hpp"
+#include "sim/io/json_read.hpp"
+#include "sim/trace/analysis.hpp"
 
 namespace tl::lessons {
 
@@ -36,6 +36,7 @@ struct LessonWorld {
     bool console_seen = false;                // the console panel was drawn this frame
     std::string head_sampler = "always";      // one of kHeadSamplers
     double head_ratio = 1.0;                  // the ratio used by ratio-like samplers
+    std::string answer;                       // the learner's answer to the current step's question, "" for none
     [[nodiscard]] bool panel_visible(std::string_view name) const;
 };
 
@@ -45,7 +46,7 @@ struct LessonWorld {
 struct SpanSelector {
     std::string special;  // "slowest" (most self time), "root" (the request's root span),
                           // "dropped_context_hop" (a span whose child went missing, or the span that
-                          // started a new trace because context was lost)
+                          // started a new trace because context was lost), "error" (a span with status Error)
     std::string service;  // service that reported the span
     std::string name;     // span name
     std::optional<SpanKind> kind;
@@ -54,7 +55,7 @@ struct SpanSelector {
         return special.empty() && service.empty() && name.empty() && !kind && !has_link;
     }
 };
-inline constexpr const char* kSpecialSpans[] = {"slowest", "root", "dropped_context_hop"};
+inline constexpr const char* kSpecialSpans[] = {"slowest", "root", "dropped_context_hop", "error"};
 
 // Whether span `span` is one the selector names.
 bool span_matches(const LessonWorld& w, int span, const SpanSelector& sel);
@@ -88,6 +89,10 @@ enum class GoalKind {
     ConsoleSeen,            //
     GhostsOn,               // flag
     ScenarioIs,             // scenario id
+    SpanCount,              // span selector (may be empty: every span), op, value: recorded spans that match
+    AnswerIs,               // expect (literal or "$key", see answer_key_value), tolerance: the learner's answer
+    CallBatched,            // from, to, flag
+    ClientSpans,            // flag: client/producer spans recorded for outgoing calls
     All,                    // children
     Any,                    // children
     Not,                    // children[0]
@@ -103,6 +108,7 @@ struct Goal {
     GoalKind kind = GoalKind::All;
     SpanSelector span;
     std::string service, from, to, panel, scenario, sampler;
+    std::string expect;  // answer_is: the expected answer or a "$key"
     HopFault fault = HopFault::Ok;
     Compare op = Compare::Eq;
     double value = 0.0;
@@ -113,30 +119,64 @@ struct Goal {
 
 // Does the goal hold in this world? Missing data (no run, no scenario) makes data goals false.
 bool goal_holds(const Goal& g, const LessonWorld& w);
+
+// Values a step can ask the learner to find, computed from the world ("" when the world has none):
+//   $broken_hop_fault  fault mode of the first hop that does not propagate ("no-inject", …)
+//   $broken_hop_callee callee of that hop
+//   $slow_service      service of the span with the most self time
+//   $error_service     first service with a non-zero error rate
+//   $skewed_service    first service whose clock is skewed
+//   $trace_count       traces the backend received
+//   $root_flags        trace-flags byte of the root span, two hex digits ("01")
+//   $root_duration_ms  the request's end-to-end duration in ms
+//   $span_count        spans the backend received
+//   $proxy_gap_ms      time between a client span and the server span a pass-through proxy forwarded it to
+//   $error_trace_prefix first 8 hex digits of the trace id of the first span with status Error
+inline constexpr const char* kAnswerKeys[] = {
+    "$broken_hop_fault", "$broken_hop_callee", "$slow_service", "$error_service", "$skewed_service",    "$trace_count",
+    "$root_flags",       "$root_duration_ms",  "$span_count",   "$proxy_gap_ms",  "$error_trace_prefix"};
+std::string answer_key_value(std::string_view key, const LessonWorld& w);
+// Whether `answer` matches `expected`: numbers within `tolerance`, else text ignoring case and outer spaces.
+bool answer_matches(std::string_view answer, std::string_view expected, double tolerance);
+// Why the learner's pick or answer is not it yet, in a sentence that points at what to look at; "" when the
+// step asks for neither, nothing was picked or answered, or the goal holds.
+std::string wrong_pick_feedback(const Goal& g, const LessonWorld& w);
 // Reads a goal object; throws LoadError naming file and JSON path.
 Goal parse_goal(const JsonIn& in);
 
 // [SECTION] Actions
 
 enum class ActionKind {
-    LoadScenario,     // scenario
-    SetLatency,       // service, value (ms)
-    SetJitter,        // service, value (ms)
-    SetErrorRate,     // service, value (0..1)
-    SetHopFault,      // from, to, fault
-    SetInstrumented,  // service, flag
-    SetParallel,      // service, flag
-    SelectSpan,       // span selector
-    ClearSelection,   //
-    SetHeadSampler,   // sampler, value (ratio)
-    OpenPanel,        // panel
-    SetGhosts,        // flag
+    LoadScenario,        // scenario
+    SetLatency,          // service, value (ms)
+    SetJitter,           // service, value (ms)
+    SetErrorRate,        // service, value (0..1)
+    SetHopFault,         // from, to, fault
+    SetInstrumented,     // service, flag
+    SetParallel,         // service, flag
+    SelectSpan,          // span selector
+    ClearSelection,      //
+    SetHeadSampler,      // sampler, value (ratio)
+    OpenPanel,           // panel
+    SetGhosts,           // flag
+    SetClientSpans,      // flag: record client/producer spans for outgoing calls
+    SetBatched,          // from, to, flag: fold repeated calls into one batched call
+    SetClockSkew,        // service, value (ms)
+    RandomFault,         // hops ("a->b", empty: every hop between applications), faults: one of each, by seed
+    RandomSlowService,   // services, value (ms): one of them gets that own time, by seed
+    RandomErrorService,  // services, value (rate): one of them fails at that rate, by seed
+    RandomSkew,          // services, value (ms): one of them reports times shifted by that much, by seed
+    RepairAllHops,       // every hop back to ok and every application instrumented
+    Answer,              // answer (literal or "$key"): the learner's answer to the step's question
 };
 const char* to_string(ActionKind k);  // the JSON spelling, "load_scenario", …
 
 struct LessonAction {
     ActionKind kind = ActionKind::LoadScenario;
     std::string scenario, service, from, to, panel, sampler;
+    std::string answer;                // answer: literal or "$key"
+    std::vector<std::string> choices;  // random_*: the hops ("a->b") or services to choose from
+    std::vector<HopFault> faults;      // random_fault: the modes to choose from
     SpanSelector span;
     HopFault fault = HopFault::Ok;
     double value = 0.0;
@@ -145,9 +185,11 @@ struct LessonAction {
 
 // True for the actions that change the Scenario (including loading one).
 bool is_scenario_action(const LessonAction& a);
-// Applies a scenario action. LoadScenario replaces `s` with the built-in scenario from `builtin_dir`.
-// Returns "" on success, else a message; non-scenario actions are a no-op returning "".
-std::string apply_scenario_action(Scenario& s, const LessonAction& a, const std::filesystem::path& builtin_dir);
+// Applies a scenario action. LoadScenario replaces `s` with the built-in scenario from `builtin_dir`; the
+// random_* actions pick with `seed` (the same seed, the same pick). Returns "" on success, else a message;
+// non-scenario actions are a no-op returning "".
+std::string apply_scenario_action(Scenario& s, const LessonAction& a, const std::filesystem::path& builtin_dir,
+                                  uint64_t seed = 1);
 // Reads an action object; throws LoadError naming file and JSON path.
 LessonAction parse_action(const JsonIn& in);
 // One line a learner can read ("set payments latency to 40 ms").

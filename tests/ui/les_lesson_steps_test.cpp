@@ -1,7 +1,7 @@
 // Lesson steps done through the app as a learner does them, headless:
-// - lesson 6's head-sampling steps are checked against what was set and run in the Sampling lab, and
+// - lesson 8's head-sampling step is checked against what was set and run in the Sampling lab, and
 //   "Show me" sets the lab's controls and runs it;
-// - "Restart lesson" while "Next step" is showing applies step 1's set-up, and step 1 can be done again;
+// - "Restart lesson" while "Start step" is showing applies step 1's set-up, and step 1 can be done again;
 // - "Show me" while a trace file is on screen goes back to the simulation and shows the step at once.
 #include <doctest/doctest.h>
 
@@ -65,9 +65,9 @@ struct LessonApp {
 };
 }  // namespace
 
-TEST_CASE("lesson 6: head-sampling steps are done in the Sampling lab: choose, set the ratio, Run") {
+TEST_CASE("lesson 8: the head-sampling step is done in the Sampling lab: choose, set the ratio, Run") {
     LessonApp t;
-    t.choose_lesson(6);
+    t.choose_lesson(8);
     REQUIRE(t.state.session->lesson().id == "sampling");
     REQUIRE(t.state.session->current() == 0);
     SamplingPanel& lab = t.lab();
@@ -102,47 +102,48 @@ TEST_CASE("lesson 6: head-sampling steps are done in the Sampling lab: choose, s
     REQUIRE(t.state.session->current() == 1);
     CHECK_FALSE(t.state.session->status(0).solution_shown);
 
-    // Step 2: the parent-based variant with the same ratio.
-    REQUIRE(t.ui.click("Next step"));
+    // Step 2 is a prediction, answered with a choice in the lesson panel after "Start step".
+    REQUIRE(t.ui.click("Start step"));
     t.ui.run(3);
-    REQUIRE(t.ui.click("sampling:head"));
-    REQUIRE(t.ui.click("sampling:head ParentBased(ratio)"));
-    REQUIRE(t.ui.click("sampling:run"));
-    t.wait_for_lab();
-    CHECK(lab.report()->head_description.find("ParentBased") == 0);
+    REQUIRE(t.ui.click("Choice 2"));  // "a new trace of its own": wrong, and explained
+    t.ui.run(2);
+    CHECK_FALSE(t.state.session->status(1).done);
+    CHECK(t.ui.visible("Feedback"));
+    REQUIRE(t.ui.click("Choice 1"));
+    t.ui.run(3);
     CHECK(t.state.session->status(1).done);
     CHECK(t.state.session->current() == 2);
 }
 
-TEST_CASE("lesson 6: Show me sets the Sampling lab's controls, brings it to the front and runs it") {
+TEST_CASE("lesson 8: Show me sets the Sampling lab's controls, brings it to the front and runs it") {
     LessonApp t;
-    t.choose_lesson(6);
+    t.choose_lesson(8);
     SamplingPanel& lab = t.lab();
     lab.controls.requests = 20'000;
     REQUIRE(t.ui.click("Show me"));
     t.ui.run(2);
-    CHECK(lab.controls.head == static_cast<int>(tl::HeadKind::Ratio));
+    CHECK(lab.controls.head == static_cast<int>(tl::HeadKind::ParentRatio));
     CHECK(lab.controls.ratio == doctest::Approx(0.01));
     CHECK((t.ui.visible("sampling:run") || t.ui.visible("sampling:cancel")));  // the lab is in front
     t.wait_for_lab();
     REQUIRE(lab.report().has_value());
-    CHECK(lab.report()->head_description == "TraceIDRatioBased{0.01}");
+    CHECK(lab.report()->head_description.find("ParentBased") == 0);
     CHECK(t.state.session->status(0).done);
     CHECK(t.state.session->status(0).solution_shown);
 }
 
-TEST_CASE("lesson 7: Restart lesson while Next step is showing applies step 1's set-up; step 1 completes again") {
+TEST_CASE("lesson 12: Restart lesson while Start step is showing applies step 1's set-up; step 1 completes again") {
     LessonApp t;
-    t.choose_lesson(7);
+    t.choose_lesson(12);
     REQUIRE(t.state.session->lesson().id == "broken-traces");
     REQUIRE(t.ui.click("Show me"));
     t.ui.run(3);
-    REQUIRE(t.ui.click("Next step"));
+    REQUIRE(t.ui.click("Start step"));
     t.ui.run(3);
-    REQUIRE(t.ui.click("Show me"));  // step 2: ghosts on
+    REQUIRE(t.ui.click("Show me"));  // step 2: the span at the break
     t.ui.run(3);
     REQUIRE(t.state.session->current() == 2);
-    REQUIRE(t.ui.visible("Next step"));
+    REQUIRE(t.ui.visible("Start step"));
 
     REQUIRE(t.ui.click("Restart lesson"));
     t.ui.run(3);
@@ -150,14 +151,14 @@ TEST_CASE("lesson 7: Restart lesson while Next step is showing applies step 1's 
     CHECK_FALSE(t.state.session->has_pending());  // step 1's set-up was applied
     CHECK(t.app.scenario().id == "legacy-proxy");
     CHECK(t.app.view().selected_span == -1);
-    CHECK_FALSE(t.ui.visible("Next step"));
+    CHECK(t.state.answer.empty());
+    CHECK_FALSE(t.ui.visible("Start step"));
 
-    // Doing step 1 by hand (select the span at the break) completes it.
-    tl::lessons::SpanSelector at_break;
-    at_break.special = "dropped_context_hop";
-    const int span = tl::lessons::resolve_span(tl::ui::lesson_world(t.app, t.state), at_break);
-    REQUIRE(span >= 0);
-    t.app.push(tl::ui::SelectSpan{span});
+    // Doing step 1 by hand (the gap the proxy leaves, read off the two spans) completes it.
+    const std::string gap = tl::lessons::answer_key_value("$proxy_gap_ms", tl::ui::lesson_world(t.app, t.state));
+    REQUIRE_FALSE(gap.empty());
+    t.state.typed_answer = gap;
+    REQUIRE(t.ui.click("Check"));
     t.ui.run(3);
     CHECK(t.state.session->status(0).done);
     CHECK(t.state.session->current() == 1);

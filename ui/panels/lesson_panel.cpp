@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -39,6 +42,10 @@ SamplingPanel* sampling_lab(const App& app) {
 
 void start_lessons(App& app, LessonState& s) {
     s.started = true;
+    if (s.seed == 0) {
+        std::random_device rd;
+        s.seed = (static_cast<uint64_t>(rd()) << 32) ^ rd();
+    }
     const auto dir = s.lesson_dir.empty() ? app.asset_dir() / "lessons" : s.lesson_dir;
     auto course = lessons::load_course(dir);
     if (!course) {
@@ -64,8 +71,10 @@ void open_lesson(App& app, LessonState& s, size_t index) {
     const lessons::Lesson& l = s.course[index];
     const auto it = s.progress.lessons.find(l.id);
     const size_t done = it == s.progress.lessons.end() ? 0 : static_cast<size_t>(it->second.steps_done);
-    // A finished lesson opens at its start again, so it can be replayed.
-    s.session = std::make_unique<lessons::LessonSession>(l, done >= l.steps.size() ? 0 : done);
+    // A finished lesson opens finished, its steps ticked; "Restart lesson" plays it again.
+    s.session = std::make_unique<lessons::LessonSession>(l, std::min(done, l.steps.size()));
+    s.answer.clear();
+    s.typed_answer.clear();
     s.progress.current_lesson = l.id;
     s.hold_setup = false;
     s.at_startup = false;
@@ -86,6 +95,7 @@ lessons::LessonWorld lesson_world(const App& app, const LessonState& s) {
     for (const std::string& p : app.front_panels())
         if (!p.empty()) w.visible_panels.push_back(p);
     w.ghosts_on = app.view().show_ghosts;
+    w.answer = s.answer;
     w.console_seen = w.panel_visible("console");
     // What the learner set and ran in the sampling lab; a run started before the step's set-up does not count.
     const SamplingPanel* lab = sampling_lab(app);
@@ -103,8 +113,35 @@ void apply_lesson_actions(App& app, LessonState& s, const std::vector<lessons::L
     using lessons::ActionKind;
     const bool at_startup = s.at_startup;
     s.at_startup = false;
+    if (!solution) {  // a step's set-up: a new question, nothing answered yet
+        s.answer.clear();
+        s.typed_answer.clear();
+    }
     for (const lessons::LessonAction& a : actions) {
         switch (a.kind) {
+            case ActionKind::SetClientSpans:
+            case ActionKind::SetBatched:
+            case ActionKind::SetClockSkew:
+            case ActionKind::RandomFault:
+            case ActionKind::RandomSlowService:
+            case ActionKind::RandomErrorService:
+            case ActionKind::RandomSkew:
+            case ActionKind::RepairAllHops: {
+                if (!app.has_scenario()) break;
+                Scenario edited = app.scenario();
+                const std::string err =
+                    lessons::apply_scenario_action(edited, a, app.asset_dir() / "scenarios", s.seed);
+                if (err.empty())
+                    app.apply(ReplaceScenario{std::move(edited)});
+                else
+                    app.add_banner(BannerLevel::Error, "lesson: " + err);
+                break;
+            }
+            case ActionKind::Answer:
+                s.answer =
+                    a.answer.starts_with('$') ? lessons::answer_key_value(a.answer, lesson_world(app, s)) : a.answer;
+                s.typed_answer = s.answer;
+                break;
             case ActionKind::LoadScenario:  // always reload: a step starts from the scenario as shipped
                 (void)app.load_scenario(a.scenario);
                 break;
@@ -185,8 +222,58 @@ void show_lesson_solution(App& app, LessonState& s) {
     // The step's own set-up first (it may still be waiting), then the solution on top of it.
     apply_lesson_actions(app, s, s.session->take_pending());
     s.session->show_me();
-    apply_lesson_actions(app, s, s.session->take_pending(), /*solution=*/true);
+    const std::vector<lessons::LessonAction> solution = s.session->take_pending();
+    apply_lesson_actions(app, s, solution, /*solution=*/true);
     ++s.progress.lessons[s.session->lesson().id].solutions_used;
+    // Point at the control the solution changed, so the learner sees where it lives.
+    for (const lessons::LessonAction& a : solution) {
+        std::string label;
+        switch (a.kind) {
+            case lessons::ActionKind::SetLatency:
+                label = "own:" + a.service;
+                break;
+            case lessons::ActionKind::SetJitter:
+                label = "jitter:" + a.service;
+                break;
+            case lessons::ActionKind::SetErrorRate:
+                label = "error:" + a.service;
+                break;
+            case lessons::ActionKind::SetHopFault:
+                label = "fault:" + a.from + "->" + a.to;
+                break;
+            case lessons::ActionKind::SetInstrumented:
+                label = "instrumented:" + a.service;
+                break;
+            case lessons::ActionKind::SetParallel:
+                label = "parallel:" + a.service;
+                break;
+            case lessons::ActionKind::SetBatched:
+                label = "batched:" + a.from + "->" + a.to;
+                break;
+            default:
+                break;
+        }
+        if (label.empty()) continue;
+        (void)app.focus_panel("editor");
+        s.highlight_label = label;
+        s.highlight_until = ImGui::GetCurrentContext() != nullptr ? ImGui::GetTime() + 4.0 : 0.0;
+    }
+}
+
+bool LessonState::hides_latency_hints() const {
+    const lessons::Step* step = ready() ? session->current_step() : nullptr;
+    return step != nullptr && step->hide_hints && !(hold_setup && session->has_pending());
+}
+
+void highlight_if_shown(const App& app, std::string_view label) {
+    const LessonState* s = app.find_slot<LessonState>();
+    if (s == nullptr || s->highlight_label != label || ImGui::GetTime() > s->highlight_until) return;
+    if (!ImGui::IsItemVisible()) ImGui::SetScrollHereY(0.5f);
+    const float pulse = 0.5f + 0.5f * static_cast<float>(std::sin(ImGui::GetTime() * 6.0));
+    const ImVec2 pad(3.0f, 3.0f);
+    const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
+    ImGui::GetForegroundDrawList()->AddRect(ImVec2(min.x - pad.x, min.y - pad.y), ImVec2(max.x + pad.x, max.y + pad.y),
+                                            IM_COL32(250, 200, 90, static_cast<int>(140 + 115 * pulse)), 3.0f, 0, 2.5f);
 }
 
 void restart_lesson(App& app, LessonState& s) {
@@ -314,12 +401,44 @@ void draw_body(const App& app, const lessons::Lesson& l) {
 
 // [SECTION] Steps
 
+// The question of the current step, answered here: one button per choice, or a text box and "Check".
+void draw_question(const LessonState& s, const lessons::Step& step, Actions& actions) {
+    auto answer = [&actions](std::string text) {
+        push_custom(actions, "lessons: answer", [text = std::move(text)](App& app) {
+            auto& st = app.slot<LessonState>();
+            st.answer = text;
+            st.typed_answer = text;
+        });
+    };
+    if (!step.choices.empty()) {
+        for (size_t c = 0; c < step.choices.size(); ++c) {
+            const std::string& choice = step.choices[c];
+            if (ImGui::RadioButton(choice.c_str(), s.answer == choice)) answer(choice);
+            probe_item("Choice " + std::to_string(c + 1));
+        }
+        return;
+    }
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "%s", s.typed_answer.c_str());
+    ImGui::SetNextItemWidth(std::min(ImGui::GetContentRegionAvail().x * 0.6f, ImGui::GetFontSize() * 14.0f));
+    const bool enter = ImGui::InputText("##answer", buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue);
+    if (ImGui::IsItemEdited())
+        push_custom(actions, "lessons: typing",
+                    [text = std::string(buf)](App& app) { app.slot<LessonState>().typed_answer = text; });
+    probe_item("Answer");
+    ImGui::SameLine();
+    if (ImGui::Button("Check") || enter) answer(buf);
+    probe_item("Check");
+}
+
 void draw_steps(const App& ui_app, const LessonState& s, Actions& actions, bool scroll_to_current) {
     const lessons::LessonSession& session = *s.session;
     const lessons::Lesson& l = session.lesson();
     ImGui::Separator();
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kAccentTextColor), "Try it  (%zu of %zu done)",
                        std::min(session.current(), l.steps.size()), l.steps.size());
+    // The current step waits for "Start step" while the previous step's world stays on screen to look at.
+    const bool waiting = s.hold_setup && session.has_pending();
     for (size_t i = 0; i < l.steps.size(); ++i) {
         const lessons::Step& step = l.steps[i];
         const lessons::StepStatus& st = session.status(i);
@@ -327,11 +446,12 @@ void draw_steps(const App& ui_app, const LessonState& s, Actions& actions, bool 
         // Scroll to the top of the current step, so a long instruction is never cut at its first line.
         if (i == session.current() && scroll_to_current) ImGui::SetScrollHereY(0.0f);
         ImGui::PushTextWrapPos(0.0f);
+        const bool live = i == session.current() && !waiting;
         if (st.done) {
             ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kDoneColor), "[x] %zu. %s", i + 1,
                                step.instruction.c_str());
             if (!step.done_text.empty()) ImGui::TextDisabled("    %s", step.done_text.c_str());
-        } else if (i == session.current()) {
+        } else if (live) {
             ImGui::Text("[ ] %zu. %s", i + 1, step.instruction.c_str());
             for (int h = 0; h < st.hints_shown; ++h)
                 ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kWarningTextColor), "    Hint: %s",
@@ -341,28 +461,31 @@ void draw_steps(const App& ui_app, const LessonState& s, Actions& actions, bool 
         }
         ImGui::PopTextWrapPos();
         probe_item("Step " + std::to_string(i + 1));
-        if (i == session.current() && s.hold_setup && s.at_startup) {
+        if (i == session.current() && waiting) {
             ImGui::Indent();
-            if (ImGui::Button("Start step"))
+            if (ImGui::Button(("Start step " + std::to_string(i + 1)).c_str()))
                 push_custom(actions, "lessons: start step", [](App& app) {
                     auto& state = app.slot<LessonState>();
                     state.hold_setup = false;
                     state.at_startup = false;
                 });
             probe_item("Start step");
-            compat::item_tooltip("Loads this step's scenario, replacing the one chosen on the command line.");
+            compat::item_tooltip("Sets up this step's world (its scenario and view). Nothing counts until then.");
+            ImGui::SameLine();
+            ImGui::TextDisabled("waits for you");
             ImGui::Unindent();
         }
-        if (i + 1 == session.current() && s.hold_setup && !s.at_startup) {
+        if (live) {
             ImGui::Indent();
-            if (ImGui::Button("Next step"))
-                push_custom(actions, "lessons: next step",
-                            [](App& app) { app.slot<LessonState>().hold_setup = false; });
-            probe_item("Next step");
-            ImGui::Unindent();
-        }
-        if (i == session.current()) {
-            ImGui::Indent();
+            if (lessons::asks_question(step)) draw_question(s, step, actions);
+            const std::string why = lessons::wrong_pick_feedback(step.goal, lesson_world(ui_app, s));
+            if (!why.empty()) {
+                ImGui::PushTextWrapPos(0.0f);
+                const std::string text = step.feedback.empty() ? why : step.feedback + " " + why;
+                ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kWarningTextColor), "%s", text.c_str());
+                ImGui::PopTextWrapPos();
+                probe_item("Feedback");
+            }
             const bool more_hints = st.hints_shown < static_cast<int>(step.hints.size());
             if (!more_hints) ImGui::BeginDisabled();
             if (ImGui::Button("Hint"))
@@ -503,7 +626,8 @@ private:
             return std::to_string(l.order) + ". " + l.title + mark;
         };
         ImGui::SetNextItemWidth(-FLT_MIN);
-        if (ImGui::BeginCombo("##lesson", label(s.lesson).c_str())) {
+        // Tall enough for the whole course where the window allows, so no lesson hides below a scroll.
+        if (ImGui::BeginCombo("##lesson", label(s.lesson).c_str(), ImGuiComboFlags_HeightLargest)) {
             for (size_t i = 0; i < s.course.size(); ++i) {
                 if (ImGui::Selectable(label(i).c_str(), i == s.lesson) && i != s.lesson)
                     push_custom(actions, "lessons: open", [i](App& a) { open_lesson(a, a.slot<LessonState>(), i); });

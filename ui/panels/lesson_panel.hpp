@@ -43,9 +43,24 @@ struct LessonState {
     std::string head_sampler = "always";
     double head_ratio = 1.0;
     uint64_t lab_runs_at_setup = 0;
+    // The learner's answer to the current step's question ("" until given); cleared when a step starts.
+    std::string answer;
+    std::string typed_answer;  // the text box of a typed answer, before "Check"
+    // Seed of the random faults in diagnosis steps: drawn when the course starts (0 until then; tests set
+    // one), so two learners see different faults while a step's set-up and its "Show me" agree.
+    uint64_t seed = 0;
+    // "Show me" points at the control it changed: its probe label, highlighted for a few seconds.
+    std::string highlight_label;
+    double highlight_until = 0.0;
 
     [[nodiscard]] bool ready() const { return session != nullptr; }
+    // The current step is a find-it step that is live: the waterfall hides the slowest badge and the
+    // critical-path band.
+    [[nodiscard]] bool hides_latency_hints() const;
 };
+
+// Draws a pulsing frame around the last item when it is the control "Show me" just changed.
+void highlight_if_shown(const App& app, std::string_view label);
 
 // Loads the course and saved progress and opens the saved lesson. Problems go to the app's banner.
 void start_lessons(App& app, LessonState& s);

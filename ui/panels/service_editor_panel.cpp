@@ -14,6 +14,7 @@
 #include "ui/app.hpp"
 #include "ui/imgui_compat.hpp"
 #include "ui/panels/file_mode.hpp"
+#include "ui/panels/lesson_panel.hpp"
 #include "ui/theme.hpp"
 #include "ui/widgets/label_probe.hpp"
 #include "ui/widgets/text_helpers.hpp"
@@ -23,7 +24,7 @@ namespace {
 
 // [SECTION] Services
 
-void draw_services(const Scenario& sc, Actions& actions) {
+void draw_services(const App& app, const Scenario& sc, Actions& actions) {
     constexpr ImGuiTableFlags kFlags =
         ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
     // A narrow panel (large text, small window) stacks each service's sliders under its name instead of
@@ -44,16 +45,24 @@ void draw_services(const Scenario& sc, Actions& actions) {
         ImGui::TextDisabled("%s", s.span_name.c_str());
         ImGui::PopTextWrapPos();
         probe_item("operation:" + s.name);
-        bool instrumented = s.instrumented;
-        if (ImGui::Checkbox("traced", &instrumented)) actions.push(SetInstrumented{s.name, instrumented});
-        probe_item("instrumented:" + s.name);
-        compat::item_tooltip(
-            "Instrumented: the service records spans and forwards trace context.\n"
-            "Untick to make it a legacy service without tracing.");
+        if (s.role == ServiceRole::Application) {
+            bool instrumented = s.instrumented;
+            if (ImGui::Checkbox("traced", &instrumented)) actions.push(SetInstrumented{s.name, instrumented});
+            probe_item("instrumented:" + s.name);
+            highlight_if_shown(app, "instrumented:" + s.name);
+            compat::item_tooltip(
+                "Instrumented: the service records spans and forwards trace context.\n"
+                "Untick to make it a legacy service without tracing.");
+        } else {
+            ImGui::TextDisabled("%s", to_string(s.role));
+            probe_item("role:" + s.name);
+            compat::item_tooltip("%s", service_role_note(s.role));
+        }
         if (!s.calls.empty()) {
             bool parallel = s.parallel;
             if (ImGui::Checkbox("parallel", &parallel)) actions.push(SetParallel{s.name, parallel});
             probe_item("parallel:" + s.name);
+            highlight_if_shown(app, "parallel:" + s.name);
             compat::item_tooltip("Make its calls at the same time instead of one after another.");
         }
 
@@ -63,17 +72,20 @@ void draw_services(const Scenario& sc, Actions& actions) {
         if (ImGui::SliderFloat("##own", &own, 0.0f, std::max(500.0f, float(s.own.ms)), "own %.0f ms"))
             actions.push(SetLatency{s.name, double(own)});
         probe_item("own:" + s.name);
+        highlight_if_shown(app, "own:" + s.name);
         compat::item_tooltip("Own processing time of %s (Ctrl+click to type a value).", s.name.c_str());
         ImGui::SetNextItemWidth(-FLT_MIN);
         float jitter = float(s.own.jitter_ms);
         if (ImGui::SliderFloat("##jitter", &jitter, 0.0f, std::max(100.0f, float(s.own.jitter_ms)), "jitter %.0f ms"))
             actions.push(SetJitter{s.name, double(jitter)});
         probe_item("jitter:" + s.name);
+        highlight_if_shown(app, "jitter:" + s.name);
         ImGui::SetNextItemWidth(-FLT_MIN);
         float err = float(s.error_rate * 100.0);
         if (ImGui::SliderFloat("##error", &err, 0.0f, 100.0f, "errors %.0f %%"))
             actions.push(SetErrorRate{s.name, double(err) / 100.0});
         probe_item("error:" + s.name);
+        highlight_if_shown(app, "error:" + s.name);
         ImGui::PopID();
     }
     ImGui::EndTable();
@@ -81,7 +93,7 @@ void draw_services(const Scenario& sc, Actions& actions) {
 
 // [SECTION] Hops
 
-void draw_hops(const Scenario& sc, Actions& actions) {
+void draw_hops(const App& app, const Scenario& sc, Actions& actions) {
     constexpr ImGuiTableFlags kFlags =
         ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
     const bool stacked = ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 22.0f;
@@ -108,8 +120,10 @@ void draw_hops(const Scenario& sc, Actions& actions) {
             same_line_if_fits(ImGui::CalcTextSize(call.to.c_str()).x);
             ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(service_color(call.to)), "%s", call.to.c_str());
             probe_item("hop callee:" + hop);
-            same_line_if_fits(ImGui::CalcTextSize(to_string(call.transport)).x);
-            ImGui::TextDisabled("%s", to_string(call.transport));
+            const Service* callee = sc.service(call.to);
+            const char* how = callee && callee->role == ServiceRole::Database ? "query" : to_string(call.transport);
+            same_line_if_fits(ImGui::CalcTextSize(how).x);
+            ImGui::TextDisabled("%s", how);
             probe_item("hop transport:" + hop);
             if (!stacked) ImGui::TableNextColumn();
             ImGui::SetNextItemWidth(-FLT_MIN);
@@ -118,6 +132,7 @@ void draw_hops(const Scenario& sc, Actions& actions) {
             const bool open = ImGui::BeginCombo("##fault", to_string(call.fault));
             if (broken) ImGui::PopStyleColor();
             probe_item("fault:" + hop);
+            highlight_if_shown(app, "fault:" + hop);
             if (!open) compat::item_tooltip("%s", hop_fault_cause(call.fault));
             if (open) {
                 for (HopFault f : kAllHopFaults) {
@@ -126,6 +141,21 @@ void draw_hops(const Scenario& sc, Actions& actions) {
                     compat::item_tooltip("%s", hop_fault_cause(f));
                 }
                 ImGui::EndCombo();
+            }
+            if (call.repeat > 1) {
+                bool batched = call.batched;
+                const std::string label = "batch the " + std::to_string(call.repeat) + " calls into one";
+                if (ImGui::Checkbox(label.c_str(), &batched))
+                    actions.push(Custom{"editor: batch " + hop, [caller = s.name, callee = call.to, batched](App& a) {
+                                            Scenario edited = a.scenario();
+                                            if (set_batched(edited, caller, callee, batched).empty())
+                                                a.apply(ReplaceScenario{std::move(edited)});
+                                        }});
+                probe_item("batched:" + hop);
+                highlight_if_shown(app, "batched:" + hop);
+                compat::item_tooltip(
+                    "One call that fetches everything at once (e.g. WHERE id IN (...)) instead of "
+                    "one call per item.");
             }
             ImGui::PopID();
         }
@@ -250,9 +280,9 @@ public:
         ImGui::TextDisabled("Every change re-simulates at once.");
         ImGui::PopTextWrapPos();
         compat::separator_text("Services");
-        draw_services(sc, actions);
+        draw_services(app, sc, actions);
         compat::separator_text("Hops: how trace context travels");
-        draw_hops(sc, actions);
+        draw_hops(app, sc, actions);
         // A new scenario opens with the structure editor open; a shipped one keeps it folded away.
         if (sc.id != last_id_) ImGui::SetNextItemOpen(sc.id == "untitled", ImGuiCond_Always);
         last_id_ = sc.id;

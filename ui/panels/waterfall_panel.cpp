@@ -15,6 +15,7 @@
 #include "ui/app.hpp"
 #include "ui/compare.hpp"
 #include "ui/imgui_compat.hpp"
+#include "ui/panels/lesson_panel.hpp"
 #include "ui/panels/quiz_panel.hpp"
 #include "ui/shortcuts.hpp"
 #include "ui/theme.hpp"
@@ -109,7 +110,11 @@ private:
         in.scenario = app.has_scenario() ? &app.scenario() : nullptr;
         // A practical quiz task asks which span ate the latency: do not show the answer on the bars.
         if (const QuizSession* quiz = app.find_slot<QuizSession>()) in.hide_latency_hints = quiz->hide_latency_hints;
-        // Broken hops would give away where context was lost: hidden too while a practical task is played.
+        // So does a lesson's find-it step while it is live.
+        if (const LessonState* lesson = app.find_slot<LessonState>(); lesson && lesson->hides_latency_hints())
+            in.hide_latency_hints = true;
+        // Broken hops would give away where context was lost: hidden too while a practical task or a find-it
+        // step is played.
         if (!in.hide_latency_hints) in.broken_hops = app.broken_hops();
         in.show_ghosts = app.view().show_ghosts && app.run() != nullptr;
         in.data_generation = app.generation();

@@ -132,7 +132,10 @@ bool names_action(const std::string& text, const LessonAction& a) {
         case ActionKind::LoadScenario:
             return mentions(text, a.scenario);
         case ActionKind::RepairAllHops:
+        case ActionKind::OpenLiveTail:
             return false;
+        case ActionKind::PlayLive:
+            return true;  // starting the traffic is the scene, not the answer
         default:
             return false;  // random faults are never in the instruction
     }
@@ -148,7 +151,8 @@ bool instruction_names_solution(const Step& s) {
     const std::string text = lower(s.instruction);
     bool any = false;
     for (const LessonAction& a : s.solution) {
-        if (a.kind == ActionKind::OpenPanel || a.kind == ActionKind::ClearSelection) continue;
+        if (a.kind == ActionKind::OpenPanel || a.kind == ActionKind::ClearSelection || a.kind == ActionKind::PlayLive)
+            continue;
         any = true;
         if (!names_action(text, a)) return false;
     }

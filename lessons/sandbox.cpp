@@ -1,6 +1,8 @@
 // Window-less lesson world (see sandbox.hpp).
 #include "lessons/sandbox.hpp"
 
+#include <algorithm>
+
 namespace tl::lessons {
 
 namespace {
@@ -35,7 +37,7 @@ void Sandbox::resimulate() {
         sel_name = run_.observed.str(s.name);
     }
     EngineOptions opt;
-    opt.seed = seed_;
+    opt.seed = seed_ + live_request_;  // live request n runs with the base seed + n, as in the app
     Engine(scenario_).run(opt, run_);
     analyze(run_.observed, analysis_);
     selected_span = -1;
@@ -51,7 +53,12 @@ std::string Sandbox::apply(const LessonAction& a) {
     if (is_scenario_action(a)) {
         Scenario edited = scenario_;
         if (std::string err = apply_scenario_action(edited, a, builtin_dir_, seed_); !err.empty()) return err;
-        if (a.kind == ActionKind::LoadScenario) selected_span = -1;
+        if (a.kind == ActionKind::LoadScenario) {
+            // A loaded scenario starts from its own run, with no live traffic (the app does the same).
+            selected_span = -1;
+            live_request_ = 0;
+            live_root_ms.clear();
+        }
         scenario_ = std::move(edited);
         resimulate();
         return "";
@@ -81,6 +88,25 @@ std::string Sandbox::apply(const LessonAction& a) {
         case ActionKind::SetGhosts:
             ghosts_on = a.flag;
             return "";
+        case ActionKind::PlayLive: {
+            const Engine engine(scenario_);
+            Run r;
+            for (uint64_t n = 1; n <= static_cast<uint64_t>(a.value); ++n) {
+                EngineOptions opt;
+                opt.seed = seed_ + n;
+                engine.run(opt, r);
+                const Operation& entry = r.ops[r.request_first_op[0]];
+                live_root_ms.push_back(static_cast<double>(entry.end_ns - entry.start_ns) / 1e6);
+            }
+            return "";
+        }
+        case ActionKind::OpenLiveTail: {
+            if (live_root_ms.empty()) return "no live requests to open";
+            const auto slowest = std::max_element(live_root_ms.begin(), live_root_ms.end());
+            live_request_ = static_cast<uint64_t>(slowest - live_root_ms.begin()) + 1;
+            resimulate();
+            return "";
+        }
         case ActionKind::Answer:
             answer = a.answer.starts_with('$') ? answer_key_value(a.answer, world()) : a.answer;
             return answer.empty() ? "this world has no value for " + a.answer : "";
@@ -112,6 +138,7 @@ LessonWorld Sandbox::world() const {
     w.head_sampler = head_sampler;
     w.head_ratio = head_ratio;
     w.answer = answer;
+    w.live_root_ms = &live_root_ms;
     return w;
 }
 

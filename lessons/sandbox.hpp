@@ -39,7 +39,8 @@ public:
     bool ghosts_on = true;  // the app starts with the ground-truth overlay on
     std::string head_sampler = "always";
     double head_ratio = 1.0;
-    std::string answer;  // the learner's answer to the current step's question
+    std::string answer;                // the learner's answer to the current step's question
+    std::vector<double> live_root_ms;  // root durations of the live requests sent (play_live)
 
     [[nodiscard]] uint64_t seed() const { return seed_; }
 
@@ -49,6 +50,7 @@ private:
     std::filesystem::path builtin_dir_;
     Scenario scenario_;
     uint64_t seed_ = 1;
+    uint64_t live_request_ = 0;  // the live request on screen (0: the scenario's own run), as the app counts them
     Run run_;
     Analysis analysis_;
 };

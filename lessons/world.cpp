@@ -39,6 +39,7 @@ constexpr GoalName kGoalNames[] = {
     {GoalKind::AnswerIs, "answer_is"},
     {GoalKind::CallBatched, "call_batched"},
     {GoalKind::ClientSpans, "client_spans"},
+    {GoalKind::LiveTailShown, "live_tail_shown"},
     {GoalKind::All, "all"},
     {GoalKind::Any, "any"},
     {GoalKind::Not, "not"},
@@ -70,6 +71,8 @@ constexpr ActionName kActionNames[] = {
     {ActionKind::RandomSkew, "random_skew"},
     {ActionKind::Answer, "answer"},
     {ActionKind::RepairAllHops, "repair_all_hops"},
+    {ActionKind::PlayLive, "play_live"},
+    {ActionKind::OpenLiveTail, "open_live_tail"},
 };
 
 constexpr const char* kCompareNames[] = {"==", "!=", "<", "<=", ">", ">="};
@@ -349,6 +352,16 @@ bool goal_holds(const Goal& g, const LessonWorld& w) {
         }
         case GoalKind::ClientSpans:
             return sc != nullptr && sc->client_spans == g.flag;
+        case GoalKind::LiveTailShown: {
+            // Enough live requests for a tail, and the request on screen at or above the quantile.
+            if (w.live_root_ms == nullptr || w.live_root_ms->size() < 20) return false;
+            std::vector<double> sorted = *w.live_root_ms;
+            std::sort(sorted.begin(), sorted.end());
+            const auto rank = static_cast<size_t>(std::ceil(g.value * static_cast<double>(sorted.size())));
+            const double threshold = sorted[std::min(sorted.size(), std::max<size_t>(rank, 1)) - 1];
+            const double ms = root_duration_ms(w);
+            return ms >= 0.0 && ms + 1e-9 >= threshold;
+        }
         case GoalKind::All:
             return std::all_of(g.children.begin(), g.children.end(), [&](const Goal& c) { return goal_holds(c, w); });
         case GoalKind::Any:
@@ -707,6 +720,10 @@ std::string describe(const LessonAction& a) {
             return "answer the step's question";
         case ActionKind::RepairAllHops:
             return "repair every hop and instrument every application";
+        case ActionKind::PlayLive:
+            return "play live traffic";
+        case ActionKind::OpenLiveTail:
+            return "open the slowest live request";
     }
     return "";
 }
@@ -898,6 +915,10 @@ Goal parse_goal(const JsonIn& in) {
             in.allow_only({"type", "value"});
             g.flag = in.bool_or("value", true);
             break;
+        case GoalKind::LiveTailShown:
+            in.allow_only({"type", "value"});
+            g.value = in.at("value").number(0.5, 1.0);
+            break;
         case GoalKind::All:
         case GoalKind::Any: {
             in.allow_only({"type", "of"});
@@ -1010,6 +1031,14 @@ LessonAction parse_action(const JsonIn& in) {
         case ActionKind::Answer:
             in.allow_only({"type", "value"});
             a.answer = read_answer(in.at("value"));
+            break;
+        case ActionKind::PlayLive:
+            in.allow_only({"type", "requests"});
+            a.value = in.at("requests").number(20, 5000);
+            break;
+        case ActionKind::OpenLiveTail:
+            in.allow_only({"type", "quantile"});
+            a.value = in.at("quantile").number(0.5, 1.0);
             break;
     }
     return a;

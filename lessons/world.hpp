@@ -37,6 +37,7 @@ struct LessonWorld {
     std::string head_sampler = "always";      // one of kHeadSamplers
     double head_ratio = 1.0;                  // the ratio used by ratio-like samplers
     std::string answer;                       // the learner's answer to the current step's question, "" for none
+    const std::vector<double>* live_root_ms = nullptr;  // root durations of the live requests so far (ms)
     [[nodiscard]] bool panel_visible(std::string_view name) const;
 };
 
@@ -93,6 +94,7 @@ enum class GoalKind {
     AnswerIs,               // expect (literal or "$key", see answer_key_value), tolerance: the learner's answer
     CallBatched,            // from, to, flag
     ClientSpans,            // flag: client/producer spans recorded for outgoing calls
+    LiveTailShown,          // value (a quantile, 0.99): the request on screen is a live one at or above it
     All,                    // children
     Any,                    // children
     Not,                    // children[0]
@@ -167,6 +169,8 @@ enum class ActionKind {
     RandomErrorService,  // services, value (rate): one of them fails at that rate, by seed
     RandomSkew,          // services, value (ms): one of them reports times shifted by that much, by seed
     RepairAllHops,       // every hop back to ok and every application instrumented
+    PlayLive,            // value: live traffic runs (the sandbox sends that many requests at once)
+    OpenLiveTail,        // value (a quantile): open the slowest live request, at or above that quantile
     Answer,              // answer (literal or "$key"): the learner's answer to the step's question
 };
 const char* to_string(ActionKind k);  // the JSON spelling, "load_scenario", …

@@ -137,6 +137,8 @@ public:
     [[nodiscard]] const std::vector<BrokenHop>& broken_hops() const { return broken_hops_; }
     [[nodiscard]] const ViewState& view() const { return view_; }
     [[nodiscard]] uint64_t seed() const { return seed_; }
+    // The seed live request number `n` (1-based, as the request list shows it) was simulated with.
+    [[nodiscard]] uint64_t live_request_seed(uint64_t n) const { return options_.seed + n; }
     [[nodiscard]] bool showing_file() const { return !file_name_.empty(); }
     [[nodiscard]] const std::string& file_name() const { return file_name_; }
     // Increases whenever the store/analysis change, so panels can cache derived data.

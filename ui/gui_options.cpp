@@ -8,7 +8,7 @@ namespace tl::ui {
 const char* gui_usage() {
     return "usage: tracelab [simulation flags] [TRACE_FILE]\n"
            "       tracelab --screenshot OUT.png [--size WxH] [--panel NAME] [--frames N] [--play] [--select SPAN] "
-           "[--baseline FILE] [--search QUERY] [--adjust-skew] [...]\n"
+           "[--baseline FILE] [--search QUERY] [--adjust-skew] [--lesson ID[:STEP]] [...]\n"
            "       tracelab ... [--text-size PERCENT] [--theme dark|high-contrast]\n"
            "       tracelab --frame-times N [--size WxH] [...]\n"
            "       tracelab --startup-compare\n";
@@ -93,6 +93,10 @@ Result<GuiOptions> parse_gui_options(const cli::Args& args) {
             o.search = *v;
         } else if (a == "--adjust-skew") {
             o.adjust_skew = true;
+        } else if (a == "--lesson") {
+            auto v = value("--lesson");
+            if (!v) return need("--lesson");
+            o.lesson = *v;
         } else if (a == "--startup-compare") {
             o.startup_compare = true;
         } else if (a == "--startup-probe") {

@@ -29,6 +29,9 @@ struct GuiOptions {
     std::string baseline;              // --baseline FILE: pin FILE's traces as the baseline to compare with
     std::string search;                // --search QUERY: start with this query in the waterfall's search box
     bool adjust_skew = false;          // --adjust-skew: show times adjusted for clock skew
+    // --lesson ID[:STEP]: open that lesson at that step (1-based), its set-up applied; with --select, the span
+    // is picked after the set-up, as a learner would pick it.
+    std::string lesson;
 };
 
 // Parses the arguments after the program name. Errors say which flag is wrong.

@@ -29,6 +29,7 @@
 #include "ui/fonts.hpp"
 #include "ui/frame_pacing.hpp"
 #include "ui/gui_options.hpp"
+#include "ui/panels/lesson_panel.hpp"
 #include "ui/screenshot.hpp"
 #include "ui/settings.hpp"
 #include "ui/theme.hpp"
@@ -199,14 +200,21 @@ Prepared prepare_app(const tl::ui::GuiOptions& o, std::optional<tl::ui::LoadedSe
     tl::ui::App& app = *p.app;
     // What the command line asks for is in place before the first frame. When it chose a scenario or edits,
     // the app records it, so the lessons do not replace them with a step's set-up until the learner starts one.
+    const bool lesson = !o.lesson.empty();
     app.set_startup_choice(o.scenario_given || !o.sim.latency.empty() || !o.sim.error.empty() || !o.sim.drop.empty() ||
-                           !o.trace_file.empty() || o.sim.seed != 1 || !o.select.empty());
+                           !o.trace_file.empty() || o.sim.seed != 1 || (!o.select.empty() && !lesson));
     load_initial_model(app, o);
     if (o.text_scale) app.mutable_settings().text_scale = *o.text_scale;
     if (o.theme) app.mutable_settings().theme = *o.theme;
     if (o.play) app.push(tl::ui::SetPlaying{true});
-    // Runs after the queued file (if any) has opened, so the name is looked up in what is on screen.
-    if (!o.select.empty()) app.push(tl::ui::SelectSpanNamed{o.select});
+    if (lesson) {
+        auto& state = app.slot<tl::ui::LessonState>();
+        state.open_at = o.lesson;
+        state.pick_after_setup = o.select;
+    } else if (!o.select.empty()) {
+        // Runs after the queued file (if any) has opened, so the name is looked up in what is on screen.
+        app.push(tl::ui::SelectSpanNamed{o.select});
+    }
     if (o.adjust_skew) app.push(tl::ui::Custom{"adjust for skew", [](tl::ui::App& a) { a.set_adjust_skew(true); }});
     if (!o.baseline.empty())
         app.push(tl::ui::Custom{"pin baseline file", [path = o.baseline](tl::ui::App& a) {

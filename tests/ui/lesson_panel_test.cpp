@@ -2,6 +2,7 @@
 // lesson, reveal a hint, press "Show me" for each step — and check the app's model and the saved progress.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -192,4 +193,43 @@ TEST_CASE("lesson panel: saved progress reopens the lesson at its step; the cons
     ui.run(3);
     CHECK(app.analysis().traces.size() == 1);
     CHECK(state.session->finished());
+}
+
+TEST_CASE("lesson panel: from a metric to a trace — a live request opens by a click, Show me opens the p99 one") {
+    TempDir dir;
+    tl::ui::test::UiFixture ui;
+    tl::ui::App app(options());
+    auto& state = app.slot<LessonState>();
+    state.progress_file = dir.path / "progress.json";
+    state.seed = 5;
+    state.open_at = "metrics-logs-and-skew:1";
+    ui.gui = [&] { app.frame(); };
+    ui.run(3);
+    REQUIRE(state.ready());
+    REQUIRE(state.session->lesson().id == "metrics-logs-and-skew");
+    REQUIRE(state.session->current() == 0);
+    CHECK(app.scenario().id == "fan-out");
+    CHECK(app.view().live.playing);  // the set-up started live traffic
+    ui.run(90);                      // about 60 requests at 40 per second
+    const auto& live = app.view().live;
+    REQUIRE(live.root_ms.size() >= 20);
+    CHECK_FALSE(state.session->status(0).done);
+
+    // A click on the newest request in the list opens that request: its seed, pinned on screen.
+    app.push(tl::ui::SetPlaying{false});
+    ui.run(2);
+    const uint64_t newest = live.requests_sent;
+    REQUIRE_MESSAGE(ui.click("live:request " + std::to_string(newest)), ui.seen());
+    ui.run(2);
+    CHECK(app.seed() == app.live_request_seed(newest));
+    CHECK(live.pinned);
+    CHECK(static_cast<double>(app.store().spans.at(0).duration_ns()) / 1e6 == doctest::Approx(live.root_ms.back()));
+
+    // Show me opens the slowest request and names its slowest shard.
+    REQUIRE(ui.click("Show me"));
+    ui.run(3);
+    const auto slowest = std::max_element(live.root_ms.begin(), live.root_ms.end());
+    const uint64_t number = live.requests_sent - live.root_ms.size() + 1 + uint64_t(slowest - live.root_ms.begin());
+    CHECK(app.seed() == app.live_request_seed(number));
+    CHECK(state.session->status(0).done);
 }

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <random>
 #include <string>
 #include <vector>
@@ -58,9 +59,20 @@ void start_lessons(App& app, LessonState& s) {
     if (!loaded.warning.empty()) app.add_banner(BannerLevel::Warning, loaded.warning);
     s.progress = std::move(loaded.progress);
     size_t index = 0;
+    std::string wanted = s.progress.current_lesson;
+    size_t wanted_step = 0;
+    if (!s.open_at.empty()) {
+        const auto colon = s.open_at.find(':');
+        wanted = s.open_at.substr(0, colon);
+        if (colon != std::string::npos) wanted_step = std::strtoul(s.open_at.c_str() + colon + 1, nullptr, 10);
+    }
     for (size_t i = 0; i < s.course.size(); ++i)
-        if (s.course[i].id == s.progress.current_lesson) index = i;
+        if (s.course[i].id == wanted) index = i;
     open_lesson(app, s, index);
+    if (wanted_step > 0 && s.ready()) {
+        s.session->jump_to(wanted_step - 1);
+        s.hold_setup = false;
+    }
     s.at_startup = s.ready();
     if (s.ready() && app.startup_choice()) s.hold_setup = s.session->has_pending();
 }
@@ -96,6 +108,7 @@ lessons::LessonWorld lesson_world(const App& app, const LessonState& s) {
         if (!p.empty()) w.visible_panels.push_back(p);
     w.ghosts_on = app.view().show_ghosts;
     w.answer = s.answer;
+    w.live_root_ms = &app.view().live.root_ms;
     w.console_seen = w.panel_visible("console");
     // What the learner set and ran in the sampling lab; a run started before the step's set-up does not count.
     const SamplingPanel* lab = sampling_lab(app);
@@ -143,8 +156,27 @@ void apply_lesson_actions(App& app, LessonState& s, const std::vector<lessons::L
                 s.typed_answer = s.answer;
                 break;
             case ActionKind::LoadScenario:  // always reload: a step starts from the scenario as shipped
+                // ...with live traffic stopped and the start-up seed, so the step's world is the same every time.
+                app.apply(SetPlaying{false});
+                app.set_live_pinned(false);
                 (void)app.load_scenario(a.scenario);
+                if (app.seed() != app.live_request_seed(0)) app.apply(SetSeed{app.live_request_seed(0)});
                 break;
+            case ActionKind::PlayLive:
+                app.apply(SetLiveRate{40.0});
+                app.apply(SetPlaying{true});
+                (void)app.focus_panel("live");
+                break;
+            case ActionKind::OpenLiveTail: {
+                const auto& live = app.view().live;
+                if (live.root_ms.empty()) break;
+                const auto slowest = std::max_element(live.root_ms.begin(), live.root_ms.end());
+                const uint64_t first = live.requests_sent - live.root_ms.size() + 1;
+                const uint64_t number = first + static_cast<uint64_t>(slowest - live.root_ms.begin());
+                app.set_live_pinned(true);
+                app.apply(SetSeed{app.live_request_seed(number)});
+                break;
+            }
             case ActionKind::SetLatency:
                 app.apply(SetLatency{a.service, a.value});
                 break;
@@ -194,6 +226,10 @@ void apply_lesson_actions(App& app, LessonState& s, const std::vector<lessons::L
                 app.apply(SetGhosts{a.flag});
                 break;
         }
+    }
+    if (!solution && !s.pick_after_setup.empty()) {
+        app.apply(SelectSpanNamed{s.pick_after_setup});
+        s.pick_after_setup.clear();
     }
 }
 

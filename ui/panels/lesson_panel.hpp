@@ -49,6 +49,10 @@ struct LessonState {
     // Seed of the random faults in diagnosis steps: drawn when the course starts (0 until then; tests set
     // one), so two learners see different faults while a step's set-up and its "Show me" agree.
     uint64_t seed = 0;
+    // Set before the course starts (the --lesson flag): "ID[:STEP]" to open, and a span to pick by name once
+    // that step's set-up has been applied.
+    std::string open_at;
+    std::string pick_after_setup;
     // "Show me" points at the control it changed: its probe label, highlighted for a few seconds.
     std::string highlight_label;
     double highlight_until = 0.0;

@@ -1,8 +1,10 @@
 // Live traffic: play/pause a stream of requests (one re-simulation per request, new seed each time) and a
 // histogram of the root's latency with p50/p95/p99 — the metric that says "slow" but not where — beside the
-// request log. The view either follows the latest request or stays pinned on the one the learner looks at.
+// request log. The view either follows the latest request or stays pinned on the one the learner looks at;
+// clicking a request in the log opens its trace (from a metric to a trace).
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -90,12 +92,12 @@ public:
         probe_item("live:histogram");
         ImGui::EndGroup();
         ImGui::SameLine();
-        draw_request_log(app, live, log_w);
+        draw_request_log(app, live, log_w, actions);
     }
 
 private:
     // One line per request, newest first; only the visible lines are drawn.
-    static void draw_request_log(const App& app, const LiveTraffic& live, float width) {
+    static void draw_request_log(const App& app, const LiveTraffic& live, float width, Actions& actions) {
         ImGui::BeginChild("##live-log", ImVec2(width, 0), true);
         if (app.fonts().mono) ImGui::PushFont(app.fonts().mono);
         const size_t n = live.root_ms.size();
@@ -108,8 +110,18 @@ private:
                 const bool error = live.root_error[i];
                 const ImU32 col = error ? kErrorColor : ImGui::GetColorU32(ImGuiCol_Text);
                 ImGui::PushStyleColor(ImGuiCol_Text, col);
-                ImGui::Text("#%-5llu %8.1f ms  %s", static_cast<unsigned long long>(first_number + i), live.root_ms[i],
-                            error ? "ERROR" : "ok");
+                char line[64];
+                std::snprintf(line, sizeof line, "#%-5llu %8.1f ms  %s",
+                              static_cast<unsigned long long>(first_number + i), live.root_ms[i],
+                              error ? "ERROR" : "ok");
+                const uint64_t number = first_number + i;
+                // A click opens that request's trace: the same seed gives the same request again.
+                if (ImGui::Selectable(line, app.seed() == app.live_request_seed(number)))
+                    actions.push(Custom{"live: open request", [number](App& a) {
+                                            a.set_live_pinned(true);
+                                            a.apply(SetSeed{a.live_request_seed(number)});
+                                        }});
+                if (active_probe()) probe_item("live:request " + std::to_string(number));
                 ImGui::PopStyleColor();
             }
         }

@@ -172,7 +172,7 @@ TEST_CASE("lesson panel: saved progress reopens the lesson at its step; the cons
     TempDir dir;
     tl::lessons::CourseProgress p;
     p.current_lesson = "propagation-in-process";
-    p.lessons["propagation-in-process"].steps_done = 2;
+    p.lessons["propagation-in-process"].steps_done = 3;
     REQUIRE(tl::lessons::save_progress(dir.path / "progress.json", p).empty());
     tl::ui::test::UiFixture ui;
     tl::ui::App app(options());
@@ -183,7 +183,7 @@ TEST_CASE("lesson panel: saved progress reopens the lesson at its step; the cons
     const auto& state = app.slot<LessonState>();
     REQUIRE(state.ready());
     CHECK(state.session->lesson().id == "propagation-in-process");
-    CHECK(state.session->current() == 2);
+    CHECK(state.session->current() == 3);
     // The step's set-up dropped the context on one hop, so the simulation now shows two traces.
     CHECK(app.analysis().traces.size() == 2);
     REQUIRE(app.focus_panel("console").empty());

@@ -87,7 +87,9 @@ private:
     static std::string format_line(const App& app, const Run& run, const LogLine& l) {
         const Operation& op = run.ops[l.op];
         std::string trace = "trace_id=-";
-        if (op.span >= 0)
+        // A database runs no SDK: its own log knows no trace id, even though its caller's span recorded the query.
+        const bool traced_here = app.scenario().services[op.service].role == ServiceRole::Application;
+        if (op.span >= 0 && traced_here)
             trace = "trace_id=" + to_hex(run.observed.spans[size_t(op.span)].trace_id).substr(0, 12) + "..";
         const std::string& span_name = app.scenario().services[op.service].span_name;
         char buf[256];

@@ -281,9 +281,14 @@ std::vector<HopKey> truth_hops(const Scenario& sc, const Run& run) {
     };
     for (size_t i = 0; i < run.ops.size(); ++i)
         add(true_caller_of_op(run, int32_t(i)), run.ops[i].span, run.ops[i].service);
-    for (const Hop& h : run.hops)
-        if (h.client_span >= 0 && h.caller_op >= 0)
-            add(run.ops[size_t(h.caller_op)].span, h.client_span, run.ops[size_t(h.callee_op)].service);
+    for (const Hop& h : run.hops) {
+        if (h.client_span < 0 || h.caller_op < 0) continue;
+        // A pass-through proxy is invisible: the call reaches the service behind it.
+        uint32_t to = run.ops[size_t(h.callee_op)].service;
+        while (sc.services[to].role == ServiceRole::Proxy && !sc.services[to].calls.empty())
+            to = static_cast<uint32_t>(sc.find_service(sc.services[to].calls.front().to));
+        add(run.ops[size_t(h.caller_op)].span, h.client_span, to);
+    }
     std::sort(out.begin(), out.end());
     return out;
 }

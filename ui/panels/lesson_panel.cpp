@@ -521,6 +521,9 @@ void draw_steps(const App& ui_app, const LessonState& s, Actions& actions, bool 
                 ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kWarningTextColor), "%s", text.c_str());
                 ImGui::PopTextWrapPos();
                 probe_item("Feedback");
+                // Below the visible part of the steps (a short window): bring the reason into view.
+                if (ImGui::GetItemRectMax().y > ImGui::GetWindowPos().y + ImGui::GetWindowHeight())
+                    ImGui::SetScrollHereY(1.0f);
             }
             const bool more_hints = st.hints_shown < static_cast<int>(step.hints.size());
             if (!more_hints) ImGui::BeginDisabled();

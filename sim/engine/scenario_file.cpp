@@ -15,11 +15,13 @@ namespace fs = std::filesystem;
 
 namespace {
 // The order a person reads a scenario in; keys not listed (newer fields) follow, alphabetically.
-constexpr std::array<std::string_view, 26> kKeyOrder = {
-    "$schema",   "title",       "description", "entry",       "request_interval_ms", "client_spans", "services",
-    "name",      "span",        "kind",        "instrumented", "clock_skew_ms",      "latency",      "model",
-    "ms",        "jitter_ms",   "work_before", "error_rate",  "parallel",            "calls",        "to",
-    "transport", "network",     "fault",       "repeat",      "attributes"};
+constexpr std::array<std::string_view, 28> kKeyOrder = {
+    "$schema",      "title",        "description",   "entry",      "request_interval_ms",
+    "client_spans", "services",     "name",          "role",       "span",
+    "kind",         "instrumented", "clock_skew_ms", "latency",    "model",
+    "ms",           "jitter_ms",    "work_before",   "error_rate", "parallel",
+    "calls",        "to",           "transport",     "network",    "fault",
+    "repeat",       "batched",      "attributes"};
 
 size_t rank(const std::string& key) {
     const auto it = std::find(kKeyOrder.begin(), kKeyOrder.end(), key);

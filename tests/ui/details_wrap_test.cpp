@@ -104,13 +104,14 @@ TEST_CASE("span details: an in-process hop says the context passed in memory, no
     call.transport = tl::Transport::InProcess;
     sc.service("orders")->calls.push_back(call);
     REQUIRE(tl::validate_scenario(sc).empty());
-    app.apply(tl::ui::ReplaceScenario{sc});
     ui.gui = [&] { app.frame(); };
-    ui.run(3);
+    ui.run(3);  // the lessons start (and set up their step) first
+    app.apply(tl::ui::ReplaceScenario{sc});
+    ui.run(2);
     app.push(tl::ui::SelectSpanNamed{"orders.Price"});
     REQUIRE(app.focus_panel("details") == "");
     ui.run(3);
-    REQUIRE(ui.visible("details:not-sent"));
+    CHECK_MESSAGE(ui.visible("details:not-sent"), ui.seen());
     const tl::Hop* hop = app.hop_into_span(app.view().selected_span);
     REQUIRE(hop != nullptr);
     CHECK(hop->transport == tl::Transport::InProcess);

@@ -373,7 +373,7 @@ TEST_CASE("broken hops: overlapping simulated requests each get their own callee
     // fan-out and queue scenarios under overlap, are beyond what timing alone can untangle: see the README.)
     const fs::path dir = fs::path(TRACELAB_SOURCE_DIR) / "assets" / "scenarios";
     const std::pair<const char*, const char*> cases[] = {
-        {"checkout", "orders->payments"}, {"checkout", "gateway->auth"}, {"legacy-proxy", ""}};
+        {"checkout", "orders->payments"}, {"checkout", "gateway->auth"}, {"header-stripping-proxy", ""}};
     for (const auto& [name, hop] : cases) {
         auto loaded = load_scenario(name, dir);
         REQUIRE(loaded.ok());

@@ -219,10 +219,15 @@ ChromeIdent chrome_ident(TraceStore& st, std::string_view text) {
 }
 
 std::optional<int64_t> chrome_micros_ns(double us) {
-    const double ns = us * 1000.0;
+    // Whole microseconds and the fraction are scaled apart: epoch times in µs (about 1.7e15) are exact as doubles,
+    // but not once multiplied by 1000, and slices that touch must still touch in nanoseconds.
     constexpr double kLimit = 9223372036854774784.0;  // the largest double below 2^63
-    if (!(std::fabs(ns) <= kLimit)) return std::nullopt;
-    return std::llround(ns);
+    if (!(std::fabs(us * 1000.0) <= kLimit)) return std::nullopt;
+    const double whole = std::trunc(us);
+    int64_t ns = 0;
+    if (__builtin_mul_overflow(static_cast<int64_t>(whole), int64_t{1000}, &ns)) return std::nullopt;
+    if (__builtin_add_overflow(ns, std::llround((us - whole) * 1000.0), &ns)) return std::nullopt;
+    return ns;
 }
 
 std::string chrome_ident_text(const TraceStore& st, const ChromeIdent& id) {

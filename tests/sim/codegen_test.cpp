@@ -192,6 +192,7 @@ static std::vector<Scenario> all_variants() {
                     REQUIRE(set_hop_fault(s, svc.name, c.to, f).empty());
                     cases.push_back(s);
                 }
+            if (svc.role != ServiceRole::Application) continue;  // databases and proxies run no SDK to switch
             Scenario u = healthy;
             REQUIRE(set_instrumented(u, svc.name, !svc.instrumented).empty());
             REQUIRE(set_error_rate(u, svc.name, 0.5).empty());

@@ -1398,12 +1398,12 @@ Program generate_program(const Scenario& s, Language lang) {
         JsWriter w(s, sh);
         p.files.push_back(CodeFile{"package.json", package_json(s)});
         p.files.push_back(CodeFile{"main.js", w.main_js()});
-        p.run_commands = "tracelab receive    # in a second terminal (or any OTLP collector on port 4318)\nnpm install && node main.js";
+        p.run_commands = "# an OTLP/HTTP collector listening on port 4318 (OpenTelemetry Collector, Jaeger)\nnpm install && node main.js";
     } else {
         GoWriter w(s, sh);
         p.files.push_back(CodeFile{"go.mod", go_mod(s)});
         p.files.push_back(CodeFile{"main.go", w.main_go()});
-        p.run_commands = "tracelab receive    # in a second terminal (or any OTLP collector on port 4318)\ngo mod tidy && go run .";
+        p.run_commands = "# an OTLP/HTTP collector listening on port 4318 (OpenTelemetry Collector, Jaeger)\ngo mod tidy && go run .";
     }
     return p;
 }

@@ -14,7 +14,7 @@ const char* kHelp =
     "TracerProvider, the scenario's times and calls, and each hop's fault as the code that causes it.\n"
     "JavaScript (package.json + main.js) runs with `npm install && node main.js [--requests N]`;\n"
     "Go (go.mod + main.go) with `go mod tidy && go run . [-requests N]`. Spans go over OTLP/HTTP to\n"
-    "OTEL_EXPORTER_OTLP_ENDPOINT (default http://localhost:4318), for example to `tracelab receive`.\n"
+    "OTEL_EXPORTER_OTLP_ENDPOINT (default http://localhost:4318), e.g. an OpenTelemetry Collector or Jaeger.\n"
     "Without -o, the main file is printed.\n"
     "\n"
     "options:\n";

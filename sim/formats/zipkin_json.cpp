@@ -225,7 +225,8 @@ void place_untimed(ZipkinReader& reader, size_t first) {
                 drop[k - first] = 1;
             }
         }
-        const Where w = Where{} / u.at;
+        const Where doc_root;  // must outlive w, which points at it
+        const Where w = doc_root / u.at;
         if (at)
             in.warn(w,
                     "no \"timestamp\" (Zipkin leaves it out of incomplete spans): placed at its parent's start, "

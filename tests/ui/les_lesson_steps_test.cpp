@@ -55,7 +55,9 @@ struct LessonApp {
     }
     // Frames until the lab's run ends (bounded), sleeping a little between frames like a real loop.
     void wait_for_lab() {
-        for (int i = 0; i < 3000 && lab().running(); ++i) {
+        // Bounded by wall time, not frames: a sanitizer build on a busy machine runs the lab many times slower.
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(180);
+        while (lab().running() && std::chrono::steady_clock::now() < deadline) {
             ui.frame();
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
         }

@@ -20,10 +20,12 @@ tl::ui::AppOptions options() {
     return o;
 }
 
-// Frames until the panel's run ends (bounded), sleeping a little between frames like a real loop.
-int frames_until_done(tl::ui::test::UiFixture& ui, SamplingPanel& panel, int max_frames = 3000) {
+// Frames until the panel's run ends (bounded by wall time: a sanitizer build on a busy machine is many times
+// slower), sleeping a little between frames like a real loop.
+int frames_until_done(tl::ui::test::UiFixture& ui, SamplingPanel& panel) {
     int frames = 0;
-    while (panel.running() && frames < max_frames) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(180);
+    while (panel.running() && std::chrono::steady_clock::now() < deadline) {
         ui.frame();
         ++frames;
         std::this_thread::sleep_for(std::chrono::milliseconds(5));

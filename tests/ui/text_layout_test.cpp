@@ -87,7 +87,8 @@ TEST_CASE("sampling lab: at 1024x640 every result figure is inside the panel and
     REQUIRE(panel != nullptr);
     panel->controls.requests = 5'000;
     ui.gui = [&] { app.frame(); };
-    for (int i = 0; i < 3000 && (panel->running() || !panel->report()); ++i) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(180);
+    while ((panel->running() || !panel->report()) && std::chrono::steady_clock::now() < deadline) {
         ui.frame();
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }

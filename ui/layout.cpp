@@ -43,7 +43,11 @@ Layout layout(const LayoutInput& in, const SplitterState& s) {
     // Vertical split: middle row above, bottom strip below. Below kFullHeight the bottom strip and the trace
     // list shrink with the window, as the side columns do below kFullWidth.
     const float short_factor = std::clamp(in.height / kFullHeight, 0.0f, 1.0f);
-    float bottom = clampf(s.bottom_height * k * short_factor, kMinBottom * k, std::max(kMinBottom * k, height - kMinMiddle * k - gap));
+    // Enlarged text grows the two strips only as far as the window's height allows (at 150% on a 640 px
+    // window they grow by 1.2, not 1.5), so the waterfall and the lesson steps keep room for their rows.
+    const float strip_k = std::min(k, std::max(1.0f, k * short_factor));
+    float bottom = clampf(s.bottom_height * strip_k * short_factor, kMinBottom * k,
+                          std::max(kMinBottom * k, height - kMinMiddle * k - gap));
     bottom = std::min(bottom, height * 0.6f);
     const float middle = std::max(height - bottom - gap, 1.0f);
 
@@ -62,13 +66,13 @@ Layout layout(const LayoutInput& in, const SplitterState& s) {
     }
     const float centre = std::max(width - left - right - 2 * gap, 1.0f);
 
-    float trace_list = clampf(s.trace_list_height * k * short_factor, kMinTraceList * k,
+    float trace_list = clampf(s.trace_list_height * strip_k * short_factor, kMinTraceList * k,
                               std::max(kMinTraceList * k, middle - kMinWaterfall * k - gap));
     trace_list = std::min(trace_list, middle * 0.5f);
 
     Layout out;
     out.side_factor = narrow;
-    out.height_factor = short_factor;
+    out.height_factor = strip_k * short_factor / k;
     const float y0 = in.top;
     const float cx = left + gap;
     out.areas[static_cast<size_t>(Area::Left)] = {0, y0, left, middle};

@@ -57,7 +57,8 @@ struct Layout {
     std::array<Rect, kAreaCount> areas;
     std::array<Rect, kSplitterCount> splitters;  // grab handles between areas
     float side_factor = 1.0f;    // how much the side columns were shrunk for a narrow window (width / kFullWidth)
-    float height_factor = 1.0f;  // the same for the bottom strip and trace list on a short window
+    float height_factor = 1.0f;  // the same for the bottom strip and trace list on a short window (with the
+                                 // text scale's growth held back there: strips are s × scale × height_factor)
     [[nodiscard]] const Rect& area(Area a) const { return areas[static_cast<size_t>(a)]; }
     [[nodiscard]] const Rect& splitter(Splitter s) const { return splitters[static_cast<size_t>(s)]; }
 };

@@ -26,9 +26,11 @@ public:
     std::function<void()> gui = [] {};
     LabelProbe probe;
 
-    explicit UiFixture(ImVec2 display = {1280, 800}) {
+    // `fonts`: an atlas the test owns (e.g. tl::ui::build_fonts at 150% text), kept alive past the fixture;
+    // nullptr: Dear ImGui's own font.
+    explicit UiFixture(ImVec2 display = {1280, 800}, ImFontAtlas* fonts = nullptr) {
         IMGUI_CHECKVERSION();
-        ctx_ = ImGui::CreateContext();
+        ctx_ = ImGui::CreateContext(fonts);
         ImGuiIO& io = ImGui::GetIO();
         io.IniFilename = nullptr;
         io.LogFilename = nullptr;

@@ -21,6 +21,7 @@
 #include "ui/panels/sampling_panel.hpp"
 #include "ui/theme.hpp"
 #include "ui/widgets/label_probe.hpp"
+#include "ui/widgets/text_helpers.hpp"
 
 namespace tl::ui {
 
@@ -456,18 +457,25 @@ void draw_question(const LessonState& s, const lessons::Step& step, Actions& act
     }
     char buf[128];
     std::snprintf(buf, sizeof buf, "%s", s.typed_answer.c_str());
-    ImGui::SetNextItemWidth(std::min(ImGui::GetContentRegionAvail().x * 0.6f, ImGui::GetFontSize() * 14.0f));
+    // The box and "Check" share the line when the box can keep a usable width beside the button; on a narrow
+    // panel (or with large text) "Check" goes under the box rather than past the panel's edge.
+    const float check_w = button_width("Check");
+    const float avail = ImGui::GetContentRegionAvail().x;
+    const float beside = avail - check_w - ImGui::GetStyle().ItemSpacing.x;
+    const bool one_line = beside >= ImGui::GetFontSize() * 6.0f;
+    ImGui::SetNextItemWidth(std::min(one_line ? beside : avail, ImGui::GetFontSize() * 14.0f));
     const bool enter = ImGui::InputText("##answer", buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue);
     if (ImGui::IsItemEdited())
         push_custom(actions, "lessons: typing",
                     [text = std::string(buf)](App& app) { app.slot<LessonState>().typed_answer = text; });
     probe_item("Answer");
-    ImGui::SameLine();
+    if (one_line) ImGui::SameLine();
     if (ImGui::Button("Check") || enter) answer(buf);
     probe_item("Check");
 }
 
-void draw_steps(const App& ui_app, const LessonState& s, Actions& actions, bool scroll_to_current) {
+// `current_h` receives the height the current step took (its text and controls), for sizing the area.
+void draw_steps(const App& ui_app, const LessonState& s, Actions& actions, bool scroll_to_current, float& current_h) {
     const lessons::LessonSession& session = *s.session;
     const lessons::Lesson& l = session.lesson();
     ImGui::Separator();
@@ -479,6 +487,7 @@ void draw_steps(const App& ui_app, const LessonState& s, Actions& actions, bool 
         const lessons::Step& step = l.steps[i];
         const lessons::StepStatus& st = session.status(i);
         ImGui::PushID(static_cast<int>(i));
+        const float step_top = ImGui::GetCursorPosY();
         // Scroll to the top of the current step, so a long instruction is never cut at its first line.
         if (i == session.current() && scroll_to_current) ImGui::SetScrollHereY(0.0f);
         ImGui::PushTextWrapPos(0.0f);
@@ -546,6 +555,7 @@ void draw_steps(const App& ui_app, const LessonState& s, Actions& actions, bool 
             }
             ImGui::Unindent();
         }
+        if (i == session.current()) current_h = ImGui::GetCursorPosY() - step_top;
         ImGui::PopID();
     }
 }
@@ -608,8 +618,12 @@ public:
         if (!s->ready()) return;
         draw_chooser(*s, actions);
         const lessons::Lesson& l = s->session->lesson();
-        const float steps_h =
-            std::max(ImGui::GetTextLineHeightWithSpacing() * 9.0f, ImGui::GetContentRegionAvail().y * 0.42f);
+        // The steps get at least 42% of the height, and more on a short panel (large text, small window) so the
+        // whole current step with its answer box and buttons is in view, as long as the prose keeps three lines.
+        const float line = ImGui::GetTextLineHeightWithSpacing();
+        const float avail_y = ImGui::GetContentRegionAvail().y;
+        const float whole_step = current_step_h_ + 2.0f * line + ImGui::GetStyle().WindowPadding.y;
+        const float steps_h = std::max({line * 9.0f, avail_y * 0.42f, std::min(whole_step, avail_y - line * 3.0f)});
         ImGui::BeginChild("##lesson-scroll", ImVec2(0, -steps_h), false);
         if (scrolled_lesson_ != l.id) {
             ImGui::SetScrollY(0.0f);
@@ -630,7 +644,7 @@ public:
         // The hands-on steps stay pinned below the prose, so the current step is always in view.
         ImGui::BeginChild("##lesson-steps", ImVec2(0, 0), false);
         const bool moved = scroll_to_step_ != s->session->current() || scrolled_lesson_ != steps_lesson_;
-        draw_steps(app, *s, actions, moved);
+        draw_steps(app, *s, actions, moved, current_step_h_);
         scroll_to_step_ = s->session->current();
         steps_lesson_ = l.id;
         ImGui::Spacing();
@@ -680,6 +694,7 @@ private:
     std::string scrolled_lesson_;
     std::string steps_lesson_;
     size_t scroll_to_step_ = ~size_t{0};
+    float current_step_h_ = 0.0f;  // the current step's height last frame
 };
 
 }  // namespace

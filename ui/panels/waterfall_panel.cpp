@@ -130,20 +130,23 @@ private:
         compat::item_tooltip(
             "Ground truth: draw the spans of this request that ended up in other traces, where\n"
             "they really happened, joined to the hop that lost the context (G).");
-        ImGui::SameLine();
-        if (ImGui::Button(replaying_ ? "Stop replay" : "Replay")) {
+        const char* replay = replaying_ ? "Stop replay" : "Replay";
+        if (app.run()) same_line_if_fits(button_width(replay));
+        if (ImGui::Button(replay)) {
             replaying_ = !replaying_;
             playback_ns_ = 0;
         }
         probe_item("waterfall:replay");
         compat::item_tooltip("Replay the request on a slowed clock: spans appear and grow as they run.");
-        ImGui::SameLine();
+        same_line_if_fits(110 * app.fonts().scale);
         ImGui::SetNextItemWidth(110 * app.fonts().scale);
         ImGui::SliderFloat("##slowdown", &slowdown_, 1.0f, 50.0f, "%.0fx slower", ImGuiSliderFlags_Logarithmic);
         if (t.incomplete()) {
-            ImGui::SameLine();
-            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kWarningTextColor), "%s",
-                               t.root < 0 ? "no root: the start of this trace never arrived" : "incomplete trace");
+            const char* note = t.root < 0 ? "no root: the start of this trace never arrived" : "incomplete trace";
+            same_line_if_fits(ImGui::CalcTextSize(note).x);
+            ImGui::PushTextWrapPos(0.0f);
+            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kWarningTextColor), "%s", note);
+            ImGui::PopTextWrapPos();
         }
     }
 
@@ -254,7 +257,12 @@ private:
             ImGui::SetKeyboardFocusHere();
             focus_search_ = false;
         }
-        ImGui::SetNextItemWidth(220 * scale);
+        // The search box gives up width (down to a minimum) so that the match buttons stay on its line; every
+        // control after it moves to the next line when it no longer fits (narrow window, large text).
+        const float spacing = ImGui::GetStyle().ItemSpacing.x;
+        const float nav_w = button_width("<") + button_width(">") + button_width("Next error") + 3 * spacing;
+        const float avail = ImGui::GetContentRegionAvail().x;
+        ImGui::SetNextItemWidth(std::min(avail, std::clamp(avail - nav_w, 120 * scale, 220 * scale)));
         const bool enter = ImGui::InputTextWithHint("##search", "Search: name, service=, key=value, duration>50ms",
                                                     search_, sizeof search_, ImGuiInputTextFlags_EnterReturnsTrue);
         probe_item("waterfall:search");
@@ -268,21 +276,24 @@ private:
             pending_select_ = state_.selected_span;
             ImGui::SetKeyboardFocusHere(-1);
         }
-        ImGui::SameLine();
         if (!query_error_.empty()) {
+            same_line_if_fits(ImGui::CalcTextSize("?").x);
             ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kWarningTextColor), "?");
             compat::item_tooltip(query_error_.c_str());
         } else if (search_[0]) {
-            ImGui::Text("%zu match%s", matches_.size(), matches_.size() == 1 ? "" : "es");
+            char count[32];
+            std::snprintf(count, sizeof count, "%zu match%s", matches_.size(), matches_.size() == 1 ? "" : "es");
+            same_line_if_fits(ImGui::CalcTextSize(count).x);
+            ImGui::TextUnformatted(count);
             probe_item("waterfall:match-count");
         }
-        ImGui::SameLine();
+        same_line_if_fits(button_width("<"));
         if (ImGui::SmallButton("<")) step_and_select(app, in, false, false);
         compat::item_tooltip("Previous match (P)");
-        ImGui::SameLine();
+        same_line_if_fits(button_width(">"));
         if (ImGui::SmallButton(">")) step_and_select(app, in, true, false);
         compat::item_tooltip("Next match (N or Enter)");
-        ImGui::SameLine();
+        same_line_if_fits(button_width("Next error"));
         ImGui::BeginDisabled(errors_.empty());
         if (ImGui::SmallButton("Next error")) step_and_select(app, in, true, true);
         ImGui::EndDisabled();
@@ -292,22 +303,22 @@ private:
         // Compare with a baseline.
         const CompareBaseline* base = app.find_slot<CompareBaseline>();
         const bool pinned = base && base->pinned;
-        ImGui::SameLine(0, 14 * scale);
-        if (ImGui::SmallButton(pinned ? "Re-pin" : "Pin as baseline"))
-            actions.push(Custom{"pin baseline", [](App& a) { pin_baseline(a); }});
+        const char* pin = pinned ? "Re-pin" : "Pin as baseline";
+        same_line_if_fits(button_width(pin), 14 * scale);
+        if (ImGui::SmallButton(pin)) actions.push(Custom{"pin baseline", [](App& a) { pin_baseline(a); }});
         probe_item("waterfall:pin");
         compat::item_tooltip(
             "Keep what is on screen as the baseline (B); then change the scenario, pick another trace or open\n"
             "another file: each span shows its duration change, and spans added, removed or moved are marked.");
         if (pinned) {
-            ImGui::SameLine();
+            same_line_if_fits(button_width("Clear"));
             if (ImGui::SmallButton("Clear")) actions.push(Custom{"clear baseline", [](App& a) { clear_baseline(a); }});
             probe_item("waterfall:clear-baseline");
         }
 
         // Clock skew: only offered when some service's clock disagrees with its caller's.
         if (app.clock_skew().any()) {
-            ImGui::SameLine(0, 14 * scale);
+            same_line_if_fits(labelled_width(ImGui::GetFrameHeight(), "Adjust for skew"), 14 * scale);
             bool adjust = app.skew_adjusted();
             if (ImGui::Checkbox("Adjust for skew", &adjust))
                 actions.push(Custom{"adjust for skew", [adjust](App& a) { a.set_adjust_skew(adjust); }});
@@ -316,7 +327,7 @@ private:
                 "Move each service whose clock disagrees with its caller's into the caller, the way Jaeger's\n"
                 "clock-skew adjuster does (the network time is assumed to split evenly). Untick for the raw times.");
             if (app.skew_adjusted()) {
-                ImGui::SameLine();
+                same_line_if_fits(ImGui::CalcTextSize("times adjusted").x);
                 ImGui::TextColored(ImVec4(1.0f, 0.6f, 0.16f, 1.0f), "times adjusted");
                 probe_item("waterfall:skew-indicator");
             }

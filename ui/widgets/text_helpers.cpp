@@ -38,10 +38,17 @@ float labelled_width(float item_width, const char* label) {
     return item_width + (text > 0.0f ? ImGui::GetStyle().ItemInnerSpacing.x + text : 0.0f);
 }
 
-void same_line_if_fits(float width) {
+float button_width(const char* label) {
+    return ImGui::CalcTextSize(label, nullptr, true).x + 2.0f * ImGui::GetStyle().FramePadding.x;
+}
+
+bool same_line_if_fits(float width, float spacing) {
     // GetContentRegionMax() is the table cell's edge inside a table, the window's elsewhere.
     const float right = ImGui::GetWindowPos().x + ImGui::GetContentRegionMax().x;
-    if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width <= right) ImGui::SameLine();
+    const float gap = spacing >= 0.0f ? spacing : ImGui::GetStyle().ItemSpacing.x;
+    if (ImGui::GetItemRectMax().x + gap + width > right) return false;
+    ImGui::SameLine(0.0f, gap);
+    return true;
 }
 
 std::string fit_text(const std::string& text, float width) {

@@ -136,7 +136,7 @@ TEST_CASE("reading: span details list a link and a click follows it to the linke
     CHECK(ui.visible("details:link-source"));  // and the way back
 }
 
-TEST_CASE("reading: pin a baseline, make payments slower, and the waterfall shows +340 ms") {
+TEST_CASE("reading: pin a baseline, make payments slower, and the waterfall shows +340 ms clear of the badge") {
     UiFixture ui;
     App app(test_options());
     REQUIRE(app.load_scenario("checkout") == "");
@@ -152,6 +152,17 @@ TEST_CASE("reading: pin a baseline, make payments slower, and the waterfall show
     ui.run(3);
     CHECK(ui.visible("waterfall:compare-summary"));
     CHECK(ui.visible("waterfall delta +340 ms"));  // payments, and the root above it
+    // payments (the slowest hop) now ends near the row's right end, where its change is drawn: the change,
+    // the bar's label and the slowest badge keep clear of each other.
+    const tl::ui::ProbedItem* delta = ui.item("waterfall delta of payments.Charge");
+    const tl::ui::ProbedItem* badge = ui.item("waterfall slowest badge");
+    const tl::ui::ProbedItem* label = ui.item("waterfall label payments.Charge");
+    REQUIRE(delta);
+    REQUIRE(badge);
+    REQUIRE(label);
+    CHECK(badge->max.x <= delta->min.x);  // same row: the badge ends before the change's backing starts
+    CHECK(label->max.x <= delta->min.x);
+    CHECK((label->max.x <= badge->min.x || badge->max.x <= label->min.x));
     const tl::TraceDiff d = tl::ui::diff_with_baseline(app, *base);
     CHECK(d.root_delta_ns() == 340'000'000);
 

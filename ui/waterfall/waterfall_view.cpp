@@ -76,8 +76,7 @@ WaterfallModel* ensure_model(const WaterfallInput& in, WaterfallViewState& st) {
     if (!c.built || c.store != in.store || c.analysis != in.analysis || c.truth != in.ground_truth ||
         c.trace != in.trace || c.trace_id != ti.id || c.span_count != ti.spans.size() ||
         c.store_spans != in.store->spans.size() || c.start_ns != ti.start_ns || c.end_ns != ti.end_ns ||
-        c.generation != in.data_generation || c.hops != in.broken_hops.data() ||
-        c.hop_count != in.broken_hops.size()) {
+        c.generation != in.data_generation || c.hops != in.broken_hops.data() || c.hop_count != in.broken_hops.size()) {
         c.model.build(*in.store, *in.analysis, in.trace, in.ground_truth, in.broken_hops);
         c.hops = in.broken_hops.data();
         c.hop_count = in.broken_hops.size();
@@ -435,6 +434,28 @@ void draw_bar(ImDrawList* dl, const WaterfallInput& in, const WaterfallRow& row,
         dl->AddRectFilled(a, b, IM_COL32(20, 22, 28, 185), 2.0f);
 }
 
+// The duration change a pinned baseline puts at the right end of a row ("+340 ms", "-20.0 ms", "new" for an
+// added span); false when the row shows none.
+bool delta_label(const WaterfallInput& in, const WaterfallRow& row, char* buf, size_t n) {
+    if (!in.marks || row.span < 0 || (row.flags & kRowGhost)) return false;
+    const uint8_t f = in.marks->of(row.span);
+    const int64_t delta = in.marks->delta_of(row.span);
+    if (delta == SpanMarks::kNoDelta || (delta == 0 && !(f & SpanMarks::Added))) return false;
+    if (f & SpanMarks::Added) {
+        std::snprintf(buf, n, "new");
+    } else {
+        buf[0] = delta > 0 ? '+' : '-';
+        format_duration(delta > 0 ? delta : -delta, buf + 1, n - 1);
+    }
+    return true;
+}
+
+// Where the delta label's dark backing starts, relative to the bar area's left edge: the bar's label and the
+// "slowest" badge keep to the left of it.
+float delta_label_left(const RowsGeometry& g, const char* text) {
+    return g.bar_w - 4.0f - ImGui::CalcTextSize(text).x - 3.0f;
+}
+
 // Marks of the reading tools on one bar: search match outline, compare outline and duration change, clock
 // skew flag, link marker.
 void draw_reading_marks(ImDrawList* dl, const WaterfallInput& in, const WaterfallRow& row, const WaterfallBar& bar,
@@ -466,26 +487,24 @@ void draw_reading_marks(ImDrawList* dl, const WaterfallInput& in, const Waterfal
         const float cx = x1 + 5.0f, cy = y + mt.row_h * 0.5f, r = mt.row_h * 0.22f;
         dl->AddQuadFilled({cx, cy - r}, {cx + r, cy}, {cx, cy + r}, {cx - r, cy}, IM_COL32(190, 140, 255, 255));
     }
-    const int64_t delta = in.marks->delta_of(row.span);
-    if (delta != SpanMarks::kNoDelta && (delta != 0 || (f & SpanMarks::Added))) {
-        char buf[40];
-        if (f & SpanMarks::Added) {
-            std::snprintf(buf, sizeof buf, "new");
-        } else {
-            buf[0] = delta > 0 ? '+' : '-';
-            format_duration(delta > 0 ? delta : -delta, buf + 1, sizeof buf - 1);
-        }
+    char buf[40];
+    if (delta_label(in, row, buf, sizeof buf)) {
+        const int64_t delta = in.marks->delta_of(row.span);
         const float w = ImGui::CalcTextSize(buf).x;
         const float right = g.bar_x + g.bar_w - 4.0f;
         const ImU32 col = (f & SpanMarks::Added) ? IM_COL32(90, 210, 120, 255)
                           : delta > 0            ? IM_COL32(255, 110, 100, 255)
                                                  : IM_COL32(110, 220, 130, 255);
-        dl->AddRectFilled({right - w - 3.0f, ty - 1.0f}, {right + 2.0f, ty + fs + 1.0f}, IM_COL32(20, 22, 28, 225),
-                          3.0f);
+        dl->AddRectFilled({g.bar_x + delta_label_left(g, buf), ty - 1.0f}, {right + 2.0f, ty + fs + 1.0f},
+                          IM_COL32(20, 22, 28, 225), 3.0f);
         dl->AddText({right - w, ty}, col, buf);
-        if (LabelProbe* probe = active_probe())
-            probe->record(std::string("waterfall delta ") + buf, {right - w, ty}, {right, ty + fs},
+        if (LabelProbe* probe = active_probe()) {
+            const ImVec2 lo{g.bar_x + delta_label_left(g, buf), ty}, hi{right + 2.0f, ty + fs};
+            probe->record(std::string("waterfall delta ") + buf, lo, hi, ImGui::GetFrameCount());
+            std::string scratch;
+            probe->record("waterfall delta of " + std::string(row_text(in, row, scratch).name), lo, hi,
                           ImGui::GetFrameCount());
+        }
     }
 }
 
@@ -561,6 +580,9 @@ void draw_bar_label(ImDrawList* dl, const WaterfallInput& in, const WaterfallRow
     q.x1 = bar.x1;
     q.area_l = 2.0f;
     q.area_r = g.bar_w - 2.0f;
+    // A pinned baseline's "+340 ms" holds the row's right end: label and badge stay left of it.
+    if (char delta[40]; delta_label(in, row, delta, sizeof delta))
+        q.area_r = std::max(q.area_l, delta_label_left(g, delta) - 4.0f);
     q.gaps = gaps;
     for (int i = 0; i < 3; ++i) q.label_w[i] = candidates[i] ? ImGui::CalcTextSize(candidates[i]).x : 0.0f;
     q.badge_w = want_badge ? ImGui::CalcTextSize(badge).x + 8.0f : 0.0f;
@@ -655,10 +677,10 @@ void draw_tooltip(const WaterfallInput& in, const WaterfallModel& m, const Water
     format_duration_in(row.end_ns - row.start_ns, unit, a, sizeof a);
     format_duration_in(row.start_ns - m.info().start_ns, unit, b, sizeof b);
     ImGui::Text("duration %s, starts at +%s", a, b);
-    const BrokenHop* hop = (row.flags & kRowBrokenHop) && row.hop >= 0 &&
-                                   static_cast<size_t>(row.hop) < in.broken_hops.size()
-                               ? &in.broken_hops[static_cast<size_t>(row.hop)]
-                               : nullptr;
+    const BrokenHop* hop =
+        (row.flags & kRowBrokenHop) && row.hop >= 0 && static_cast<size_t>(row.hop) < in.broken_hops.size()
+            ? &in.broken_hops[static_cast<size_t>(row.hop)]
+            : nullptr;
     if (hop != nullptr) {
         ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kWarningTextColor), "Broken hop (found in the data):");

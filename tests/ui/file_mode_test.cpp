@@ -1,6 +1,6 @@
 // Headless tests of file mode: with a trace file on screen the simulator-only panels say so, Play explains
-// itself, the way back works and clears the file's banner lines, a one-span trace has no "slowest" badge, and
-// importer warnings name the file once.
+// itself, the way back works and clears the file's banner lines, times read in one unit per view, a one-span
+// trace has no "slowest" badge, and importer warnings name the file once.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -129,4 +129,46 @@ TEST_CASE("file mode: importer warnings name the file once, in one line, the JSO
     CHECK(count_of(warning, "one-span.json") == 1);
     CHECK(warning.find("was read with 1 problem: unknown span kind 42") == 0 + std::string("one-span.json ").size());
     CHECK(warning.find("(at /resourceSpans/0/") != std::string::npos);
+}
+
+TEST_CASE("file mode: a trace of microsecond spans reads in microseconds everywhere, no ms beside them") {
+    // tests/data/microsecond-spans.json: GET /health (850 us) with cache.get (+30 us, 120 us) and SELECT 1
+    // (+200 us, 500 us); a second trace, GET /ping, lasts 42 us.
+    UiFixture ui;
+    App app(test_options());
+    REQUIRE(app.load_scenario("checkout") == "");
+    app.push(tl::ui::OpenFile{std::string(TRACELAB_SOURCE_DIR) + "/tests/data/microsecond-spans.json"});
+    app.apply_actions();
+    REQUIRE(app.showing_file());
+    ui.gui = [&] { app.frame(); };
+    app.push(tl::ui::FocusPanel{"details"});
+    app.push(tl::ui::SelectSpanNamed{"cache.get"});
+    ui.run(4);
+    const std::string us = " \xC2\xB5s";
+    INFO("drawn: " << ui.seen());
+    // The waterfall: header, bars, ruler.
+    CHECK(ui.visible("waterfall header 850" + us));
+    CHECK(ui.visible("waterfall duration GET /health = 850" + us));
+    CHECK(ui.visible("waterfall duration cache.get = 120" + us));
+    CHECK(ui.visible("waterfall duration SELECT 1 = 500" + us));
+    // Span details of cache.get: its start inside the trace in the same unit.
+    CHECK(ui.visible("details:start +30.0" + us));
+    // The trace list's Duration column.
+    CHECK(ui.visible("trace:0 duration 850" + us));
+    CHECK(ui.visible("trace:1 duration 42.0" + us));
+    // Every time label drawn in this frame is in microseconds (the ruler's "0" has no unit); none in ms.
+    size_t rulers = 0, times = 0;
+    for (const std::string& label : ui.probe.order()) {
+        const bool ruler = label.starts_with("ruler ");
+        const bool time = ruler || label.starts_with("waterfall duration ") || label.starts_with("details:start") ||
+                          label.starts_with("waterfall header") || label.find(" duration ") != std::string::npos;
+        if (!time) continue;
+        CAPTURE(label);
+        ++times;
+        rulers += ruler ? 1 : 0;
+        CHECK(label.find(" ms") == std::string::npos);
+        if (label != "ruler 0") CHECK(label.ends_with(us));
+    }
+    CHECK(rulers >= 3);
+    CHECK(times >= rulers + 7);
 }

@@ -619,3 +619,29 @@ TEST_CASE("waterfall: a folded minimap block counts the failed spans inside it")
     for (const auto& b : blocks)
         if (b.lane == 1) CHECK(b.errors == (b.start_ns == 500 * kMs ? 1u : 0u));
 }
+
+TEST_CASE("waterfall: ruler labels given a unit stay in it; zero durations print without decimals") {
+    std::vector<RulerTick> ticks;
+    const int64_t origin = 1'700'000'000'000'000'000;
+    const int64_t us = 1000;
+    // 850 µs across 1000 px, labels at least 90 px apart: a 100 µs step.
+    ruler_ticks({origin, origin + 850 * us}, origin, 1000.0f, 90.0f, ticks, us);
+    std::vector<std::string> majors;
+    for (const auto& t : ticks)
+        if (t.major) majors.emplace_back(t.label);
+    REQUIRE(majors.size() == 9);  // 0, 100, ..., 800 µs
+    CHECK(majors[0] == "0");
+    for (size_t i = 1; i < majors.size(); ++i) CHECK(majors[i] == std::to_string(i * 100) + " \xC2\xB5s");
+    // The same view in milliseconds: one decimal is enough for a 100 µs step.
+    ruler_ticks({origin, origin + 850 * us}, origin, 1000.0f, 90.0f, ticks, kMs);
+    std::vector<std::string> in_ms;
+    for (const auto& t : ticks)
+        if (t.major) in_ms.emplace_back(t.label);
+    REQUIRE(in_ms.size() == 9);
+    CHECK(in_ms[3] == "0.3 ms");
+    char buf[32];
+    format_duration_in(0, us, buf, sizeof buf);
+    CHECK(std::string(buf) == "0 \xC2\xB5s");
+    format_duration_in(30 * us, us, buf, sizeof buf);
+    CHECK(std::string(buf) == "30.0 \xC2\xB5s");
+}

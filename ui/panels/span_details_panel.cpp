@@ -78,9 +78,9 @@ bool begin_kv_table(const char* id) {
 }
 
 // "+160 ms  exception", then its attributes one per line below it, each wrapped inside the column.
-void draw_event(const TraceStore& store, const Span& s, const SpanEvent& e) {
+void draw_event(const TraceStore& store, const Span& s, const SpanEvent& e, int64_t unit_ns) {
     ImGui::Bullet();
-    ImGui::TextWrapped("+%s  %s", format_duration(e.time_ns - s.start_ns).c_str(),
+    ImGui::TextWrapped("+%s  %s", format_duration_in(e.time_ns - s.start_ns, unit_ns).c_str(),
                        std::string(store.str(e.name)).c_str());
     probe_item("details:event");
     ImGui::Indent();
@@ -278,7 +278,7 @@ public:
         const auto events = store.events_of(s);
         if (!events.empty()) {
             compat::separator_text("Events");
-            for (const SpanEvent& e : events) draw_event(store, s, e);
+            for (const SpanEvent& e : events) draw_event(store, s, e, display_unit_ns(trace.duration_ns()));
         }
     }
 

@@ -8,6 +8,7 @@
 
 #include "sim/trace/statistics.hpp"
 #include "ui/app.hpp"
+#include "ui/waterfall/waterfall_layout.hpp"
 #include "ui/widgets/label_probe.hpp"
 #include "ui/widgets/text_helpers.hpp"
 
@@ -35,8 +36,9 @@ public:
             seen_generation_ = app.generation();
         }
         const auto& t = app.analysis().traces[size_t(trace)];
+        const int64_t unit = display_unit_ns(t.duration_ns());  // one unit for the table, as in the waterfall
         ImGui::TextDisabled("%zu spans in %zu operations; share = self time / trace duration (%s)", t.spans.size(),
-                            rows_.size(), format_duration(t.duration_ns()).c_str());
+                            rows_.size(), format_duration_in(t.duration_ns(), unit).c_str());
         constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg |
                                            ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY |
                                            ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp;
@@ -79,7 +81,9 @@ public:
             ImGui::Text("%u", o.count);
             for (int64_t v : {o.total_ns, o.self_ns, o.avg_ns(), o.min_ns, o.max_ns}) {
                 ImGui::TableNextColumn();
-                ImGui::TextUnformatted(format_duration(v).c_str());
+                const std::string text = format_duration_in(v, unit);
+                ImGui::TextUnformatted(text.c_str());
+                probe_item("stats:time " + text);
             }
             ImGui::TableNextColumn();
             ImGui::Text("%.1f%%", o.share * 100.0);

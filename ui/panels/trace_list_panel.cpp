@@ -1,6 +1,7 @@
 // Trace list: every trace the request produced, as a backend lists them — root name, span count, duration
 // and "incomplete" / "no root" / broken-hop warnings. When propagation breaks, one request shows up as several
 // traces: the broken hops found in the data say which trace called which.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "ui/imgui_compat.hpp"
 #include "ui/panels/quiz_panel.hpp"
 #include "ui/theme.hpp"
+#include "ui/waterfall/waterfall_layout.hpp"
 #include "ui/widgets/label_probe.hpp"
 #include "ui/widgets/text_helpers.hpp"
 
@@ -65,6 +67,10 @@ public:
         if (cached_generation_ != app.generation() || cached_hidden_ != hide_hops) {
             cached_generation_ = app.generation();
             cached_hidden_ = hide_hops;
+            // One unit for the whole Duration column, the longest trace's, so the column reads down.
+            int64_t longest = 0;
+            for (const TraceInfo& t : an.traces) longest = std::max(longest, t.duration_ns());
+            unit_ns_ = display_unit_ns(longest);
             hops_out_.assign(an.traces.size(), 0);
             hop_in_.assign(an.traces.size(), -1);
             if (!hide_hops)
@@ -109,7 +115,9 @@ public:
                 ImGui::TableNextColumn();
                 ImGui::Text("%zu", t.spans.size());
                 ImGui::TableNextColumn();
-                ImGui::TextUnformatted(format_duration(t.duration_ns()).c_str());
+                const std::string duration = format_duration_in(t.duration_ns(), unit_ns_);
+                ImGui::TextUnformatted(duration.c_str());
+                probe_item("trace:" + std::to_string(i) + " duration " + duration);
                 ImGui::TableNextColumn();
                 std::string warn;
                 if (t.root < 0) warn += "no root  ";
@@ -150,6 +158,7 @@ private:
 
     uint64_t cached_generation_ = ~0ull;
     bool cached_hidden_ = false;
+    int64_t unit_ns_ = 1'000'000;     // the Duration column's unit (see display_unit_ns)
     std::vector<uint32_t> hops_out_;  // per trace: broken hops whose caller is in it
     std::vector<int32_t> hop_in_;     // per trace: the broken hop that started it, -1 for none
 };

@@ -68,7 +68,8 @@ int format_duration_in(int64_t ns, int64_t unit_ns, char* buf, size_t n) {
     const char* name = "ns";
     for (const Unit& u : kUnits)
         if (u.ns == unit_ns) name = u.name;
-    if (unit_ns <= 1) return std::min(std::snprintf(buf, n, "%" PRId64 " ns", ns), static_cast<int>(n) - 1);
+    if (unit_ns <= 1 || ns == 0)  // "0 µs", not "0.000 µs"
+        return std::min(std::snprintf(buf, n, "%" PRId64 " %s", ns, name), static_cast<int>(n) - 1);
     const double v = static_cast<double>(ns) / static_cast<double>(unit_ns);
     const double av = std::fabs(v);
     int len = 0;
@@ -93,9 +94,19 @@ int64_t ruler_step(TimeRange view, float width_px, float min_spacing_px) {
 
 namespace {
 // Label for a major tick: the unit and precision follow the step, so neighbours never read the same.
-void tick_label(int64_t rel, int64_t step, char* buf, size_t n) {
+void tick_label(int64_t rel, int64_t step, int64_t unit_ns, char* buf, size_t n) {
     if (rel == 0) {
         std::snprintf(buf, n, "0");
+        return;
+    }
+    // The view's unit, with as many decimals as the step needs (up to three: deeper zooms name their own unit).
+    if (unit_ns > 1 && step * 1000 >= unit_ns) {
+        const char* name = "ns";
+        for (const Unit& u : kUnits)
+            if (u.ns == unit_ns) name = u.name;
+        int decimals = 0;
+        for (int64_t q = unit_ns; q > step && decimals < 3; q /= 10) ++decimals;
+        std::snprintf(buf, n, "%.*f %s", decimals, static_cast<double>(rel) / static_cast<double>(unit_ns), name);
         return;
     }
     for (const Unit& u : kUnits) {
@@ -109,7 +120,8 @@ void tick_label(int64_t rel, int64_t step, char* buf, size_t n) {
 }
 }  // namespace
 
-void ruler_ticks(TimeRange view, int64_t origin_ns, float width_px, float min_spacing_px, std::vector<RulerTick>& out) {
+void ruler_ticks(TimeRange view, int64_t origin_ns, float width_px, float min_spacing_px, std::vector<RulerTick>& out,
+                 int64_t unit_ns) {
     out.clear();
     const int64_t step = ruler_step(view, width_px, min_spacing_px);
     if (step <= 0) return;
@@ -126,7 +138,7 @@ void ruler_ticks(TimeRange view, int64_t origin_ns, float width_px, float min_sp
         t.time_ns = origin_ns + rel;
         t.x = static_cast<float>(time_to_x(view, t.time_ns, width_px));
         t.major = rel % step == 0;
-        if (t.major) tick_label(rel, step, t.label, sizeof t.label);
+        if (t.major) tick_label(rel, step, unit_ns, t.label, sizeof t.label);
         out.push_back(t);
     }
 }
@@ -518,7 +530,8 @@ void WaterfallModel::add_hop_ghosts(std::span<const BrokenHop> hops) {
     for (size_t i = 0; i < hops.size(); ++i) {
         const BrokenHop& h = hops[i];
         if (h.callee_span >= store_->spans.size() || h.caller_span >= store_->spans.size()) continue;
-        if (h.callee_trace == static_cast<uint32_t>(trace_)) callee_hops_.emplace_back(h.callee_span, static_cast<int32_t>(i));
+        if (h.callee_trace == static_cast<uint32_t>(trace_))
+            callee_hops_.emplace_back(h.callee_span, static_cast<int32_t>(i));
         if (h.caller_trace != static_cast<uint32_t>(trace_)) continue;
         const int32_t pos = pos_of_span_[h.caller_span];
         if (pos < 0) continue;

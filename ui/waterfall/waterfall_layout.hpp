@@ -21,9 +21,9 @@
 #include <utility>
 #include <vector>
 
-#include "sim/trace/broken_hops.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/trace/analysis.hpp"
+#include "sim/trace/broken_hops.hpp"
 #include "sim/trace/trace_store.hpp"
 
 namespace tl::ui {
@@ -65,7 +65,10 @@ struct RulerTick {
 // The "nice" step (1, 2 or 5 × 10^k ns) whose major ticks are at least min_spacing_px apart.
 int64_t ruler_step(TimeRange view, float width_px, float min_spacing_px);
 // Major ticks at multiples of the step from `origin_ns` (labelled relative to it), minor ticks between.
-void ruler_ticks(TimeRange view, int64_t origin_ns, float width_px, float min_spacing_px, std::vector<RulerTick>& out);
+// `unit_ns` (see display_unit_ns): every label in that one unit ("200 µs", never "0.2 ms" beside µs bars)
+// unless the view is zoomed below a thousandth of it; 0: each label's unit follows the step.
+void ruler_ticks(TimeRange view, int64_t origin_ns, float width_px, float min_spacing_px, std::vector<RulerTick>& out,
+                 int64_t unit_ns = 0);
 
 // [SECTION] Model (per trace)
 
@@ -74,13 +77,13 @@ enum WaterfallRowFlags : uint16_t {
     kRowCollapsed = 1 << 1,
     kRowGhost = 1 << 2,  // ground truth only: this operation landed in another trace (or none)
     kRowError = 1 << 3,
-    kRowCritical = 1 << 4,   // contributes to the critical path
-    kRowSlowest = 1 << 5,    // the trace's slowest hop (largest self time)
-    kRowHasGap = 1 << 6,     // unexplained time inside where the ground truth shows a child went elsewhere
-    kRowOrphan = 1 << 7,     // its parent never arrived
-    kRowNotTraced = 1 << 8,  // ghost with no span at all (uninstrumented or unsampled)
-    kRowRunning = 1 << 9,    // playback: started but not finished yet (set by layout_rows)
-    kRowSelected = 1 << 10,  // set by layout_rows
+    kRowCritical = 1 << 4,    // contributes to the critical path
+    kRowSlowest = 1 << 5,     // the trace's slowest hop (largest self time)
+    kRowHasGap = 1 << 6,      // unexplained time inside where the ground truth shows a child went elsewhere
+    kRowOrphan = 1 << 7,      // its parent never arrived
+    kRowNotTraced = 1 << 8,   // ghost with no span at all (uninstrumented or unsampled)
+    kRowRunning = 1 << 9,     // playback: started but not finished yet (set by layout_rows)
+    kRowSelected = 1 << 10,   // set by layout_rows
     kRowBrokenHop = 1 << 11,  // ghost: the root of a trace that split off here (found in the data, not ground truth);
                               // real row: the root of this trace, which another trace's call started
 };

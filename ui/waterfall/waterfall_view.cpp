@@ -787,9 +787,10 @@ WaterfallEvents draw_waterfall(const char* id, const WaterfallInput& in, Waterfa
     {
         const TraceInfo& ti = model->info();
         char dur[32];
-        format_duration(ti.duration_ns(), dur, sizeof dur);
+        format_duration_in(ti.duration_ns(), display_unit_ns(ti.duration_ns()), dur, sizeof dur);
         ImGui::SetCursorScreenPos({win_min.x + 6.0f, win_min.y + 4.0f});
         ImGui::Text("%zu %s  %s", ti.spans.size(), ti.spans.size() == 1 ? "span" : "spans", dur);
+        probe_item(std::string("waterfall header ") + dur);
         ImGui::SetCursorScreenPos({win_min.x + 6.0f, win_min.y + 6.0f + fs});
         if (ImGui::SmallButton("Reset zoom")) {
             st.reset_zoom();
@@ -915,7 +916,8 @@ WaterfallEvents draw_waterfall(const char* id, const WaterfallInput& in, Waterfa
     p.cutoff_ns = c.rows_cutoff;
     layout_rows(*model, p, c.frame);
     g.origin.y = ImGui::GetWindowPos().y - st.scroll_y;
-    ruler_ticks(view, model->info().start_ns, bar_w, min_spacing, c.ticks);
+    ruler_ticks(view, model->info().start_ns, bar_w, min_spacing, c.ticks,
+                display_unit_ns(model->info().duration_ns()));
 
     // Hit test.
     const int hover_row = hovered ? static_cast<int>(std::floor((mouse.y - g.origin.y) / mt.row_h)) : -1;

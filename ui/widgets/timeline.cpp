@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+
+#include "ui/widgets/label_probe.hpp"
 
 namespace tl::ui {
 
@@ -29,6 +32,9 @@ void DrawTimeRuler(ImDrawList* dl, ImVec2 min, ImVec2 max, const std::vector<Rul
             const float lx = RulerLabelX(x, w, label_end, max.x - 2.0f);
             if (std::isnan(lx)) continue;
             dl->AddText({lx, ty}, text, t.label);
+            if (LabelProbe* probe = active_probe())
+                probe->record(std::string("ruler ") + t.label, {lx, ty}, {lx + w, ty + ImGui::GetFontSize()},
+                              ImGui::GetFrameCount());
             label_end = lx + w + ImGui::GetFontSize();  // a clear space: each label reads as its own tick's
         } else {
             dl->AddLine({x, max.y - h * 0.3f}, {x, max.y}, IM_COL32(100, 104, 116, 255));

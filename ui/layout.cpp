@@ -25,8 +25,8 @@ namespace {
 constexpr float kMinSide = 180.0f;    // left/right columns
 constexpr float kMinCentre = 320.0f;  // waterfall width
 constexpr float kMinBottom = 60.0f;
-constexpr float kMinMiddle = 220.0f;  // height of the three columns
-constexpr float kMinTraceList = 48.0f;
+constexpr float kMinMiddle = 220.0f;    // height of the three columns
+constexpr float kMinTraceList = 76.0f;  // its count line, the header and one trace
 constexpr float kMinWaterfall = 120.0f;
 
 float clampf(float v, float lo, float hi) {
@@ -43,9 +43,10 @@ Layout layout(const LayoutInput& in, const SplitterState& s) {
     // Vertical split: middle row above, bottom strip below. Below kFullHeight the bottom strip and the trace
     // list shrink with the window, as the side columns do below kFullWidth.
     const float short_factor = std::clamp(in.height / kFullHeight, 0.0f, 1.0f);
-    // Enlarged text grows the two strips only as far as the window's height allows (at 150% on a 640 px
-    // window they grow by 1.2, not 1.5), so the waterfall and the lesson steps keep room for their rows.
-    const float strip_k = std::min(k, std::max(1.0f, k * short_factor));
+    // Enlarged text grows the two strips only as far as the window is taller than kFullHeight (at 150% text
+    // they grow by 1.35 on a 1080 px window, not at all on 800 px or less), so the waterfall and the lesson
+    // steps keep room for their rows.
+    const float strip_k = std::clamp(in.height / kFullHeight, 1.0f, std::max(k, 1.0f));
     float bottom = clampf(s.bottom_height * strip_k * short_factor, kMinBottom * k,
                           std::max(kMinBottom * k, height - kMinMiddle * k - gap));
     bottom = std::min(bottom, height * 0.6f);

@@ -260,7 +260,13 @@ private:
         // The search box gives up width (down to a minimum) so that the match buttons stay on its line; every
         // control after it moves to the next line when it no longer fits (narrow window, large text).
         const float spacing = ImGui::GetStyle().ItemSpacing.x;
-        const float nav_w = button_width("<") + button_width(">") + button_width("Next error") + 3 * spacing;
+        char count[32] = "";  // "?" for a query that does not parse, else the number of matches
+        if (!query_error_.empty())
+            std::snprintf(count, sizeof count, "?");
+        else if (search_[0])
+            std::snprintf(count, sizeof count, "%zu match%s", matches_.size(), matches_.size() == 1 ? "" : "es");
+        const float count_w = count[0] ? ImGui::CalcTextSize(count).x + spacing : 0.0f;
+        const float nav_w = count_w + button_width("<") + button_width(">") + button_width("Next error") + 3 * spacing;
         const float avail = ImGui::GetContentRegionAvail().x;
         ImGui::SetNextItemWidth(std::min(avail, std::clamp(avail - nav_w, 120 * scale, 220 * scale)));
         const bool enter = ImGui::InputTextWithHint("##search", "Search: name, service=, key=value, duration>50ms",
@@ -277,12 +283,10 @@ private:
             ImGui::SetKeyboardFocusHere(-1);
         }
         if (!query_error_.empty()) {
-            same_line_if_fits(ImGui::CalcTextSize("?").x);
-            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kWarningTextColor), "?");
+            same_line_if_fits(ImGui::CalcTextSize(count).x);
+            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kWarningTextColor), "%s", count);
             compat::item_tooltip(query_error_.c_str());
-        } else if (search_[0]) {
-            char count[32];
-            std::snprintf(count, sizeof count, "%zu match%s", matches_.size(), matches_.size() == 1 ? "" : "es");
+        } else if (count[0]) {
             same_line_if_fits(ImGui::CalcTextSize(count).x);
             ImGui::TextUnformatted(count);
             probe_item("waterfall:match-count");

@@ -290,7 +290,7 @@ std::string App::focus_panel(std::string_view name) {
 }
 
 bool App::animating() const {
-    if (view_.live.playing || dragging_splitter_ >= 0) return true;
+    if (view_.live.playing || dragging_splitter_ >= 0 || receive_) return true;
     if (collector_.state == CollectorSend::State::Sending) return true;
     return std::any_of(panels_.begin(), panels_.end(), [this](const auto& p) { return p->animating(*this); });
 }
@@ -438,7 +438,10 @@ void App::apply(Action a) {
                 if (auto e = focus_panel(x.name); !e.empty()) add_banner(BannerLevel::Warning, e);
             },
             [&](const ToggleHelp&) { view_.show_help = !view_.show_help; },
-            [&](const OpenFile& x) { open_trace_file(x.path); },
+            [&](const OpenFile& x) {
+                stop_receiving();
+                open_trace_file(x.path);
+            },
             [&](const ExportTrace& x) {
                 const std::string e = export_trace(x.path, x.format);
                 const std::filesystem::path full = absolute_path(x.path);
@@ -450,6 +453,7 @@ void App::apply(Action a) {
                     add_banner(BannerLevel::Error, "Export failed: " + e);
             },
             [&](const ReturnToSimulation&) {
+                stop_receiving();
                 leave_file();
                 resimulate();
             },
@@ -515,6 +519,7 @@ void App::send_live_request() {
 
 void App::frame() {
     const ImGuiIO& io = ImGui::GetIO();
+    poll_receiving();
     tick_live(io.DeltaTime);
     handle_shortcuts();
     for (auto& p : panels_) p->update(*this, actions_);
@@ -544,6 +549,7 @@ void App::frame() {
     take_chosen_file();
     poll_collector_send();
     draw_collector_dialog();
+    draw_receive_dialog();
     apply_actions();
 }
 
@@ -787,6 +793,15 @@ void App::draw_menu_bar() {
             push(Custom{"open Export as program", [](App& a) { ++a.slot<ProgramExportRequest>().count; }});
         probe_item("file:export-program");
         if (ImGui::MenuItem("Send to collector...")) collector_dialog_ = true;
+        ImGui::Separator();
+        if (!receive_) {
+            if (ImGui::MenuItem("Receive traces...")) receive_dialog_ = true;
+        } else {
+            if (ImGui::MenuItem(receive_->traces.paused() ? "Resume receiving" : "Pause receiving"))
+                receive_->traces.set_paused(!receive_->traces.paused());
+            if (ImGui::MenuItem("Clear received traces")) receive_->traces.clear();
+            if (ImGui::MenuItem("Stop receiving")) stop_receiving();
+        }
         probe_item("file:send-to-collector");
         if (showing_file() && has_scenario_ && ImGui::MenuItem("Back to the simulation")) push(ReturnToSimulation{});
         ImGui::Separator();
@@ -820,6 +835,7 @@ void App::draw_menu_bar() {
                                       : (has_scenario_ ? "scenario: " + scenario_.id + "  seed " + std::to_string(seed_)
                                                        : std::string("no scenario"));
     if (view_.live.playing) what = "LIVE  " + what;
+    if (receive_) what = receive_->status_line();
     const float w = ImGui::CalcTextSize(what.c_str()).x;
     ImGui::SameLine(std::max(ImGui::GetWindowWidth() - w - 16.0f, ImGui::GetCursorPosX() + 16.0f));
     ImGui::TextDisabled("%s", what.c_str());
@@ -1090,6 +1106,117 @@ void App::draw_collector_dialog() {
         if (ImGui::Button("Close") || compat::key_pressed(ImGuiKey_Escape, false)) ImGui::CloseCurrentPopup();
         probe_item("collector:close");
     }
+    ImGui::EndPopup();
+}
+
+// [SECTION] Receiving
+
+std::string App::start_receiving(const otlp::ListenAddress& http, const otlp::ListenAddress& grpc) {
+    stop_receiving();
+    auto live = std::make_unique<LiveReceive>();
+    if (std::string error = live->start(http, grpc); !error.empty()) {
+        add_banner(BannerLevel::Error, error);
+        return error;
+    }
+    receive_ = std::move(live);
+    imported_ = TraceStore();
+    file_name_ = "received traces";
+    view_.live.playing = false;
+    view_.selected_span = -1;
+    view_.selected_trace = -1;
+    reanalyze();
+    add_banner(BannerLevel::Info, "Receiving OTLP: point an SDK at " +
+                                      (receive_->http_address.empty() ? "grpc " + receive_->grpc_address
+                                                                      : "http://" + receive_->http_address) +
+                                      " (OTEL_EXPORTER_OTLP_ENDPOINT); traces appear as they arrive");
+    return "";
+}
+
+void App::stop_receiving() {
+    receive_.reset();  // stops both servers; what was received stays on screen
+}
+
+bool App::trace_receiving(TraceId id) const {
+    return receive_ && receive_->active.count(LiveReceive::key(id)) > 0;
+}
+
+void App::poll_receiving() {
+    if (!receive_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - receive_->last_copy < std::chrono::milliseconds(250)) return;
+    const bool was_active = !receive_->active.empty();
+    TraceStore fresh;
+    if (!receive_->traces.try_snapshot(fresh, &receive_->seen_version)) {
+        // Nothing new: let the "receiving" marks fade once their traces went quiet.
+        if (was_active && now - receive_->last_copy > std::chrono::seconds(3)) {
+            receive_->active.clear();
+            receive_->last_copy = now;
+        }
+        return;
+    }
+    receive_->last_copy = now;
+    receive_->active.clear();
+    for (TraceId id : receive_->traces.recently_active(now, std::chrono::seconds(3)))
+        receive_->active.insert(LiveReceive::key(id));
+    // Keep the selected trace selected as it grows (indices change when traces arrive).
+    std::optional<TraceId> selected;
+    if (view_.selected_trace >= 0 && view_.selected_trace < int32_t(analysis_.traces.size()))
+        selected = analysis_.traces[size_t(view_.selected_trace)].id;
+    imported_ = std::move(fresh);
+    file_name_ = "received traces";
+    reanalyze();
+    view_.selected_span = -1;
+    view_.selected_trace = analysis_.traces.empty() ? -1 : 0;
+    if (selected)
+        for (size_t i = 0; i < analysis_.traces.size(); ++i)
+            if (analysis_.traces[i].id == *selected) view_.selected_trace = int32_t(i);
+    if (view_.selected_trace >= 0) view_.selected_span = analysis_.traces[size_t(view_.selected_trace)].root;
+}
+
+void App::draw_receive_dialog() {
+    if (receive_dialog_) {
+        ImGui::OpenPopup("Receive traces");
+        receive_dialog_ = false;
+        receive_error_.clear();
+    }
+    ImGui::SetNextWindowSize(ImVec2(560 * fonts_.scale, 0), ImGuiCond_Appearing);
+    if (!ImGui::BeginPopupModal("Receive traces", nullptr)) return;
+    ImGui::TextWrapped(
+        "Listens for OTLP from your own services and shows their traces as they arrive. Set "
+        "OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318 (OTLP/HTTP) or :4317 (OTLP/gRPC) where they start. "
+        "Only this machine can connect (127.0.0.1) unless you enter another address; \"off\" turns one off.");
+    ImGui::TextUnformatted("OTLP/HTTP");
+    ImGui::SameLine(120 * fonts_.scale);
+    ImGui::SetNextItemWidth(-FLT_MIN);
+    ImGui::InputText("##receive-http", &receive_http_);
+    probe_item("receive:http");
+    ImGui::TextUnformatted("OTLP/gRPC");
+    ImGui::SameLine(120 * fonts_.scale);
+    ImGui::SetNextItemWidth(-FLT_MIN);
+    ImGui::InputText("##receive-grpc", &receive_grpc_);
+    probe_item("receive:grpc");
+    if (!receive_error_.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, kWarningTextColor);
+        ImGui::TextWrapped("%s", receive_error_.c_str());
+        ImGui::PopStyleColor();
+    }
+    if (ImGui::Button("Start")) {
+        auto http = otlp::parse_listen_address(receive_http_);
+        auto grpc = otlp::parse_listen_address(receive_grpc_);
+        if (!http)
+            receive_error_ = "OTLP/HTTP: " + http.error();
+        else if (!grpc)
+            receive_error_ = "OTLP/gRPC: " + grpc.error();
+        else if (!http->enabled && !grpc->enabled)
+            receive_error_ = "both listeners are off";
+        else if (std::string error = start_receiving(*http, *grpc); !error.empty())
+            receive_error_ = error;
+        else
+            ImGui::CloseCurrentPopup();
+    }
+    probe_item("receive:start");
+    ImGui::SameLine();
+    if (ImGui::Button("Close") || compat::key_pressed(ImGuiKey_Escape, false)) ImGui::CloseCurrentPopup();
     ImGui::EndPopup();
 }
 

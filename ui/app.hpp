@@ -28,6 +28,7 @@
 #include "ui/actions.hpp"
 #include "ui/file_chooser.hpp"
 #include "ui/layout.hpp"
+#include "ui/live_receive.hpp"
 #include "ui/panels/panel.hpp"
 #include "ui/settings.hpp"
 #include "ui/theme.hpp"
@@ -204,6 +205,16 @@ public:
     // Shows the traces with each skewed service moved into its caller (on), or as received (off); stays on
     // for later runs and files until turned off.
     void set_adjust_skew(bool on);
+    // Receiving (File > Receive traces…, --listen): starts OTLP listeners and shows what arrives, live, in the
+    // same views as a file. "" or the reason it could not start (a port in use).
+    std::string start_receiving(const otlp::ListenAddress& http, const otlp::ListenAddress& grpc);
+    void stop_receiving();
+    [[nodiscard]] const LiveReceive* receiving() const { return receive_.get(); }
+    [[nodiscard]] LiveReceive* receiving() { return receive_.get(); }
+    // True when the trace got spans in the last few seconds (the trace list's "receiving" mark).
+    [[nodiscard]] bool trace_receiving(TraceId id) const;
+    // Takes in what the listeners received since the last frame (without waiting); called by frame().
+    void poll_receiving();
 
     // [SECTION] Feature state slots (lesson progress, quiz attempt, sampling run …), one object per type.
     template <class T>
@@ -239,6 +250,7 @@ private:
     void draw_file_dialogs();
     std::string export_trace(const std::string& path, TraceFormat format);
     void draw_collector_dialog();
+    void draw_receive_dialog();
     void poll_collector_send();
     // Leaves a shown file for the simulation: forgets the file and the banner lines about it.
     void leave_file();
@@ -291,6 +303,9 @@ private:
     struct CollectorJob;
     CollectorSend collector_;
     bool collector_dialog_ = false;
+    bool receive_dialog_ = false;
+    std::string receive_http_ = "127.0.0.1:4318", receive_grpc_ = "127.0.0.1:4317", receive_error_;
+    std::unique_ptr<LiveReceive> receive_;
     std::shared_ptr<CollectorJob> collector_job_;
     std::jthread collector_worker_;
 };

@@ -11,6 +11,8 @@ const char* gui_usage() {
            "[--baseline FILE] [--search QUERY] [--adjust-skew] [--lesson ID[:STEP]] [...]\n"
            "       tracelab ... [--text-size PERCENT] [--theme dark|high-contrast]\n"
            "       tracelab --frame-times N [--size WxH] [...]\n"
+           "       tracelab --listen [--http ADDR] [--grpc ADDR]   receive OTLP from your own services (loopback\n"
+           "                        127.0.0.1:4318 and :4317 unless another address is given)\n"
            "       tracelab --startup-compare\n";
 }
 
@@ -97,6 +99,13 @@ Result<GuiOptions> parse_gui_options(const cli::Args& args) {
             auto v = value("--lesson");
             if (!v) return need("--lesson");
             o.lesson = *v;
+        } else if (a == "--listen") {
+            o.listen = true;
+        } else if (a == "--http" || a == "--grpc") {
+            auto v = value(a.c_str());
+            if (!v) return need(a.c_str());
+            (a == "--http" ? o.listen_http : o.listen_grpc) = *v;
+            o.listen = true;
         } else if (a == "--startup-compare") {
             o.startup_compare = true;
         } else if (a == "--startup-probe") {

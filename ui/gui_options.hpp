@@ -32,6 +32,9 @@ struct GuiOptions {
     // --lesson ID[:STEP]: open that lesson at that step (1-based), its set-up applied; with --select, the span
     // is picked after the set-up, as a learner would pick it.
     std::string lesson;
+    bool listen = false;           // --listen: receive OTLP from the start (File > Receive traces…)
+    std::string listen_http = "127.0.0.1:4318";  // --http ADDR (implies --listen; "off" disables)
+    std::string listen_grpc = "127.0.0.1:4317";  // --grpc ADDR
 };
 
 // Parses the arguments after the program name. Errors say which flag is wrong.

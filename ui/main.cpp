@@ -136,6 +136,14 @@ void load_initial_model(tl::ui::App& app, const tl::ui::GuiOptions& o) {
     }
     // Queued after the seed above, so applying the seed (a re-simulation) cannot replace the file on screen.
     if (!o.trace_file.empty()) app.push(tl::ui::OpenFile{o.trace_file});
+    if (o.listen) {
+        auto http = tl::otlp::parse_listen_address(o.listen_http);
+        auto grpc = tl::otlp::parse_listen_address(o.listen_grpc);
+        if (!http || !grpc)
+            app.add_banner(tl::ui::BannerLevel::Error, "--listen: " + (http ? grpc.error() : http.error()));
+        else
+            app.start_receiving(*http, *grpc);  // a busy port shows in the banner
+    }
     if (!o.panel.empty())
         if (auto e = app.focus_panel(o.panel); !e.empty()) app.add_banner(tl::ui::BannerLevel::Warning, e);
 }

@@ -211,6 +211,7 @@ void SpanImport::warn(const Where& at, std::string_view message) {
 
 void SpanImport::add_warning(std::string full_message) {
     ++warnings_seen_;
+    if (std::string_view(full_message).ends_with(" (span skipped)")) ++out_.skipped_spans;
     if (out_.warnings.size() >= kMaxWarnings) return;
     out_.warnings.push_back(std::move(full_message));
 }

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "sim/formats/format_io.hpp"
+#include "sim/otlp/otlp_proto.hpp"
 
 namespace tl {
 
@@ -112,7 +113,11 @@ std::optional<TraceFormat> detect(const Json& doc) {
 const char* kUnknownFormat =
     "this is JSON, but not a trace format tracelab reads (expected OTLP/JSON with \"resourceSpans\", also one "
     "request per line; a Jaeger trace or query response with \"data\"; a Zipkin v2 list of spans; or Chrome Trace "
-    "Event JSON with \"traceEvents\" or a list of events with \"ph\")";
+    "Event JSON with \"traceEvents\" or a list of events with \"ph\"; OTLP protobuf files are read too)";
+
+const char* kFormatsRead =
+    "tracelab reads OTLP/JSON, OTLP protobuf (one ExportTraceServiceRequest, .pb/.binpb), Jaeger JSON, "
+    "Zipkin v2 JSON and Chrome trace events";
 
 // The OpenTelemetry Collector's file exporter writes one ExportTraceServiceRequest per line. A file is read
 // this way when it has more than one line and at least one of them is a whole request; every other line is
@@ -212,6 +217,10 @@ Result<ImportedTrace> import_text(std::string_view text, const std::string& sour
     using R = Result<ImportedTrace>;
     if (text.size() >= 3 && text.substr(0, 3) == "\xef\xbb\xbf") text.remove_prefix(3);  // UTF-8 byte order mark
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return R::failure(source + ": the file is empty");
+    // Binary OTLP (what SDKs send over OTLP/HTTP protobuf and gRPC) is told apart by a full protobuf parse.
+    const bool maybe_proto = otlp::looks_like_export_request(text);
+    if (maybe_proto)
+        if (auto proto = otlp::import_export_request(text, source)) return proto;
     {
         ImportedTrace fast;
         if (formats::import_fast(text, source, fast, padded)) return fast;
@@ -243,6 +252,11 @@ Result<ImportedTrace> import_text(std::string_view text, const std::string& sour
             if (!again || detect(again.value()) != TraceFormat::Chrome) return R::failure(parsed.error());
             docs.push_back(std::move(again.value()));
         } else {
+            const size_t first = text.find_first_not_of(" \t\r\n");
+            const bool json_like = first != std::string_view::npos && (text[first] == '{' || text[first] == '[');
+            if (!json_like)
+                return R::failure(parsed.error() + ", nor an OTLP protobuf ExportTraceServiceRequest; " +
+                                  kFormatsRead);
             return R::failure(parsed.error());
         }
     }

@@ -26,6 +26,7 @@ struct ImportedTrace {
     TraceStore store;
     TraceFormat format = TraceFormat::Otlp;
     std::vector<std::string> warnings;  // problems that cost data but left a usable trace
+    size_t skipped_spans = 0;           // spans left out because they were unusable (each also warned about)
 };
 
 // Detects the format and imports. Errors name the source and the JSON path.

@@ -16,7 +16,7 @@ const char* kUsage =
     "usage:\n"
     "  tracelab [--scenario NAME|FILE] [--latency S=MS]… [--error S=RATE]… [--drop A->B[=MODE]]…\n"
     "           open the desktop app (default: the checkout scenario and the first lesson)\n"
-    "  tracelab TRACE_FILE             open a trace file (OTLP/JSON, Jaeger, Zipkin) in the app\n"
+    "  tracelab TRACE_FILE             open a trace file (OTLP JSON/protobuf, Jaeger, Zipkin, Chrome) in the app\n"
     "  tracelab --screenshot OUT.png [--size WxH] [--panel NAME] [--frames N]\n"
     "  tracelab --frame-times N        print p50/p95 frame times of N frames\n"
     "\n"
@@ -26,6 +26,7 @@ const char* kUsage =
     "  analyze       list the traces in a trace file: roots, orphans, critical path, self time\n"
     "  diff          compare the traces of two files span by span: duration changes, added/removed/moved\n"
     "  export        simulate and send the traces to an OTLP/HTTP collector\n"
+    "  receive       a local OTLP endpoint (HTTP and gRPC, loopback): see your own services' traces\n"
     "  sample        run the sampling lab: head and tail sampling over many requests\n"
     "  sampler       show a ratio sampler's decision for trace ids\n"
     "  scenario      write a scenario, with edits applied, as a scenario file\n"
@@ -53,6 +54,7 @@ std::optional<int> run(const Args& args, Io io) {
     if (cmd == "analyze") return cmd_analyze(rest, io);
     if (cmd == "diff") return cmd_diff(rest, io);
     if (cmd == "export") return cmd_export(rest, io);
+    if (cmd == "receive") return cmd_receive(rest, io);
     if (cmd == "sample") return cmd_sample(rest, io);
     if (cmd == "sampler") return cmd_sampler(rest, io);
     if (cmd == "code") return cmd_code(rest, io);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,9 @@ int cmd_sampler(const Args& args, Io io);
 int cmd_code(const Args& args, Io io);
 // `tracelab scenario`: writes the (edited) scenario as a scenario file.
 int cmd_scenario(const Args& args, Io io);
+// `tracelab receive`: runs until SIGINT/SIGTERM (or `stop`, for tests driving it in a thread).
+int cmd_receive(const Args& args, Io io);
+int run_receive(const Args& args, Io io, std::stop_token stop);
 
 // [SECTION] Simulation flags shared by simulate, export, sample and the app
 

@@ -1,7 +1,7 @@
-// `tracelab analyze FILE [--json] [--adjust-skew]`: imports a trace file (OTLP/JSON, Jaeger, Zipkin, Chrome;
-// detected from the content) and lists each trace: root, span count, duration, orphans, warnings, critical
-// path, self time per service, clock skew, span links and per-operation statistics, then the broken hops
-// across traces (a request that split because context was lost). `--json` prints one stable document
+// `tracelab analyze FILE [--json] [--adjust-skew]`: imports a trace file (OTLP JSON or protobuf, Jaeger, Zipkin,
+// Chrome; detected from the content) and lists each trace: root, span count, duration, orphans, warnings,
+// critical path, self time per service, clock skew, span links and per-operation statistics, then the broken
+// hops across traces (a request that split because context was lost). `--json` prints one stable document
 // (described in the README).
 // [SECTION] Summary  [SECTION] Text  [SECTION] JSON  [SECTION] Command
 #include <algorithm>
@@ -33,8 +33,9 @@ const char* kAnalyzeUsage =
     "parent never arrived), warnings, the critical path, the self time per service, clock skew (a service whose\n"
     "clock disagrees with its caller's), span links and per-operation statistics, then the broken hops:\n"
     "where one request split into two traces because trace context was lost, and the likely cause.\n"
-    "The format is recognised from the content: OTLP/JSON (also one request per line), Jaeger JSON (a query\n"
-    "response or a single trace), Zipkin v2 JSON, or Chrome Trace Event JSON. FILE - reads standard input.\n"
+    "The format is recognised from the content: OTLP/JSON (also one request per line), OTLP protobuf (one\n"
+    "serialized ExportTraceServiceRequest, .pb/.binpb), Jaeger JSON (a query response or a single trace),\n"
+    "Zipkin v2 JSON, or Chrome Trace Event JSON. FILE - reads standard input.\n"
     "\n"
     "  --json          print one JSON document instead of text (its shape is described in the README)\n"
     "  --adjust-skew   move each service whose clock disagrees with its caller's into the caller, as Jaeger's\n"

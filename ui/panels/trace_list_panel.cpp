@@ -128,6 +128,10 @@ public:
                 // Short words, the column is narrow; the tooltip names the services and the cause.
                 if (in_hop >= 0) warn += "split off  ";
                 if (out_hops > 0) warn += out_hops == 1 ? "lost a call  " : std::to_string(out_hops) + " lost calls  ";
+                if (app.trace_receiving(t.id)) {
+                    ImGui::TextColored(ImVec4(0.35f, 0.75f, 0.45f, 1.0f), "receiving");
+                    if (!warn.empty()) ImGui::SameLine();
+                }
                 if (!warn.empty()) {
                     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(t.has_error && t.root >= 0 && t.orphans.empty()
                                                                           ? kErrorColor

@@ -1,0 +1,87 @@
+// OTLP/gRPC on gRPC C++: TraceService/Export registered as a raw callback method, so the request bytes reach
+// OtlpReceiver::export_body and an undecodable message gets INVALID_ARGUMENT (the generated typed method would
+// answer INTERNAL before our code ran). gRPC inflates gzip-compressed messages itself.
+#include <grpcpp/grpcpp.h>
+
+#include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
+#include "sim/otlp/net/otlp_servers.hpp"
+
+namespace tl::otlp {
+
+using TraceService = opentelemetry::proto::collector::trace::v1::TraceService;
+
+class OtlpGrpcServer::Service : public TraceService::WithRawCallbackMethod_Export<TraceService::Service> {
+public:
+    explicit Service(OtlpReceiver& receiver) : receiver_(receiver) {}
+
+    grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+                                     grpc::ByteBuffer* response) override {
+        auto* reactor = context->DefaultReactor();
+        std::vector<grpc::Slice> slices;
+        std::string bytes;
+        if (request->Dump(&slices).ok()) {
+            bytes.reserve(request->Length());
+            for (const auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+        }
+        const ReceiveOutcome outcome = receiver_.export_body(bytes, BodyEncoding::Protobuf);
+        switch (outcome.kind) {
+            case ReceiveOutcome::Kind::Undecodable:
+                receiver_.log("grpc: INVALID_ARGUMENT " + outcome.message);
+                reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, outcome.message));
+                return reactor;
+            case ReceiveOutcome::Kind::OverBudget:
+                receiver_.log("grpc: RESOURCE_EXHAUSTED " + outcome.message);
+                reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, outcome.message));
+                return reactor;
+            case ReceiveOutcome::Kind::Accepted:
+                break;
+        }
+        receiver_.log("grpc: " + OtlpReceiver::summary(outcome));
+        const std::string answer = OtlpReceiver::response_bytes(outcome);
+        grpc::Slice slice(answer);
+        *response = grpc::ByteBuffer(&slice, 1);
+        reactor->Finish(grpc::Status::OK);
+        return reactor;
+    }
+
+private:
+    OtlpReceiver& receiver_;
+};
+
+OtlpGrpcServer::OtlpGrpcServer(OtlpReceiver& receiver) : receiver_(receiver) {}
+
+OtlpGrpcServer::~OtlpGrpcServer() {
+    stop();
+}
+
+Result<int> OtlpGrpcServer::start(const ListenAddress& address, std::string_view flag) {
+    service_ = std::make_unique<Service>(receiver_);
+    grpc::ServerBuilder builder;
+    int port = 0;
+    builder.AddListeningPort(address.text(), grpc::InsecureServerCredentials(), &port);
+    builder.RegisterService(service_.get());
+    // Without this gRPC sets SO_REUSEPORT and a second receiver would share a busy port silently.
+    builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+    const int max_message = static_cast<int>(std::min<size_t>(receiver_.options().max_body_bytes, INT32_MAX));
+    builder.SetMaxReceiveMessageSize(max_message);
+    server_ = builder.BuildAndStart();
+    if (!server_ || port == 0) {
+        server_.reset();
+        service_.reset();
+        return Result<int>::failure("cannot listen for OTLP/gRPC on " + address.text() +
+                                    ": the port is in use or the address is not available here; choose another with " +
+                                    std::string(flag) + " HOST:PORT (port 0 picks a free one) or " + std::string(flag) +
+                                    " off");
+    }
+    return port;
+}
+
+void OtlpGrpcServer::stop() {
+    if (!server_) return;
+    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    server_->Wait();
+    server_.reset();
+    service_.reset();
+}
+
+}  // namespace tl::otlp

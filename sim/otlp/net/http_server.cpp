@@ -1,0 +1,151 @@
+// OTLP/HTTP on cpp-httplib: reads each request (bounded), hands it to OtlpReceiver::handle_http, writes the
+// answer. cpp-httplib undoes gzip/deflate itself (Debian builds it with zlib), so bodies arrive decoded.
+// [SECTION] Addresses  [SECTION] Server
+#include <httplib.h>
+#include <sys/socket.h>
+
+#include <charconv>
+
+#include "sim/otlp/net/otlp_servers.hpp"
+
+namespace tl::otlp {
+
+// [SECTION] Addresses
+
+std::string ListenAddress::text() const {
+    const bool v6 = host.find(':') != std::string::npos;
+    return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+Result<ListenAddress> parse_listen_address(std::string_view text) {
+    using R = Result<ListenAddress>;
+    ListenAddress a;
+    if (text == "off") {
+        a.enabled = false;
+        return a;
+    }
+    std::string_view host, port;
+    if (text.starts_with("[")) {
+        const size_t close = text.find(']');
+        if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':')
+            return R::failure("\"" + std::string(text) + "\" is not [IPV6]:PORT");
+        host = text.substr(1, close - 1);
+        port = text.substr(close + 2);
+    } else {
+        const size_t colon = text.rfind(':');
+        if (colon == std::string_view::npos) return R::failure("\"" + std::string(text) + "\" is not HOST:PORT or off");
+        host = text.substr(0, colon);
+        port = text.substr(colon + 1);
+    }
+    int p = -1;
+    auto r = std::from_chars(port.data(), port.data() + port.size(), p);
+    if (r.ec != std::errc() || r.ptr != port.data() + port.size() || p < 0 || p > 65535)
+        return R::failure("\"" + std::string(text) + "\": the port must be a number from 0 to 65535");
+    if (!host.empty()) a.host = std::string(host);
+    a.port = p;
+    return a;
+}
+
+// [SECTION] Server
+
+namespace {
+
+HttpRequest request_of(const httplib::Request& req) {
+    HttpRequest r;
+    r.method = req.method;
+    r.path = req.path;
+    r.content_type = req.get_header_value("Content-Type");
+    r.content_encoding = req.get_header_value("Content-Encoding");
+    // cpp-httplib inflates these before the handler sees the body.
+    r.body_decoded = r.content_encoding == "gzip" || r.content_encoding == "deflate" || r.content_encoding == "br";
+    r.origin = req.get_header_value("Origin");
+    r.request_headers = req.get_header_value("Access-Control-Request-Headers");
+    return r;
+}
+
+void write(const HttpResponse& answer, httplib::Response& res) {
+    res.status = answer.status;
+    for (const auto& [k, v] : answer.headers) res.set_header(k, v);
+    if (answer.status != 204) res.set_content(answer.body, answer.content_type.c_str());
+}
+
+}  // namespace
+
+OtlpHttpServer::OtlpHttpServer(OtlpReceiver& receiver) : receiver_(receiver) {}
+
+OtlpHttpServer::~OtlpHttpServer() {
+    stop();
+}
+
+Result<int> OtlpHttpServer::start(const ListenAddress& address, std::string_view flag) {
+    server_ = std::make_unique<httplib::Server>();
+    auto& svr = *server_;
+    // cpp-httplib sets SO_REUSEPORT by default, which would let a second receiver share a busy port silently.
+    svr.set_socket_options([](socket_t sock) {
+        int yes = 1;
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
+    svr.set_keep_alive_max_count(100000);
+    // An idle keep-alive connection holds stop() up to this long (cpp-httplib waits it out), so keep it short;
+    // exporters simply reconnect.
+    svr.set_keep_alive_timeout(2);
+    const size_t limit = receiver_.options().max_body_bytes;
+    // Everything but POST /v1/traces is answered before any body is read.
+    svr.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+        if (req.method == "POST" && req.path == "/v1/traces") return httplib::Server::HandlerResponse::Unhandled;
+        write(receiver_.handle_http(request_of(req)), res);
+        return httplib::Server::HandlerResponse::Handled;
+    });
+    svr.Post("/v1/traces", [this, limit](const httplib::Request& req, httplib::Response& res,
+                                         const httplib::ContentReader& content) {
+        HttpRequest r = request_of(req);
+        uint64_t declared = 0;
+        const std::string length = req.get_header_value("Content-Length");
+        std::from_chars(length.data(), length.data() + length.size(), declared);
+        if (declared > limit) {
+            r.body_too_large = true;  // not read at all; the connection closes after the answer
+            res.set_header("Connection", "close");
+        } else {
+            // Keep up to the limit (after inflation); past it, read on and drop, so the client gets its 413, but
+            // give up on a body far beyond it.
+            size_t seen = 0;
+            content([&](const char* data, size_t len) {
+                seen += len;
+                if (seen > limit) {
+                    r.body_too_large = true;
+                    r.body.clear();
+                    r.body.shrink_to_fit();
+                    return seen <= limit * 4;
+                }
+                r.body.append(data, len);
+                return true;
+            });
+        }
+        write(receiver_.handle_http(r), res);
+    });
+    int port = address.port;
+    if (port == 0) {
+        port = svr.bind_to_any_port(address.host);
+        if (port < 0) port = -1;
+    } else if (!svr.bind_to_port(address.host, port)) {
+        port = -1;
+    }
+    if (port < 0) {
+        server_.reset();
+        return Result<int>::failure("cannot listen for OTLP/HTTP on " + address.text() +
+                                    ": the port is in use or the address is not available here; choose another with " +
+                                    std::string(flag) + " HOST:PORT (port 0 picks a free one) or " + std::string(flag) +
+                                    " off");
+    }
+    thread_ = std::thread([this] { server_->listen_after_bind(); });
+    return port;
+}
+
+void OtlpHttpServer::stop() {
+    if (!server_) return;
+    server_->stop();
+    if (thread_.joinable()) thread_.join();
+    server_.reset();
+}
+
+}  // namespace tl::otlp

@@ -1,0 +1,195 @@
+// ReceivedTraces and append_store (see received_traces.hpp).
+// [SECTION] Appending stores  [SECTION] ReceivedTraces
+#include "sim/otlp/received_traces.hpp"
+
+#include <algorithm>
+
+namespace tl::otlp {
+
+// [SECTION] Appending stores
+
+namespace {
+
+bool same_value(const AttrValue& a, const AttrValue& b) {
+    if (a.type != b.type) return false;
+    switch (a.type) {
+        case ValueType::Empty:
+            return true;
+        case ValueType::Bool:
+            return a.b == b.b;
+        case ValueType::Int:
+            return a.i == b.i;
+        case ValueType::Double:
+            return a.d == b.d || (a.d != a.d && b.d != b.d);
+        default:
+            return a.s == b.s;
+    }
+}
+
+}  // namespace
+
+void append_store(TraceStore& into, const TraceStore& from) {
+    // Strings are mapped lazily: most batches use a few hundred distinct strings.
+    std::vector<StrId> map(from.strings.size(), UINT32_MAX);
+    map[0] = 0;
+    auto str = [&](StrId id) {
+        StrId& m = map[id];
+        if (m == UINT32_MAX) m = into.strings.intern(from.str(id));
+        return m;
+    };
+    auto value = [&](AttrValue v) {
+        if (v.type == ValueType::String || v.type == ValueType::Bytes || v.type == ValueType::Array ||
+            v.type == ValueType::KvList)
+            v.s = str(v.s);
+        return v;
+    };
+    auto attrs = [&](AttrRange r) {
+        AttrRange out{static_cast<uint32_t>(into.attributes.size()), r.count};
+        for (const Attribute& a : from.attrs(r)) into.attributes.push_back(Attribute{str(a.key), value(a.value)});
+        return out;
+    };
+    // Resources: equal service and attributes share one entry.
+    std::vector<uint32_t> res_map(from.resources.size());
+    for (size_t i = 0; i < from.resources.size(); ++i) {
+        const Resource& fr = from.resources[i];
+        const StrId service = str(fr.service);
+        const auto fattrs = from.attrs(fr.attrs);
+        uint32_t found = UINT32_MAX;
+        for (uint32_t r = 0; r < into.resources.size() && found == UINT32_MAX; ++r) {
+            const Resource& ir = into.resources[r];
+            if (ir.service != service || ir.attrs.count != fr.attrs.count) continue;
+            bool same = true;
+            for (uint32_t k = 0; k < ir.attrs.count && same; ++k) {
+                const Attribute& a = into.attributes[ir.attrs.begin + k];
+                const Attribute& b = fattrs[k];
+                same = a.key == str(b.key) && same_value(a.value, value(b.value));
+            }
+            if (same) found = r;
+        }
+        if (found == UINT32_MAX) {
+            into.resources.push_back(Resource{service, attrs(fr.attrs)});
+            found = static_cast<uint32_t>(into.resources.size() - 1);
+        }
+        res_map[i] = found;
+    }
+    into.spans.reserve(into.spans.size() + from.spans.size());
+    into.attributes.reserve(into.attributes.size() + from.attributes.size());
+    for (const Span& fs : from.spans) {
+        Span s = fs;
+        s.name = str(fs.name);
+        s.service = str(fs.service);
+        s.trace_state = str(fs.trace_state);
+        s.status_message = str(fs.status_message);
+        s.scope = str(fs.scope);
+        s.resource = fs.resource < res_map.size() ? res_map[fs.resource] : into.resource_for(s.service);
+        s.attrs = attrs(fs.attrs);
+        s.event_begin = static_cast<uint32_t>(into.events.size());
+        for (const SpanEvent& e : from.events_of(fs)) into.events.push_back(SpanEvent{str(e.name), e.time_ns, attrs(e.attrs)});
+        s.link_begin = static_cast<uint32_t>(into.links.size());
+        for (const SpanLink& l : from.links_of(fs))
+            into.links.push_back(SpanLink{l.trace_id, l.span_id, str(l.trace_state), attrs(l.attrs)});
+        into.spans.push_back(s);
+    }
+}
+
+// [SECTION] ReceivedTraces
+
+ReceivedTraces::ReceivedTraces(size_t max_spans) : max_spans_(std::max<size_t>(1, max_spans)) {}
+
+bool ReceivedTraces::add(const TraceStore& batch, size_t rejected) {
+    if (batch.spans.size() > max_spans_) {
+        std::lock_guard lock(mu_);
+        ++counts_.failed_requests;
+        return false;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard lock(mu_);
+    ++counts_.requests;
+    counts_.rejected += rejected;
+    if (paused_.load()) return true;
+    counts_.spans += batch.spans.size();
+    append_store(store_, batch);
+    for (const Span& s : batch.spans) {
+        auto [it, inserted] = traces_.try_emplace(s.trace_id);
+        if (inserted) it->second.first_seq = seq_++;
+        ++it->second.spans;
+        it->second.last_arrival = now;
+    }
+    if (store_.spans.size() > max_spans_) evict_locked();
+    version_.fetch_add(1);
+    return true;
+}
+
+void ReceivedTraces::count_failed_request() {
+    std::lock_guard lock(mu_);
+    ++counts_.failed_requests;
+}
+
+void ReceivedTraces::evict_locked() {
+    // Oldest traces first, until at most 90% of the budget remains; then rebuild the store from what stays.
+    std::vector<std::pair<uint64_t, TraceId>> order;
+    order.reserve(traces_.size());
+    for (const auto& [id, info] : traces_) order.emplace_back(info.first_seq, id);
+    std::sort(order.begin(), order.end());
+    const size_t target = max_spans_ - max_spans_ / 10;
+    size_t held = store_.spans.size();
+    size_t i = 0;
+    for (; i < order.size() && held > target; ++i) {
+        held -= traces_[order[i].second].spans;
+        ++counts_.evicted_traces;
+        counts_.evicted_spans += traces_[order[i].second].spans;
+        traces_.erase(order[i].second);
+    }
+    // Copy the remaining spans in their order into a fresh store (strings re-interned, so the pool shrinks).
+    TraceStore view;
+    view.strings = std::move(store_.strings);
+    view.resources = std::move(store_.resources);
+    view.attributes = std::move(store_.attributes);
+    view.events = std::move(store_.events);
+    view.links = std::move(store_.links);
+    view.spans.reserve(held);
+    for (const Span& s : store_.spans)
+        if (traces_.count(s.trace_id)) view.spans.push_back(s);
+    TraceStore kept;
+    append_store(kept, view);
+    store_ = std::move(kept);
+}
+
+void ReceivedTraces::clear() {
+    std::lock_guard lock(mu_);
+    store_ = TraceStore();
+    traces_.clear();
+    counts_ = ReceiveCounts{};
+    seq_ = 0;
+    version_.fetch_add(1);
+}
+
+ReceiveCounts ReceivedTraces::counts() const {
+    std::lock_guard lock(mu_);
+    return counts_;
+}
+
+TraceStore ReceivedTraces::snapshot() const {
+    std::lock_guard lock(mu_);
+    return store_;
+}
+
+bool ReceivedTraces::try_snapshot(TraceStore& out, uint64_t* seen_version) const {
+    if (version_.load() == *seen_version) return false;
+    std::unique_lock lock(mu_, std::try_to_lock);
+    if (!lock.owns_lock()) return false;
+    out = store_;
+    *seen_version = version_.load();
+    return true;
+}
+
+std::vector<TraceId> ReceivedTraces::recently_active(std::chrono::steady_clock::time_point now,
+                                                     std::chrono::milliseconds window) const {
+    std::vector<TraceId> out;
+    std::lock_guard lock(mu_);
+    for (const auto& [id, info] : traces_)
+        if (now - info.last_arrival <= window) out.push_back(id);
+    return out;
+}
+
+}  // namespace tl::otlp

@@ -18,7 +18,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tracelab-js-'));
 
 const children = [];
 process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
-setTimeout(() => { fail('timed out after 240 s'); process.exit(1); }, 240000).unref();
+setTimeout(() => { fail('timed out after 600 s'); process.exit(1); }, 600000).unref();
 
 function fail(message) {
   console.error(`FAIL: ${message}`);

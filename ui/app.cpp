@@ -793,16 +793,20 @@ void App::draw_menu_bar() {
             push(Custom{"open Export as program", [](App& a) { ++a.slot<ProgramExportRequest>().count; }});
         probe_item("file:export-program");
         if (ImGui::MenuItem("Send to collector...")) collector_dialog_ = true;
+        probe_item("file:send-to-collector");
         ImGui::Separator();
         if (!receive_) {
             if (ImGui::MenuItem("Receive traces...")) receive_dialog_ = true;
+            probe_item("file:receive");
         } else {
             if (ImGui::MenuItem(receive_->traces.paused() ? "Resume receiving" : "Pause receiving"))
                 receive_->traces.set_paused(!receive_->traces.paused());
+            probe_item("file:receive-pause");
             if (ImGui::MenuItem("Clear received traces")) receive_->traces.clear();
+            probe_item("file:receive-clear");
             if (ImGui::MenuItem("Stop receiving")) stop_receiving();
+            probe_item("file:receive-stop");
         }
-        probe_item("file:send-to-collector");
         if (showing_file() && has_scenario_ && ImGui::MenuItem("Back to the simulation")) push(ReturnToSimulation{});
         ImGui::Separator();
         if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit_requested_ = true;

@@ -5,6 +5,8 @@
 #include <sys/socket.h>
 
 #include <charconv>
+#include <chrono>
+#include <thread>
 
 #include "sim/otlp/net/otlp_servers.hpp"
 
@@ -138,6 +140,9 @@ Result<int> OtlpHttpServer::start(const ListenAddress& address, std::string_view
                                     " off");
     }
     thread_ = std::thread([this] { server_->listen_after_bind(); });
+    // cpp-httplib's stop() does nothing until the listening thread has marked the server running, so a stop()
+    // right after start() would leave listen_after_bind() running and join() waiting forever. Wait for it here.
+    while (!server_->is_running()) std::this_thread::sleep_for(std::chrono::microseconds(200));
     return port;
 }
 

@@ -5,7 +5,7 @@
 //   node otlp_exporters_test.cjs TRACELAB_EXE
 'use strict';
 
-const { spawn, fork } = require('child_process');
+const { spawn, fork, execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -111,7 +111,24 @@ async function scenario(exporter, call) {
     if (spans.some((s) => s.kind === 3)) fail(`${name}: a bare socket makes no CLIENT span`);
     if (payServer.traceId === frontServer.traceId) fail(`${name}: payments joined frontend's trace`);
   }
-  console.log(`ok ${name}: ${spans.length} spans in ${traces.size} trace(s)`);
+  // What tracelab makes of it: a split request is one broken hop from frontend to payments, a whole one none.
+  const analysis = JSON.parse(execFileSync(tracelab, ['analyze', out, '--json'], { encoding: 'utf8' }));
+  const hops = analysis.broken_hops || [];
+  if (call === 'http') {
+    if (hops.length !== 0) fail(`${name}: a whole request has broken hops: ${JSON.stringify(hops)}`);
+  } else if (hops.length !== 1) {
+    fail(`${name}: expected one broken hop, found ${JSON.stringify(hops)}`);
+  } else {
+    const hop = hops[0];
+    if (hop.from_service !== 'frontend' || hop.to_service !== 'payments')
+      fail(`${name}: the broken hop names ${hop.from_service} -> ${hop.to_service}`);
+    if (hop.caller_trace_id !== frontServer.traceId || hop.callee_trace_id !== payServer.traceId)
+      fail(`${name}: the broken hop's trace ids are not frontend's and payments' traces`);
+    if (hop.callee_span_id !== payServer.spanId) fail(`${name}: the broken hop's callee is not payments' server span`);
+    if (!/uninstrumented|without tracing|no CLIENT span/i.test(hop.reason))
+      fail(`${name}: the reason does not say the client was uninstrumented: "${hop.reason}"`);
+  }
+  console.log(`ok ${name}: ${spans.length} spans in ${traces.size} trace(s), ${hops.length} broken hop(s)`);
 }
 
 (async () => {

@@ -843,6 +843,7 @@ void App::draw_menu_bar() {
     const float w = ImGui::CalcTextSize(what.c_str()).x;
     ImGui::SameLine(std::max(ImGui::GetWindowWidth() - w - 16.0f, ImGui::GetCursorPosX() + 16.0f));
     ImGui::TextDisabled("%s", what.c_str());
+    if (receive_) probe_item("header:receiving");
     ImGui::EndMenuBar();
 }
 

@@ -130,6 +130,7 @@ public:
                 if (out_hops > 0) warn += out_hops == 1 ? "lost a call  " : std::to_string(out_hops) + " lost calls  ";
                 if (app.trace_receiving(t.id)) {
                     ImGui::TextColored(ImVec4(0.35f, 0.75f, 0.45f, 1.0f), "receiving");
+                    probe_item("trace-receiving:" + std::to_string(i));
                     if (!warn.empty()) ImGui::SameLine();
                 }
                 if (!warn.empty()) {

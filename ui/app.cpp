@@ -147,6 +147,7 @@ void App::reanalyze() {
 
 void App::set_adjust_skew(bool on) {
     adjust_skew_ = on;
+    if (receive_) receive_->set_adjust_skew(on);  // the next views arrive adjusted (or not) too
     if (on == skew_applied_ || (on && !skew_.any())) return;
     if (on) {
         adjust_for_skew(mutable_store(), skew_);
@@ -802,7 +803,10 @@ void App::draw_menu_bar() {
             if (ImGui::MenuItem(receive_->traces.paused() ? "Resume receiving" : "Pause receiving"))
                 receive_->traces.set_paused(!receive_->traces.paused());
             probe_item("file:receive-pause");
-            if (ImGui::MenuItem("Clear received traces")) receive_->traces.clear();
+            if (ImGui::MenuItem("Clear received traces")) {
+                receive_->traces.clear();
+                receive_->refresh();
+            }
             probe_item("file:receive-clear");
             if (ImGui::MenuItem("Stop receiving")) stop_receiving();
             probe_item("file:receive-stop");
@@ -1123,6 +1127,7 @@ std::string App::start_receiving(const otlp::ListenAddress& http, const otlp::Li
         add_banner(BannerLevel::Error, error);
         return error;
     }
+    live->set_adjust_skew(adjust_skew_);
     receive_ = std::move(live);
     imported_ = TraceStore();
     file_name_ = "received traces";
@@ -1147,35 +1152,37 @@ bool App::trace_receiving(TraceId id) const {
 
 void App::poll_receiving() {
     if (!receive_) return;
-    const auto now = std::chrono::steady_clock::now();
-    if (now - receive_->last_copy < std::chrono::milliseconds(250)) return;
-    const bool was_active = !receive_->active.empty();
-    TraceStore fresh;
-    if (!receive_->traces.try_snapshot(fresh, &receive_->seen_version)) {
-        // Nothing new: let the "receiving" marks fade once their traces went quiet.
-        if (was_active && now - receive_->last_copy > std::chrono::seconds(3)) {
-            receive_->active.clear();
-            receive_->last_copy = now;
-        }
-        return;
-    }
-    receive_->last_copy = now;
-    receive_->active.clear();
-    for (TraceId id : receive_->traces.recently_active(now, std::chrono::seconds(3)))
-        receive_->active.insert(LiveReceive::key(id));
-    // Keep the selected trace selected as it grows (indices change when traces arrive).
-    std::optional<TraceId> selected;
+    std::unique_ptr<LiveView> view = receive_->take();
+    if (!view) return;
+    // Keep the selected trace and span selected as the trace grows (indices change with every copy).
+    std::optional<TraceId> trace;
+    std::optional<SpanId> span;
     if (view_.selected_trace >= 0 && view_.selected_trace < int32_t(analysis_.traces.size()))
-        selected = analysis_.traces[size_t(view_.selected_trace)].id;
-    imported_ = std::move(fresh);
+        trace = analysis_.traces[size_t(view_.selected_trace)].id;
+    if (view_.selected_span >= 0 && view_.selected_span < int32_t(store().spans.size()))
+        span = store().spans[size_t(view_.selected_span)].span_id;
+    // Swapped, not copied: the frame pays for pointers, the worker already paid for the analysis.
+    std::swap(imported_, view->store);
+    std::swap(analysis_, view->analysis);
+    std::swap(skew_, view->skew);
+    skew_applied_ = view->skew_applied;
+    std::swap(links_, view->links);
+    std::swap(broken_hops_, view->broken_hops);
+    receive_->active = std::move(view->active);
     file_name_ = "received traces";
-    reanalyze();
-    view_.selected_span = -1;
+    ++generation_;
+    set_service_order(std::vector<std::string_view>(view->services.begin(), view->services.end()));
     view_.selected_trace = analysis_.traces.empty() ? -1 : 0;
-    if (selected)
+    if (trace)
         for (size_t i = 0; i < analysis_.traces.size(); ++i)
-            if (analysis_.traces[i].id == *selected) view_.selected_trace = int32_t(i);
-    if (view_.selected_trace >= 0) view_.selected_span = analysis_.traces[size_t(view_.selected_trace)].root;
+            if (analysis_.traces[i].id == *trace) view_.selected_trace = int32_t(i);
+    view_.selected_span = -1;
+    if (view_.selected_trace < 0) return;
+    const TraceInfo& t = analysis_.traces[size_t(view_.selected_trace)];
+    view_.selected_span = t.root;
+    if (span && trace && t.id == *trace)
+        for (uint32_t i : t.spans)
+            if (imported_.spans[i].span_id == *span) view_.selected_span = int32_t(i);
 }
 
 void App::draw_receive_dialog() {

@@ -1,7 +1,18 @@
-// LiveReceive (see live_receive.hpp).
+// LiveReceive (see live_receive.hpp). [SECTION] Listeners  [SECTION] The analysing worker
 #include "ui/live_receive.hpp"
 
 namespace tl::ui {
+
+// [SECTION] Listeners
+
+LiveReceive::~LiveReceive() {
+    // The worker goes first (it reads `traces`), then the servers (members, in reverse order).
+    if (worker_.joinable()) {
+        worker_.request_stop();
+        wake_.notify_all();
+        worker_.join();
+    }
+}
 
 std::string LiveReceive::start(const otlp::ListenAddress& http_at, const otlp::ListenAddress& grpc_at) {
     if (http_at.enabled) {
@@ -22,6 +33,7 @@ std::string LiveReceive::start(const otlp::ListenAddress& http_at, const otlp::L
         bound.port = *port;
         grpc_address = bound.text();
     }
+    worker_ = std::jthread([this](std::stop_token stop) { work(stop); });
     return "";
 }
 
@@ -33,6 +45,74 @@ std::string LiveReceive::status_line() const {
     s += "  |  " + std::to_string(c.spans) + " spans, " + std::to_string(c.rejected) + " rejected";
     if (c.evicted_traces > 0) s += ", " + std::to_string(c.evicted_traces) + " old traces evicted";
     return s;
+}
+
+std::unique_ptr<LiveView> LiveReceive::take() {
+    std::unique_lock lock(ready_mu_, std::try_to_lock);
+    if (!lock.owns_lock()) return nullptr;
+    return std::move(ready_);
+}
+
+void LiveReceive::set_adjust_skew(bool on) {
+    adjust_skew_.store(on);
+    refresh();
+}
+
+void LiveReceive::refresh() {
+    dirty_.store(true);
+    wake_.notify_all();
+}
+
+// [SECTION] The analysing worker
+
+std::unique_ptr<LiveView> LiveReceive::build(bool adjust_skew) const {
+    auto v = std::make_unique<LiveView>();
+    v->store = traces.snapshot();
+    analyze(v->store, v->analysis);
+    v->skew = detect_clock_skew(v->store, v->analysis);
+    if (adjust_skew && v->skew.any()) {
+        adjust_for_skew(v->store, v->skew);
+        v->skew_applied = true;
+        analyze(v->store, v->analysis);
+    }
+    v->links = resolve_links(v->store, v->analysis);
+    v->broken_hops = find_broken_hops(v->store, v->analysis);
+    std::vector<bool> seen(v->store.strings.size(), false);
+    for (const auto& sp : v->store.spans)
+        if (sp.service < seen.size() && !seen[sp.service]) {
+            seen[sp.service] = true;
+            v->services.emplace_back(v->store.str(sp.service));
+        }
+    for (TraceId id : traces.recently_active(std::chrono::steady_clock::now(), std::chrono::seconds(3)))
+        v->active.insert(key(id));
+    return v;
+}
+
+void LiveReceive::work(const std::stop_token& stop) {
+    using namespace std::chrono_literals;
+    uint64_t built = 0;
+    bool any_active = false;
+    auto last = std::chrono::steady_clock::now() - 1s;
+    while (!stop.stop_requested()) {
+        {
+            std::unique_lock lock(wake_mu_);
+            wake_.wait_for(lock, stop, 250ms, [&] { return dirty_.load(); });
+        }
+        if (stop.stop_requested()) break;
+        const auto now = std::chrono::steady_clock::now();
+        const uint64_t version = traces.version();
+        // Rebuild when spans arrived, when asked, or once the "receiving" marks of quiet traces should fade.
+        const bool fade = any_active && now - last > 3s;
+        if (version == built && !dirty_.load() && !fade) continue;
+        if (now - last < 250ms && !dirty_.load()) continue;
+        dirty_.store(false);
+        auto view = build(adjust_skew_.load());
+        built = version;
+        last = now;
+        any_active = !view->active.empty();
+        std::lock_guard lock(ready_mu_);
+        ready_ = std::move(view);
+    }
 }
 
 }  // namespace tl::ui

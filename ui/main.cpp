@@ -442,6 +442,10 @@ int main(int argc, char** argv) {
     g_main_start = Clock::now();
     const tl::cli::Args args(argv + 1, argv + argc);
     if (auto code = tl::cli::run(args, tl::cli::Io{std::cin, std::cout, std::cerr})) return *code;
+    if (args.size() == 1 && args[0] == "--help-app") {
+        std::fputs(tl::ui::gui_usage(), stdout);
+        return 0;
+    }
     auto options = tl::ui::parse_gui_options(args);
     if (!options) {
         std::fprintf(stderr, "tracelab: %s\n", options.error().c_str());

@@ -104,12 +104,13 @@ Result<int> OtlpHttpServer::start(const ListenAddress& address, std::string_view
         uint64_t declared = 0;
         const std::string length = req.get_header_value("Content-Length");
         std::from_chars(length.data(), length.data() + length.size(), declared);
-        if (declared > limit) {
-            r.body_too_large = true;  // not read at all; the connection closes after the answer
+        if (declared > limit * 4) {
+            // Far beyond the limit: not read at all; the connection closes after the answer.
+            r.body_too_large = true;
             res.set_header("Connection", "close");
         } else {
-            // Keep up to the limit (after inflation); past it, read on and drop, so the client gets its 413, but
-            // give up on a body far beyond it.
+            // Keep up to the limit (after inflation); past it, read on and drop, so the client (still writing
+            // its body) reads its 413 instead of a reset connection; give up on a body far beyond it.
             size_t seen = 0;
             content([&](const char* data, size_t len) {
                 seen += len;

@@ -128,7 +128,7 @@ public:
 
     void draw(const App& app, Actions& actions) override {
         if (!app.has_scenario() || app.showing_file()) {
-            ImGui::TextDisabled("The code view shows the program behind a scenario; a trace file has none.");
+            ImGui::TextDisabled("The code view shows the program behind a scenario; received or imported traces have none.");
             return;
         }
         refresh(app);

@@ -34,7 +34,7 @@ public:
     void draw(const App& app, Actions& actions) override {
         const Run* run = app.run();
         if (!run) {
-            ImGui::TextDisabled("Logs come from the simulation; a trace file has none.");
+            ImGui::TextDisabled("Logs come from the simulation; received or imported traces have none.");
             return;
         }
         const Scenario& sc = app.scenario();

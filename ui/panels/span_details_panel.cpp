@@ -127,7 +127,7 @@ void draw_wire_context(const App& app, int32_t span_index) {
     const Span& s = app.store().spans[size_t(span_index)];
     ImFont* mono = app.fonts().mono;
     if (app.showing_file()) {
-        ImGui::TextWrapped("This span came from a trace file: files record spans, not the headers on the wire.");
+        ImGui::TextWrapped("This span was received or read from a file: OTLP carries spans, not the headers that went over the wire.");
         return;
     }
     const Run& run = *app.run();

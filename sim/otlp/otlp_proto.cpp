@@ -6,7 +6,9 @@
 #include <google/protobuf/stubs/logging.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <unordered_map>
 
@@ -72,10 +74,38 @@ Json plain(const pb_common::AnyValue& v) {
     return nullptr;
 }
 
-AttrValue any_value(TraceStore& st, const pb_common::AnyValue& v) {
+// An SDK batch repeats itself: the same attribute keys in the same order on every span, the same span
+// names, many equal values. Remembering the last string seen at each position skips the string pool's hash
+// lookup for those repeats (the views point into the request, which outlives the decoding).
+class InternMemo {
+public:
+    explicit InternMemo(StringPool& pool) : pool_(pool) {}
+    StrId key(size_t position, std::string_view s) { return get(keys_[position % kSlots], s); }
+    StrId value(size_t position, std::string_view s) { return get(values_[position % kSlots], s); }
+    StrId name(std::string_view s) { return get(name_, s); }
+
+private:
+    struct Slot {
+        std::string_view text;
+        StrId id = 0;
+        bool set = false;
+    };
+    StrId get(Slot& slot, std::string_view s) {
+        if (slot.set && slot.text.size() == s.size() && std::memcmp(slot.text.data(), s.data(), s.size()) == 0)
+            return slot.id;
+        slot = Slot{s, pool_.intern(s), true};
+        return slot.id;
+    }
+    static constexpr size_t kSlots = 32;
+    StringPool& pool_;
+    std::array<Slot, kSlots> keys_{}, values_{};
+    Slot name_;
+};
+
+AttrValue any_value(TraceStore& st, const pb_common::AnyValue& v, InternMemo* memo = nullptr, size_t position = 0) {
     switch (v.value_case()) {
         case pb_common::AnyValue::kStringValue:
-            return AttrValue::str(st.strings.intern(v.string_value()));
+            return AttrValue::str(memo ? memo->value(position, v.string_value()) : st.strings.intern(v.string_value()));
         case pb_common::AnyValue::kBoolValue:
             return AttrValue::boolean(v.bool_value());
         case pb_common::AnyValue::kIntValue:
@@ -100,9 +130,14 @@ AttrValue any_value(TraceStore& st, const pb_common::AnyValue& v) {
 }
 
 template <class KeyValues>
-AttrRange append_attributes(TraceStore& st, const KeyValues& list) {
+AttrRange append_attributes(TraceStore& st, const KeyValues& list, InternMemo* memo = nullptr) {
     AttrRange r{static_cast<uint32_t>(st.attributes.size()), 0};
-    for (const auto& kv : list) st.attributes.push_back(Attribute{st.strings.intern(kv.key()), any_value(st, kv.value())});
+    size_t k = 0;
+    for (const auto& kv : list) {
+        const StrId key = memo ? memo->key(k, kv.key()) : st.strings.intern(kv.key());
+        st.attributes.push_back(Attribute{key, any_value(st, kv.value(), memo, k)});
+        ++k;
+    }
     r.count = static_cast<uint32_t>(st.attributes.size() - r.begin);
     return r;
 }
@@ -143,6 +178,8 @@ DecodeStats add_export_request(const pb_collector::ExportTraceServiceRequest& re
     for (const auto& rs : request.resource_spans())
         for (const auto& ss : rs.scope_spans()) total += static_cast<size_t>(ss.spans_size());
     st.spans.reserve(st.spans.size() + total);
+    st.attributes.reserve(st.attributes.size() + total * 4);
+    InternMemo memo(st.strings);
     std::string why;
     for (int r = 0; r < request.resource_spans_size(); ++r) {
         const auto& rs = request.resource_spans(r);
@@ -173,7 +210,7 @@ DecodeStats add_export_request(const pb_collector::ExportTraceServiceRequest& re
                 s.trace_id = TraceId{load_be64(p.trace_id().data()), load_be64(p.trace_id().data() + 8)};
                 s.span_id = SpanId{load_be64(p.span_id().data())};
                 if (p.parent_span_id().size() == 8) s.parent_span_id = SpanId{load_be64(p.parent_span_id().data())};
-                s.name = st.strings.intern(p.name());
+                s.name = memo.name(p.name());
                 s.service = service;
                 s.resource = resource;
                 s.scope = scope;
@@ -187,7 +224,7 @@ DecodeStats add_export_request(const pb_collector::ExportTraceServiceRequest& re
                 const int code = static_cast<int>(p.status().code());
                 s.status = code >= 0 && code <= 2 ? static_cast<StatusCode>(code) : StatusCode::Unset;
                 if (!p.status().message().empty()) s.status_message = st.strings.intern(p.status().message());
-                s.attrs = append_attributes(st, p.attributes());
+                s.attrs = append_attributes(st, p.attributes(), &memo);
                 s.event_begin = static_cast<uint32_t>(st.events.size());
                 for (const auto& e : p.events()) {
                     SpanEvent ev;
@@ -220,7 +257,15 @@ DecodeStats add_export_request(const pb_collector::ExportTraceServiceRequest& re
 
 Result<DecodeStats> decode_export_request(std::string_view bytes, formats::SpanImport& in) {
     quiet_protobuf_log();
-    google::protobuf::Arena arena;
+    // The message lives on an arena whose first block is a per-thread buffer: a receiver thread decodes batch
+    // after batch of an SDK's size without a call to malloc for the messages and their strings. Larger
+    // requests spill into blocks the arena frees when it goes.
+    constexpr size_t kFirstBlock = 2u << 20;
+    thread_local std::unique_ptr<char[]> first_block(new char[kFirstBlock]);
+    google::protobuf::ArenaOptions options;
+    options.initial_block = first_block.get();
+    options.initial_block_size = kFirstBlock;
+    google::protobuf::Arena arena(options);
     auto* request = google::protobuf::Arena::CreateMessage<pb_collector::ExportTraceServiceRequest>(&arena);
     if (bytes.size() > static_cast<size_t>(INT32_MAX) ||
         !request->ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))

@@ -72,8 +72,12 @@ void append_store(TraceStore& into, const TraceStore& from) {
         }
         res_map[i] = found;
     }
-    into.spans.reserve(into.spans.size() + from.spans.size());
-    into.attributes.reserve(into.attributes.size() + from.attributes.size());
+    // Geometric growth: reserving exactly size + n on every batch would copy the whole store each time.
+    auto grow = [](auto& v, size_t extra) {
+        if (v.size() + extra > v.capacity()) v.reserve(std::max(v.size() + extra, v.capacity() * 2));
+    };
+    grow(into.spans, from.spans.size());
+    grow(into.attributes, from.attributes.size());
     for (const Span& fs : from.spans) {
         Span s = fs;
         s.name = str(fs.name);

@@ -87,6 +87,9 @@ Result<int> OtlpHttpServer::start(const ListenAddress& address, std::string_view
         int yes = 1;
         setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     });
+    // Answers go out at once: cpp-httplib writes a response's head and body separately, and with Nagle's
+    // algorithm against the client's delayed ACK every keep-alive request would wait about 40 ms.
+    svr.set_tcp_nodelay(true);
     svr.set_keep_alive_max_count(100000);
     // An idle keep-alive connection holds stop() up to this long (cpp-httplib waits it out), so keep it short;
     // exporters simply reconnect.

@@ -68,7 +68,18 @@ struct Shape {
     std::vector<std::string> ident;  // a code identifier derived from its name, unique in the program
     bool any_queue = false, any_parallel = false, any_error = false, any_attrs = false, any_flags_dropped = false;
     bool any_remote_call = false;
+    bool any_database = false;  // some service is a database: the query helpers are needed
+    bool any_proxy = false;     // some service is a proxy: the forwarding helpers are needed
+    bool any_stripping = false; // some proxy forwards only an allow-list of headers
 };
+
+bool is_proxy(const Service& s) {
+    return s.role == ServiceRole::Proxy || s.role == ServiceRole::HeaderStrippingProxy;
+}
+
+// The operation a call to `to` asks for: a proxy is invisible to its caller, so the request is named after the
+// operation behind it (its first upstream), as the engine names the caller's CLIENT span.
+std::string requested_operation(const Scenario& s, int to);
 
 // "legacy-proxy" → "legacyProxy"; identifiers never start with a digit.
 std::string camel(std::string_view name) {
@@ -107,11 +118,16 @@ Shape shape_of(const Scenario& s) {
         sh.any_parallel = sh.any_parallel || (svc.parallel && svc.calls.size() > 1);
         sh.any_error = sh.any_error || svc.error_rate > 0;
         sh.any_attrs = sh.any_attrs || !svc.attributes.empty();
+        sh.any_database = sh.any_database || svc.role == ServiceRole::Database;
+        sh.any_proxy = sh.any_proxy || is_proxy(svc);
+        sh.any_stripping = sh.any_stripping || svc.role == ServiceRole::HeaderStrippingProxy;
         for (size_t c = 0; c < svc.calls.size(); ++c) {
             const Call& call = svc.calls[c];
             const int to = s.find_service(call.to);
             if (to < 0) continue;
             const auto t = static_cast<size_t>(to);
+            // A database is reached through its client library, in the caller's code: no server, no handler.
+            if (s.services[t].role == ServiceRole::Database) continue;
             if (reached_by[t] < 0) reached_by[t] = static_cast<int>(call.transport);
             if (call.transport == Transport::InProcess) {
                 sh.in_process[t] = true;
@@ -148,6 +164,28 @@ Shape shape_of(const Scenario& s) {
 // The span name of a service's operation (its name when the scenario gives none).
 std::string operation_name(const Service& s) {
     return s.span_name.empty() ? s.name : s.span_name;
+}
+
+std::string requested_operation(const Scenario& s, int to) {
+    int target = to;
+    for (size_t hops = 0; hops < s.services.size(); ++hops) {
+        const Service& svc = s.services[static_cast<size_t>(target)];
+        if (!is_proxy(svc) || svc.calls.empty()) break;
+        const int next = s.find_service(svc.calls.front().to);
+        if (next < 0) break;
+        target = next;
+    }
+    return operation_name(s.services[static_cast<size_t>(target)]);
+}
+
+// The attributes of the CLIENT span a database's callers record: its own, plus server.address (its name) when it
+// gives none, as the engine records them.
+std::vector<std::pair<std::string, AttrLiteral>> database_attributes(const Service& db) {
+    auto attrs = db.attributes;
+    const bool has_address =
+        std::any_of(attrs.begin(), attrs.end(), [](const auto& kv) { return kv.first == "server.address"; });
+    if (!has_address) attrs.emplace_back("server.address", AttrLiteral{db.name});
+    return attrs;
 }
 
 // A string literal in single (JS) or double (Go) quotes.
@@ -228,9 +266,16 @@ std::string go_attribute(const std::string& key, const AttrLiteral& v) {
     return "attribute.Bool(" + k + ", " + (std::get<bool>(v) ? "true" : "false") + ")";
 }
 
-// One line on what a fault does, beside the line that causes it.
-std::string fault_why(HopFault f, Transport t) {
+// One line on what a fault does, beside the line that causes it. `database`: the hop is a query to a database.
+std::string fault_why(HopFault f, Transport t, bool database = false) {
     const bool queue = t == Transport::Queue;
+    if (database) {
+        if (f == HopFault::NoInject)
+            return "a database client without instrumentation: no CLIENT span, so the query's time hides inside the "
+                   "caller's span";
+        if (f == HopFault::CtxDropped)
+            return "a fresh context instead of the request's: the query's CLIENT span starts a new trace of its own";
+    }
     switch (f) {
         case HopFault::NoInject:
             return queue ? "published without the tracing library: no producer span, no trace context on the message"
@@ -268,12 +313,12 @@ public:
         return lines_.back();
     }
     // Adds a line that makes (or receives) `hop`; marked when `f` is a fault.
-    CodeLine& hop(std::string text, HopRef hop, HopFault f, Transport t) {
+    CodeLine& hop(std::string text, HopRef hop, HopFault f, Transport t, bool database = false) {
         CodeLine& l = add(std::move(text));
         l.hop = hop;
         if (f != HopFault::Ok) {
             l.differs = true;
-            l.why = fault_why(f, t);
+            l.why = fault_why(f, t, database);
         }
         return l;
     }
@@ -292,6 +337,26 @@ private:
 
 constexpr const char* kUninstrumentedWhy =
     "no OpenTelemetry SDK in this service: it records no spans and passes no trace context on";
+constexpr const char* kStrippingWhy =
+    "the proxy forwards only the headers on its allow-list: traceparent is dropped, so what it calls starts a new "
+    "trace (add traceparent and tracestate to the list to keep the trace whole)";
+
+// The fault a call line shows: none on code that has no tracing to break, none that cannot act on the hop.
+HopFault shown_fault(const Scenario& s, const Service& from, const Call& c) {
+    const Service* to = s.service(c.to);
+    const bool database = to && to->role == ServiceRole::Database;
+    if (is_proxy(from)) {
+        // A proxy runs no tracing code: it forwards what it received; a transparent one may rewrite the flags.
+        const bool rewrites = from.role == ServiceRole::Proxy && c.transport != Transport::InProcess && !database;
+        return rewrites && c.fault == HopFault::FlagsDropped ? c.fault : HopFault::Ok;
+    }
+    if (!from.instrumented) return HopFault::Ok;
+    if (database)  // nothing is sent to a database: only the client span's existence and its context matter
+        return c.fault == HopFault::CtxDropped || c.fault == HopFault::NoInject ? c.fault : HopFault::Ok;
+    if (c.transport == Transport::InProcess) return c.fault == HopFault::CtxDropped ? c.fault : HopFault::Ok;
+    if (c.fault == HopFault::NoExtract) return HopFault::Ok;  // shown on the callee's handler
+    return c.fault;
+}
 
 // [SECTION] JavaScript
 
@@ -317,6 +382,15 @@ public:
         const std::string ctx = f == HopFault::CtxDropped ? "ROOT_CONTEXT" : "context.active()";
         const std::string net = ms_text(c.network.ms);
         const std::string name = quote(callee.name, '\'');
+        if (callee.role == ServiceRole::Database) {
+            if (!from.instrumented || is_proxy(from) || f == HopFault::NoInject)
+                return "queryWithoutTracing(" + id + "Database, " + net + ")";
+            return "query(tracer, " + ctx + ", " + id + "Database, " + net + ")";
+        }
+        if (is_proxy(from)) {
+            const bool rewrites = from.role == ServiceRole::Proxy && f == HopFault::FlagsDropped;
+            return "forward(" + name + ", headers, " + net + (rewrites ? ", { sampled: false }" : "") + ")";
+        }
         if (c.transport == Transport::InProcess) {
             if (!callee.instrumented) return id + "Operation()";
             if (!from.instrumented) return id + "Operation(trace.getTracer('no-sdk'), ROOT_CONTEXT)";
@@ -329,7 +403,7 @@ public:
         if (f == HopFault::NoHeadersOnMessage) opts = ", { inject: false }";
         if (f == HopFault::FlagsDropped) opts = ", { sampled: false }";
         if (queue) return "publish(tracer, " + ctx + ", " + name + ", " + net + opts + ")";
-        const std::string span_name = operation_name(callee);
+        const std::string span_name = requested_operation(s_, to);
         return "call(tracer, " + ctx + ", " + name + ", " + quote(span_name, '\'') + ", " + net + opts + ")";
     }
 
@@ -506,6 +580,80 @@ private:
         l_.out();
         l_.add("}");
         l_.blank();
+        if (sh_.any_database) database_helpers();
+        if (sh_.any_proxy) proxy_helpers();
+    }
+
+    void database_helpers() {
+        l_.add("// A query as a database client library's instrumentation records it: a CLIENT span in the caller's");
+        l_.add("// service, with the db.* attributes. No traceparent goes to the database: it runs no SDK.");
+        l_.add("async function query(tracer, ctx, database, networkMs) {");
+        l_.in();
+        l_.add("const span = tracer.startSpan(database.spanName, { kind: SpanKind.CLIENT, attributes: "
+               "database.attributes }, ctx);");
+        l_.add("try {");
+        l_.in();
+        l_.add("await sleep(networkMs);");
+        l_.add("await database.run();");
+        l_.add("await sleep(networkMs);");
+        l_.out();
+        l_.add("} catch (error) {");
+        l_.in();
+        l_.add("span.recordException(error);");
+        l_.add("span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });");
+        l_.out();
+        l_.add("} finally {");
+        l_.in();
+        l_.add("span.end();");
+        l_.out();
+        l_.add("}");
+        l_.out();
+        l_.add("}");
+        l_.blank();
+        l_.add("// A query through a client library without instrumentation: no span; its time is the caller's.");
+        l_.add("async function queryWithoutTracing(database, networkMs) {");
+        l_.in();
+        l_.add("await sleep(networkMs);");
+        l_.add("await database.run().catch((error) => console.error(error.message));");
+        l_.add("await sleep(networkMs);");
+        l_.out();
+        l_.add("}");
+        l_.blank();
+    }
+
+    void proxy_helpers() {
+        l_.add("// Headers that belong to one connection: a proxy never forwards them (RFC 9110, section 7.6.1).");
+        l_.add("const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', "
+               "'transfer-encoding', 'upgrade']);");
+        if (sh_.any_stripping) {
+            l_.add("// A strict proxy's allow-list: every other header (traceparent and tracestate among them) is "
+                   "dropped.");
+            l_.add("const ALLOWED_HEADERS = new Set(['accept', 'authorization', 'content-length', 'content-type', "
+                   "'host', 'user-agent']);");
+        }
+        l_.blank();
+        l_.add("// The headers a proxy sends upstream: every end-to-end header as it came, or only those on an "
+               "allow-list.");
+        l_.add("function forwardedHeaders(headers, allowList = null) {");
+        l_.in();
+        l_.add("const keep = (name) => (allowList ? allowList.has(name) : !HOP_BY_HOP.has(name));");
+        l_.add("return Object.fromEntries(Object.entries(headers).filter(([name]) => keep(name)));");
+        l_.out();
+        l_.add("}");
+        l_.blank();
+        l_.add("// A proxy forwarding a request upstream with these headers (no tracing: it starts no span); a hop");
+        l_.add("// that rewrites the flags clears the sampled bit of the traceparent it passes on.");
+        l_.add("async function forward(service, headers, networkMs, { sampled = true } = {}) {");
+        l_.in();
+        l_.add("const sent = sampled || !headers.traceparent ? headers : { ...headers, traceparent: "
+               "clearSampledFlag(headers.traceparent) };");
+        l_.add("await sleep(networkMs);");
+        l_.add("const status = await post(service, sent);");
+        l_.add("await sleep(networkMs);");
+        l_.add("return status;");
+        l_.out();
+        l_.add("}");
+        l_.blank();
     }
 
     std::string reached_text(size_t i) const {
@@ -527,6 +675,18 @@ private:
         const std::string& id = sh_.ident[i];
         const std::string span_name = operation_name(svc);
         l_.service(idx);
+        if (svc.role == ServiceRole::Database) {
+            database(idx);
+            l_.blank();
+            l_.service(-1);
+            return;
+        }
+        if (is_proxy(svc)) {
+            proxy(idx);
+            l_.blank();
+            l_.service(-1);
+            return;
+        }
         l_.add("// [SECTION] " + svc.name + ": " + span_name + " (" + reached_text(i) + ")");
         const bool own_process = sh_.remote[i] || sh_.queue[i];
         if (own_process) {
@@ -564,6 +724,64 @@ private:
         operation(idx);
         l_.blank();
         l_.service(-1);
+    }
+
+    // A database: no SDK, no server of ours; its callers' client library records each query.
+    void database(int idx) {
+        const auto i = static_cast<size_t>(idx);
+        const Service& svc = s_.services[i];
+        const std::string& id = sh_.ident[i];
+        const std::string span_name = operation_name(svc);
+        l_.add("// [SECTION] " + svc.name + ": a database (no SDK: its callers' client instrumentation records each "
+               "query)");
+        l_.add("const " + id + "Database = {");
+        l_.in();
+        l_.add("spanName: " + quote(span_name, '\'') + ",");
+        std::string a = "attributes: { ";
+        const auto attrs = database_attributes(svc);
+        for (size_t k = 0; k < attrs.size(); ++k) {
+            if (k > 0) a += ", ";
+            a += quote(attrs[k].first, '\'') + ": " + js_literal(attrs[k].second);
+        }
+        l_.add(a + " },");
+        l_.add("// The query itself, inside the database: it takes its time.");
+        l_.add("run: async () => {");
+        l_.in();
+        if (svc.own.ms > 0) l_.add("await sleep(" + ms_text(svc.own.ms) + ");");
+        if (svc.error_rate > 0)
+            l_.add("if (Math.random() < " + ms_text(svc.error_rate) + ") throw new Error(" +
+                   quote(span_name + " failed", '\'') + ");");
+        l_.out();
+        l_.add("},");
+        l_.out();
+        l_.add("};");
+    }
+
+    // A reverse proxy: an HTTP server without SDK that forwards each request to its upstream with the headers it
+    // keeps (all of them, or an allow-list that leaves traceparent out).
+    void proxy(int idx) {
+        const auto i = static_cast<size_t>(idx);
+        const Service& svc = s_.services[i];
+        const std::string& id = sh_.ident[i];
+        const bool strips = svc.role == ServiceRole::HeaderStrippingProxy;
+        l_.add("// [SECTION] " + svc.name + ": a reverse proxy without tracing (" +
+               (strips ? "forwards only the headers on its allow-list" : "forwards every header untouched") + ")");
+        l_.add(strips ? "// It runs no OpenTelemetry SDK and drops the headers it does not know: traceparent does not "
+                        "get through."
+                      : "// It runs no OpenTelemetry SDK and records nothing, but passes traceparent on as it came.");
+        CodeLine& h = l_.add("const " + id + "Handler = (req) => " + id + "Forward(forwardedHeaders(req.headers" +
+                             (strips ? ", ALLOWED_HEADERS" : "") + "));");
+        if (strips) {
+            h.differs = true;
+            h.why = kStrippingWhy;
+        }
+        const double before = svc.own.ms * std::clamp(svc.work_before, 0.0, 1.0);
+        l_.add("async function " + id + "Forward(headers) {");
+        l_.in();
+        body(idx, before, svc.own.ms - before);
+        l_.add("return 200;");
+        l_.out();
+        l_.add("}");
     }
 
     void operation(int idx) {
@@ -641,21 +859,22 @@ private:
             if (s_.find_service(call.to) < 0) continue;
             const HopRef hop{idx, static_cast<int>(c)};
             const std::string expr = call_expr(idx, static_cast<int>(c), call.fault);
-            const HopFault shown = effective(svc, call);
+            const HopFault shown = shown_fault(s_, svc, call);
+            const bool db = s_.service(call.to)->role == ServiceRole::Database;
             if (parallel) {
                 if (call.repeat > 1)
                     l_.hop("...Array.from({ length: " + std::to_string(call.repeat) + " }, () => " + expr + "),", hop,
-                           shown, call.transport);
+                           shown, call.transport, db);
                 else
-                    l_.hop(expr + ",", hop, shown, call.transport);
+                    l_.hop(expr + ",", hop, shown, call.transport, db);
             } else if (call.repeat > 1) {
                 l_.add("for (let i = 0; i < " + std::to_string(call.repeat) + "; i += 1) {");
                 l_.in();
-                l_.hop("await " + expr + ";", hop, shown, call.transport);
+                l_.hop("await " + expr + ";", hop, shown, call.transport, db);
                 l_.out();
                 l_.add("}");
             } else {
-                l_.hop("await " + expr + ";", hop, shown, call.transport);
+                l_.hop("await " + expr + ";", hop, shown, call.transport, db);
             }
         }
         if (parallel) {
@@ -694,16 +913,6 @@ private:
         l_.add("process.exitCode = 1;");
         l_.out();
         l_.add("});");
-    }
-
-public:
-    // The fault a call line shows: none on code that has no tracing to break.
-    static HopFault effective(const Service& from, const Call& c) {
-        if (!from.instrumented) return HopFault::Ok;
-        if (c.transport == Transport::InProcess) return c.fault == HopFault::CtxDropped ? c.fault : HopFault::Ok;
-        if (c.fault == HopFault::NoExtract) return HopFault::Ok;  // shown on the callee's handler
-        if (c.fault == HopFault::NoHeadersOnMessage && c.transport != Transport::Queue) return c.fault;
-        return c.fault;
     }
 
 private:
@@ -1268,18 +1477,19 @@ private:
             if (s_.find_service(call.to) < 0) continue;
             const HopRef hop{idx, static_cast<int>(c)};
             const std::string expr = call_expr(idx, static_cast<int>(c), call.fault);
-            const HopFault shown = JsWriter::effective(svc, call);
+            const HopFault shown = shown_fault(s_, svc, call);
+            const bool db = s_.service(call.to)->role == ServiceRole::Database;
             if (parallel) {
                 for (int r = 0; r < std::max(1, call.repeat); ++r)
-                    l_.hop("func() { " + expr + " },", hop, shown, call.transport);
+                    l_.hop("func() { " + expr + " },", hop, shown, call.transport, db);
             } else if (call.repeat > 1) {
                 l_.add("for i := 0; i < " + std::to_string(call.repeat) + "; i++ {");
                 l_.in();
-                l_.hop(expr, hop, shown, call.transport);
+                l_.hop(expr, hop, shown, call.transport, db);
                 l_.out();
                 l_.add("}");
             } else {
-                l_.hop(expr, hop, shown, call.transport);
+                l_.hop(expr, hop, shown, call.transport, db);
             }
         }
         if (parallel) {

@@ -440,8 +440,9 @@ private:
                       uint16_t depth) {
         const auto hop_index = static_cast<int32_t>(n_hops_++);
 
-        // The context the caller's code hands to the client library.
-        const Ctx& current = call.fault == HopFault::CtxDropped ? kNoCtx : self;
+        // The context the caller's code hands to the client library. A forwarding proxy runs no code that holds a
+        // context: it passes on the headers it received, so ctx-dropped cannot act on its calls.
+        const Ctx& current = call.fault == HopFault::CtxDropped && !from.forwards ? kNoCtx : self;
         // Client-side span: the tracing transport records one (always for a queue publish).
         Ctx client;
         AttrRange client_attrs;
@@ -630,7 +631,8 @@ void build_tables(const Engine::Plan& p, const EngineOptions& opt, bool client_s
             const bool tracing_transport = ps.instrumented && pc.fault != HopFault::NoInject;
             c.client_span = (c.remote || c.database) && tracing_transport && (client_spans || c.queue || c.database);
             c.may_send = c.remote && (tracing_transport || ps.forwards) && pc.fault != HopFault::NoHeadersOnMessage;
-            c.extract_ok = callee_continues && (!c.remote || pc.fault != HopFault::NoExtract);
+            // A forwarding proxy has no handler to wrap: no-extract cannot act on the hop into it.
+            c.extract_ok = callee.forwards || (callee_continues && (!c.remote || pc.fault != HopFault::NoExtract));
             c.db_attrs = t.services[pc.callee].db_attrs;
             c.db_attr_count = t.services[pc.callee].db_attr_count;
             c.network_fixed = !jitter || pc.network_fixed;
@@ -737,13 +739,21 @@ std::string Hop::explanation() const {
     if (caller_role == ServiceRole::HeaderStrippingProxy)
         return "No traceparent was sent: the proxy drops every header it does not know, traceparent among them." +
                after;
+    // A proxy runs no tracing code: the modes that act on an SDK's client or handler have nothing to act on.
+    const std::string no_effect =
+        std::string(" The ") + to_string(fault) + " mode acts on an application's tracing code: here it has no effect.";
     if (caller_role == ServiceRole::Proxy) {
-        if (header_sent)
-            return extracted ? "" : "The proxy passed the traceparent on untouched, but it was not used." + after;
+        const bool inert = fault == HopFault::NoInject || fault == HopFault::CtxDropped;
+        if (header_sent && extracted)
+            return inert ? "The proxy passes the traceparent on as it came, whatever the caller's code does." + no_effect
+                         : "";
+        if (header_sent) return "The proxy passed the traceparent on untouched, but it was not used." + after;
         return "The proxy forwards headers untouched, but the request reached it without a traceparent, so there "
                "was nothing to pass on." +
                after;
     }
+    if (callee_role == ServiceRole::Proxy && fault == HopFault::NoExtract && header_sent)
+        return "The proxy has no tracing handler to wrap: it forwards the traceparent untouched." + no_effect;
     if (callee_role == ServiceRole::HeaderStrippingProxy && header_sent)
         return "The traceparent reached a proxy that removes headers it does not recognise before forwarding the "
                "request: it records nothing, and what it calls starts a new trace.";

@@ -263,6 +263,32 @@ TEST_CASE("legacy-proxy: a pass-through proxy keeps one trace and shows only as 
     CHECK(set_instrumented(s, "legacy-proxy", false) != "");
 }
 
+TEST_CASE("legacy-proxy: modes that act on tracing code have no effect on a proxy, which runs none") {
+    // The proxy copies the headers it received: neither a dropped context on its way out nor an unwrapped handler
+    // on its way in can exist there, so the trace stays whole, as it does healthy.
+    for (const char* drop : {"legacy-proxy->inventory=ctx-dropped", "legacy-proxy->inventory=no-inject",
+                             "gateway->legacy-proxy=no-extract"}) {
+        INFO(drop);
+        Scenario s = builtin("legacy-proxy");
+        REQUIRE(apply_drop_flag(s, drop).empty());
+        const Run r = simulate(s);
+        CHECK(trace_ids(r).size() == 1);
+        const Span* client = find_span(r, "inventory.Lookup", SpanKind::Client);
+        const Span* server = find_span(r, "inventory.Lookup", SpanKind::Server);
+        REQUIRE((client && server));
+        CHECK(server->parent_span_id == client->span_id);
+        for (const Hop& h : r.hops) {
+            if (h.fault == HopFault::Ok) continue;
+            CHECK(h.header_sent);
+            CHECK(h.explanation().find("no effect") != std::string::npos);
+        }
+    }
+    // A proxy can still rewrite the flags it forwards: inventory's parent-based sampler then records nothing.
+    Scenario s = builtin("legacy-proxy");
+    REQUIRE(apply_drop_flag(s, "legacy-proxy->inventory=flags-dropped").empty());
+    CHECK(find_span(simulate(s), "inventory.Lookup", SpanKind::Server) == nullptr);
+}
+
 TEST_CASE("header-stripping-proxy: the proxy drops traceparent, so inventory starts a second trace") {
     const Run r = simulate(builtin("header-stripping-proxy"));
     CHECK(trace_ids(r).size() == 2);

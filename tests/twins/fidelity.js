@@ -177,28 +177,8 @@ function compare(real, sim) {
 
 // [SECTION] Known differences: each is a rule that rewrites the simulated spans the way the real SDK records them
 
-const rules = {
-  // Services reached only in-process report under the service of the process they run in (their caller's).
-  'in-process-service': (spans, scenario) => {
-    const host = new Map();
-    const remote = new Set([scenario.entry || scenario.services[0].name]);
-    for (const svc of scenario.services) {
-      for (const call of svc.calls || []) {
-        if ((call.transport || 'http') === 'in-process') {
-          if (!host.has(call.to)) host.set(call.to, svc.name);
-        } else {
-          remote.add(call.to);
-        }
-      }
-    }
-    const owner = (name) => {
-      let n = name;
-      for (let i = 0; i < scenario.services.length && host.has(n) && !remote.has(n); i += 1) n = host.get(n);
-      return n;
-    };
-    return spans.map((x) => ({ ...x, service: owner(x.service) }));
-  },
-};
+// Each entry of known_differences.json names one of these by its id; none are needed today.
+const rules = {};
 
 // [SECTION] Main
 

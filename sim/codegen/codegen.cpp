@@ -972,6 +972,17 @@ public:
         const std::string ctx = f == HopFault::CtxDropped ? "context.Background()" : "ctx";
         const std::string net = std::to_string(us_of(c.network.ms));
         const std::string name = quote(callee.name, '"');
+        if (callee.role == ServiceRole::Database) {
+            if (!from.instrumented || is_proxy(from) || f == HopFault::NoInject)
+                return "queryWithoutTracing(" + id + "Query, " + net + ")";
+            return "query(" + ctx + ", tp, " + quote(operation_name(callee), '"') + ", " + id + "Attributes, " + id +
+                   "Query, " + net + ")";
+        }
+        if (is_proxy(from)) {
+            const bool rewrites = from.role == ServiceRole::Proxy && f == HopFault::FlagsDropped;
+            return "forward(" + name + ", " + (rewrites ? "withSampledFlagCleared(headers)" : "headers") + ", " + net +
+                   ")";
+        }
         if (c.transport == Transport::InProcess) {
             if (!callee.instrumented) return id + "Operation()";
             if (!from.instrumented) return id + "Operation(context.Background(), otel.GetTracerProvider())";
@@ -1021,8 +1032,9 @@ private:
             {"semconv", "go.opentelemetry.io/otel/semconv/v1.26.0"},
             {"", "go.opentelemetry.io/otel/trace"},
         };
-        if (used_attribute_ || sh_.any_queue) otel.push_back({"", "go.opentelemetry.io/otel/attribute"});
-        if (used_errors_) otel.push_back({"", "go.opentelemetry.io/otel/codes"});
+        if (used_attribute_ || sh_.any_queue || sh_.any_database)
+            otel.push_back({"", "go.opentelemetry.io/otel/attribute"});
+        if (used_errors_ || sh_.any_database) otel.push_back({"", "go.opentelemetry.io/otel/codes"});
         std::sort(otel.begin(), otel.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
         l_.add("import (");
         l_.in();
@@ -1074,7 +1086,7 @@ private:
         for (size_t i = 0; i < s_.services.size(); ++i) {
             const Service& svc = s_.services[i];
             if (i > 0) ops += ", ";
-            ops += quote(svc.name, '"') + ": " + quote(operation_name(svc), '"');
+            ops += quote(svc.name, '"') + ": " + quote(requested_operation(s_, static_cast<int>(i)), '"');
         }
         l_.add(ops + "}");
         l_.blank();
@@ -1112,7 +1124,7 @@ private:
         l_.out();
         l_.add("}");
         l_.blank();
-        l_.add("// clientSpanName names a CLIENT span after the operation it calls.");
+        l_.add("// clientSpanName names a CLIENT span after the operation it calls (through a proxy: the one behind it).");
         l_.add("func clientSpanName(_ string, r *http.Request) string {");
         l_.in();
         l_.add("return operations[strings.TrimPrefix(r.URL.Path, \"/\")]");
@@ -1259,6 +1271,179 @@ private:
             l_.add("}");
             l_.blank();
         }
+        if (sh_.any_database) database_helpers();
+        if (sh_.any_proxy) proxy_helpers();
+    }
+
+    void database_helpers() {
+        l_.add("// query runs a database call as a client library's instrumentation records it: a CLIENT span in the");
+        l_.add("// caller's service, with the db.* attributes. No traceparent goes to the database: it runs no SDK.");
+        l_.add("func query(ctx context.Context, tp trace.TracerProvider, spanName string, attrs []attribute.KeyValue, "
+               "run func() error, networkUs int) {");
+        l_.in();
+        l_.add("_, span := tp.Tracer(" + quote(scope(), '"') + ").Start(ctx, spanName,");
+        l_.in();
+        l_.add("trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(attrs...))");
+        l_.out();
+        l_.add("defer span.End()");
+        l_.add("sleep(networkUs)");
+        l_.add("if err := run(); err != nil {");
+        l_.in();
+        l_.add("span.RecordError(err)");
+        l_.add("span.SetStatus(codes.Error, err.Error())");
+        l_.out();
+        l_.add("}");
+        l_.add("sleep(networkUs)");
+        l_.out();
+        l_.add("}");
+        l_.blank();
+        l_.add("// queryWithoutTracing runs a database call through a client library without instrumentation: no span.");
+        l_.add("func queryWithoutTracing(run func() error, networkUs int) {");
+        l_.in();
+        l_.add("sleep(networkUs)");
+        l_.add("if err := run(); err != nil {");
+        l_.in();
+        l_.add("log.Print(err)");
+        l_.out();
+        l_.add("}");
+        l_.add("sleep(networkUs)");
+        l_.out();
+        l_.add("}");
+        l_.blank();
+    }
+
+    void proxy_helpers() {
+        l_.add("// hopByHop headers belong to one connection: a proxy never forwards them (RFC 9110, section 7.6.1).");
+        l_.add("var hopByHop = map[string]bool{\"Connection\": true, \"Keep-Alive\": true, \"Proxy-Connection\": true, "
+               "\"Te\": true, \"Trailer\": true, \"Transfer-Encoding\": true, \"Upgrade\": true}");
+        l_.blank();
+        if (sh_.any_stripping) {
+            l_.add("// allowedHeaders is a strict proxy's allow-list: every other header (traceparent and tracestate "
+                   "among them) is dropped.");
+            l_.add("var allowedHeaders = map[string]bool{\"Accept\": true, \"Authorization\": true, "
+                   "\"Content-Length\": true, \"Content-Type\": true, \"User-Agent\": true}");
+            l_.blank();
+        }
+        l_.add("// forwardedHeaders are the headers a proxy sends upstream: every end-to-end header as it came (allow is");
+        l_.add("// nil), or only those on an allow-list.");
+        l_.add("func forwardedHeaders(in http.Header, allow map[string]bool) http.Header {");
+        l_.in();
+        l_.add("out := http.Header{}");
+        l_.add("for name, values := range in {");
+        l_.in();
+        l_.add("if (allow == nil && !hopByHop[name]) || allow[name] {");
+        l_.in();
+        l_.add("out[name] = values");
+        l_.out();
+        l_.add("}");
+        l_.out();
+        l_.add("}");
+        l_.add("return out");
+        l_.out();
+        l_.add("}");
+        l_.blank();
+        l_.add("// forward sends a proxied request upstream with these headers, through a client without tracing.");
+        l_.add("func forward(service string, headers http.Header, networkUs int) {");
+        l_.in();
+        l_.add("sleep(networkUs)");
+        l_.add("req, err := http.NewRequest(http.MethodPost, \"http://\"+addrs[service]+\"/\"+service, nil)");
+        l_.add("if err != nil {");
+        l_.in();
+        l_.add("log.Fatal(err)");
+        l_.out();
+        l_.add("}");
+        l_.add("req.Header = headers");
+        l_.add("resp, err := http.DefaultClient.Do(req)");
+        l_.add("if err != nil {");
+        l_.in();
+        l_.add("log.Fatal(err)");
+        l_.out();
+        l_.add("}");
+        l_.add("resp.Body.Close()");
+        l_.add("sleep(networkUs)");
+        l_.out();
+        l_.add("}");
+        l_.blank();
+        if (sh_.any_flags_dropped) {
+            l_.add("// withSampledFlagCleared rewrites the traceparent with the sampled bit cleared, as a hop that drops");
+            l_.add("// the flags does.");
+            l_.add("func withSampledFlagCleared(h http.Header) http.Header {");
+            l_.in();
+            l_.add("if traceparent := h.Get(\"traceparent\"); len(traceparent) == 55 {");
+            l_.in();
+            l_.add("h = h.Clone()");
+            l_.add("h.Set(\"traceparent\", traceparent[:53]+\"00\")");
+            l_.out();
+            l_.add("}");
+            l_.add("return h");
+            l_.out();
+            l_.add("}");
+            l_.blank();
+        }
+    }
+
+    // A database: its CLIENT span's attributes and the query itself (no SDK, no server of ours).
+    void database(int idx) {
+        const auto i = static_cast<size_t>(idx);
+        const Service& svc = s_.services[i];
+        const std::string& id = sh_.ident[i];
+        l_.add("// [SECTION] " + svc.name + ": a database (no SDK: its callers' client instrumentation records each "
+               "query)");
+        l_.blank();
+        std::string a;
+        const auto attrs = database_attributes(svc);
+        for (size_t k = 0; k < attrs.size(); ++k) {
+            if (k > 0) a += ", ";
+            a += go_attribute(attrs[k].first, attrs[k].second);
+        }
+        l_.add("// " + id + "Attributes are the attributes of the CLIENT span each query to " + svc.name + " gets.");
+        l_.add("var " + id + "Attributes = []attribute.KeyValue{" + a + "}");
+        l_.blank();
+        l_.add("// " + id + "Query is the query itself, inside the database: it takes its time.");
+        l_.add("func " + id + "Query() error {");
+        l_.in();
+        if (us_of(svc.own.ms) > 0) l_.add("sleep(" + std::to_string(us_of(svc.own.ms)) + ")");
+        if (svc.error_rate > 0) {
+            used_errors_ = true;
+            l_.add("if rand.Float64() < " + ms_text(svc.error_rate) + " {");
+            l_.in();
+            l_.add("return errors.New(" + quote(operation_name(svc) + " failed", '"') + ")");
+            l_.out();
+            l_.add("}");
+        }
+        l_.add("return nil");
+        l_.out();
+        l_.add("}");
+        l_.blank();
+    }
+
+    // A reverse proxy: an HTTP server without SDK that forwards each request upstream with the headers it keeps.
+    void proxy(int idx) {
+        const auto i = static_cast<size_t>(idx);
+        const Service& svc = s_.services[i];
+        const std::string& id = sh_.ident[i];
+        const bool strips = svc.role == ServiceRole::HeaderStrippingProxy;
+        l_.add("// [SECTION] " + svc.name + ": a reverse proxy without tracing");
+        l_.blank();
+        l_.add("// " + id + "Server runs no OpenTelemetry SDK and records nothing. " +
+               (strips ? "It drops the headers it does not know:" : "It passes every header on as it"));
+        l_.add(strips ? "// traceparent does not get through." : "// came, traceparent included.");
+        l_.add("func " + id + "Server() http.Handler {");
+        l_.in();
+        l_.add("return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {");
+        l_.in();
+        CodeLine& h = l_.add(std::string("headers := forwardedHeaders(r.Header, ") + (strips ? "allowedHeaders" : "nil") +
+                             ")");
+        if (strips) {
+            h.differs = true;
+            h.why = kStrippingWhy;
+        }
+        body(idx, false, true);
+        l_.out();
+        l_.add("})");
+        l_.out();
+        l_.add("}");
+        l_.blank();
     }
 
     std::string scope() const { return s_.id.empty() ? "tracelab" : s_.id; }
@@ -1273,22 +1458,15 @@ private:
         return a;
     }
 
-    // Does the body of `idx` need `tp` (in-process callees, traced clients, publishes) / `ctx`?
-    bool body_uses_tp(const Service& svc) const {
-        if (!svc.instrumented) return false;
-        for (const Call& c : svc.calls) {
-            if (s_.find_service(c.to) < 0) continue;
-            if (c.transport == Transport::InProcess) {
-                if (s_.service(c.to)->instrumented) return true;
-            } else if (c.fault != HopFault::NoInject) {
-                return true;
-            }
-        }
-        return false;
-    }
+    // Does the body of `idx` need `ctx` (traced calls, queries and publishes that keep the request's context)?
     bool body_uses_ctx(const Service& svc) const {
+        if (is_proxy(svc)) return false;
         for (const Call& c : svc.calls) {
             if (s_.find_service(c.to) < 0) continue;
+            if (s_.service(c.to)->role == ServiceRole::Database) {
+                if (svc.instrumented && c.fault != HopFault::NoInject && c.fault != HopFault::CtxDropped) return true;
+                continue;
+            }
             if (c.transport == Transport::InProcess) {
                 if (svc.instrumented && s_.service(c.to)->instrumented && c.fault != HopFault::CtxDropped) return true;
             } else if (c.transport == Transport::Http || c.transport == Transport::Grpc) {
@@ -1304,6 +1482,16 @@ private:
         const auto i = static_cast<size_t>(idx);
         const Service& svc = s_.services[i];
         l_.service(idx);
+        if (svc.role == ServiceRole::Database) {
+            database(idx);
+            l_.service(-1);
+            return;
+        }
+        if (is_proxy(svc)) {
+            proxy(idx);
+            l_.service(-1);
+            return;
+        }
         l_.add("// [SECTION] " + svc.name + ": " + operation_name(svc));
         l_.blank();
         if (sh_.remote[i]) server(idx);
@@ -1531,7 +1719,8 @@ private:
         for (size_t i = 0; i < s_.services.size(); ++i) {
             const Service& svc = s_.services[i];
             const std::string& id = sh_.ident[i];
-            const std::string arg = svc.instrumented ? "newTracerProvider(ctx, " + quote(svc.name, '"') + ")" : "";
+            const bool sdk = svc.instrumented && svc.role == ServiceRole::Application;
+            const std::string arg = sdk ? "newTracerProvider(ctx, " + quote(svc.name, '"') + ")" : "";
             if (sh_.remote[i]) l_.add("serve(" + quote(svc.name, '"') + ", " + id + "Server(" + arg + "))");
             if (sh_.queue[i]) l_.add("consumers[" + quote(svc.name, '"') + "] = " + id + "Consumer(" + arg + ")");
         }

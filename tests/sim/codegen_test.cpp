@@ -112,15 +112,128 @@ TEST_CASE("codegen: Go no-extract unwraps the handler, marking its lines in the 
 }
 
 TEST_CASE("codegen: an uninstrumented service has no SDK and forwards nothing") {
-    const Scenario s = builtin("legacy-proxy");
+    Scenario s = builtin("checkout");
+    REQUIRE(set_instrumented(s, "orders", false).empty());
     const Program js = generate_program(s, Language::JavaScript);
     const std::string text = js.main_file()->text();
-    CHECK(text.find("tracerFor('legacy-proxy')") == std::string::npos);
-    CHECK(text.find("callWithoutTracing('inventory'") != std::string::npos);
+    CHECK(text.find("tracerFor('orders')") == std::string::npos);
+    CHECK(text.find("callWithoutTracing('payments'") != std::string::npos);
+    // Its query goes through a client library without instrumentation: no CLIENT span for it either.
+    CHECK(text.find("queryWithoutTracing(dbDatabase") != std::string::npos);
     const auto marked = differing(js);
     REQUIRE(marked.size() == 1);
     CHECK(marked[0]->instrumentation);
-    CHECK(marked[0]->service == s.find_service("legacy-proxy"));
+    CHECK(marked[0]->service == s.find_service("orders"));
+}
+
+TEST_CASE("codegen: a database call is a CLIENT span of the caller with the database's attributes") {
+    const Scenario healthy = builtin("checkout");
+    const Service& db = *healthy.service("db");
+    const int orders = healthy.find_service("orders");
+    const HopRef hop{orders, call_index(healthy, "orders", "db")};
+    for (Language lang : {Language::JavaScript, Language::Go}) {
+        INFO(to_string(lang));
+        const Program p = generate_program(healthy, lang);
+        const std::string text = p.main_file()->text();
+        const bool js = lang == Language::JavaScript;
+        // The query helper starts a CLIENT span (not an INTERNAL one, no server for the database) under the context
+        // it is given; the database gets no tracer of its own.
+        CHECK(text.find(js ? "{ kind: SpanKind.CLIENT, attributes: database.attributes }, ctx)"
+                           : "trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(attrs...))") !=
+              std::string::npos);
+        CHECK(text.find(js ? "SpanKind.INTERNAL" : "trace.SpanKindInternal") == std::string::npos);
+        CHECK(text.find(js ? "tracerFor('db')" : "newTracerProvider(ctx, \"db\")") == std::string::npos);
+        CHECK(text.find(js ? "serve('db'" : "serve(\"db\"") == std::string::npos);
+        // Every attribute of the scenario's database, plus server.address naming it.
+        for (const auto& [key, value] : db.attributes) {
+            const std::string& v = std::get<std::string>(value);
+            CHECK_MESSAGE(text.find(js ? "'" + key + "': '" + v + "'"
+                                       : "attribute.String(\"" + key + "\", \"" + v + "\")") != std::string::npos,
+                          key);
+        }
+        CHECK(text.find(js ? "'server.address': 'db'" : "attribute.String(\"server.address\", \"db\")") !=
+              std::string::npos);
+        const std::string call = js ? "await query(tracer, context.active(), dbDatabase, 0);"
+                                    : "query(ctx, tp, \"" + db.span_name + "\", dbAttributes, dbQuery, 0)";
+        CHECK(text.find(call) != std::string::npos);
+        CHECK(differing(p).empty());
+
+        // ctx-dropped: the query's span starts from the root context (a new trace); the line says so.
+        Scenario dropped = healthy;
+        REQUIRE(set_hop_fault(dropped, "orders", "db", HopFault::CtxDropped).empty());
+        const Program pd = generate_program(dropped, lang);
+        const auto marked = differing(pd);
+        REQUIRE(marked.size() == 1);
+        CHECK(marked[0]->text.find(js ? "query(tracer, ROOT_CONTEXT, dbDatabase" : "query(context.Background(), tp") !=
+              std::string::npos);
+        CHECK(marked[0]->hop == hop);
+        CHECK(marked[0]->service == orders);
+        CHECK(marked[0]->why.find("CLIENT span") != std::string::npos);
+
+        // no-inject: a client library without instrumentation records nothing.
+        Scenario plain = healthy;
+        REQUIRE(set_hop_fault(plain, "orders", "db", HopFault::NoInject).empty());
+        const Program pp = generate_program(plain, lang);
+        const auto unmarked = differing(pp);
+        REQUIRE(unmarked.size() == 1);
+        CHECK(unmarked[0]->text.find(js ? "queryWithoutTracing(dbDatabase, 0)" : "queryWithoutTracing(dbQuery, 0)") !=
+              std::string::npos);
+    }
+}
+
+TEST_CASE("codegen: a proxy is a real forwarding server, with or without traceparent") {
+    const Scenario legacy = builtin("legacy-proxy");
+    const Scenario strict = builtin("header-stripping-proxy");
+    for (Language lang : {Language::JavaScript, Language::Go}) {
+        INFO(to_string(lang));
+        const bool js = lang == Language::JavaScript;
+        const Program p = generate_program(legacy, lang);
+        const std::string text = p.main_file()->text();
+        // Served like any service, but with no SDK: no provider, and it forwards every end-to-end header.
+        CHECK(text.find(js ? "await serve('legacy-proxy', legacyProxyHandler);"
+                           : "serve(\"legacy-proxy\", legacyProxyServer())") != std::string::npos);
+        CHECK(text.find(js ? "tracerFor('legacy-proxy')" : "newTracerProvider(ctx, \"legacy-proxy\")") ==
+              std::string::npos);
+        CHECK(text.find(js ? "legacyProxyForward(forwardedHeaders(req.headers));"
+                           : "headers := forwardedHeaders(r.Header, nil)") != std::string::npos);
+        CHECK(text.find(js ? "await forward('inventory', headers, 1);" : "forward(\"inventory\", headers, 1000)") !=
+              std::string::npos);
+        CHECK(text.find("ALLOWED_HEADERS") == std::string::npos);
+        CHECK(text.find("allowedHeaders") == std::string::npos);
+        // The caller cannot see the proxy: its CLIENT span is named after the operation behind it.
+        CHECK(text.find(js ? "call(tracer, context.active(), 'legacy-proxy', 'inventory.Lookup', 1)"
+                           : "\"legacy-proxy\": \"inventory.Lookup\"") != std::string::npos);
+        // A transparent proxy is the healthy program: nothing to change.
+        CHECK(differing(p).empty());
+
+        // The header-stripping proxy keeps only its allow-list: that is the one line to change.
+        const Program q = generate_program(strict, lang);
+        const auto marked = differing(q);
+        REQUIRE(marked.size() == 1);
+        CHECK(marked[0]->text.find(js ? "forwardedHeaders(req.headers, ALLOWED_HEADERS)"
+                                      : "forwardedHeaders(r.Header, allowedHeaders)") != std::string::npos);
+        CHECK(marked[0]->service == strict.find_service("strict-proxy"));
+        CHECK(!marked[0]->hop.valid());
+        CHECK(marked[0]->why.find("traceparent") != std::string::npos);
+        const std::string qt = q.main_file()->text();
+        const size_t list = qt.find(js ? "const ALLOWED_HEADERS" : "var allowedHeaders");
+        REQUIRE(list != std::string::npos);
+        const std::string allow = qt.substr(list, qt.find('\n', list) - list);
+        CHECK(allow.find("raceparent") == std::string::npos);
+
+        // A proxy can rewrite the flags it forwards; ctx-dropped has nothing to act on in a proxy.
+        Scenario flags = legacy;
+        REQUIRE(set_hop_fault(flags, "legacy-proxy", "inventory", HopFault::FlagsDropped).empty());
+        const Program pf = generate_program(flags, lang);
+        const auto f = differing(pf);
+        REQUIRE(f.size() == 1);
+        CHECK(f[0]->text.find(js ? "forward('inventory', headers, 1, { sampled: false })"
+                                 : "forward(\"inventory\", withSampledFlagCleared(headers), 1000)") !=
+              std::string::npos);
+        Scenario ctx = legacy;
+        REQUIRE(set_hop_fault(ctx, "legacy-proxy", "inventory", HopFault::CtxDropped).empty());
+        CHECK(differing(generate_program(ctx, lang)).empty());
+    }
 }
 
 TEST_CASE("codegen: queue hops publish with a PRODUCER span and consume with a link; repeats and parallel calls") {

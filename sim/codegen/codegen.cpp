@@ -599,6 +599,7 @@ private:
         l_.out();
         l_.add("} catch (error) {");
         l_.in();
+        l_.add("span.setAttribute('error.type', error.name);");
         l_.add("span.recordException(error);");
         l_.add("span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });");
         l_.out();
@@ -1289,6 +1290,7 @@ private:
         l_.add("sleep(networkUs)");
         l_.add("if err := run(); err != nil {");
         l_.in();
+        l_.add("span.SetAttributes(attribute.String(\"error.type\", \"_OTHER\"))");
         l_.add("span.RecordError(err)");
         l_.add("span.SetStatus(codes.Error, err.Error())");
         l_.out();
@@ -1432,8 +1434,9 @@ private:
         l_.in();
         l_.add("return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {");
         l_.in();
-        CodeLine& h = l_.add(std::string("headers := forwardedHeaders(r.Header, ") + (strips ? "allowedHeaders" : "nil") +
-                             ")");
+        // Go rejects an unused variable: a proxy with nothing upstream keeps no headers.
+        CodeLine& h = l_.add(std::string(svc.calls.empty() ? "_ = " : "headers := ") + "forwardedHeaders(r.Header, " +
+                             (strips ? "allowedHeaders" : "nil") + ")");
         if (strips) {
             h.differs = true;
             h.why = kStrippingWhy;
@@ -1788,6 +1791,11 @@ const CodeFile* Program::main_file() const {
     return nullptr;
 }
 
+// The first of the two run commands: a local OTLP endpoint on the exporter's default port, and (after two spaces)
+// what it is, which the code view leaves out.
+constexpr const char* kReceiveCommand =
+    "tracelab receive --out received.json  # OTLP/HTTP on 127.0.0.1:4318 (or an OpenTelemetry Collector, Jaeger)";
+
 Program generate_program(const Scenario& s, Language lang) {
     Program p;
     p.language = lang;
@@ -1797,12 +1805,12 @@ Program generate_program(const Scenario& s, Language lang) {
         JsWriter w(s, sh);
         p.files.push_back(CodeFile{"package.json", package_json(s)});
         p.files.push_back(CodeFile{"main.js", w.main_js()});
-        p.run_commands = "# an OTLP/HTTP collector listening on port 4318 (OpenTelemetry Collector, Jaeger)\nnpm install && node main.js";
+        p.run_commands = std::string(kReceiveCommand) + "\nnpm install && node main.js";
     } else {
         GoWriter w(s, sh);
         p.files.push_back(CodeFile{"go.mod", go_mod(s)});
         p.files.push_back(CodeFile{"main.go", w.main_go()});
-        p.run_commands = "# an OTLP/HTTP collector listening on port 4318 (OpenTelemetry Collector, Jaeger)\ngo mod tidy && go run .";
+        p.run_commands = std::string(kReceiveCommand) + "\ngo mod tidy && go run .";
     }
     return p;
 }

@@ -252,7 +252,8 @@ private:
     // "Run this for real": the two commands, after exporting the program; and how to change a line.
     static void run_line(const codegen::Program& p) {
         const size_t nl = p.run_commands.find('\n');
-        const std::string receive = p.run_commands.substr(0, p.run_commands.find("  "));
+        // The first line without its comment (after two spaces).
+        const std::string receive = p.run_commands.substr(0, std::min(nl, p.run_commands.find("  ")));
         const std::string run = p.run_commands.substr(nl + 1);
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
         ImGui::TextWrapped(

@@ -266,6 +266,26 @@ std::string go_attribute(const std::string& key, const AttrLiteral& v) {
     return "attribute.Bool(" + k + ", " + (std::get<bool>(v) ? "true" : "false") + ")";
 }
 
+// Attributes as a JavaScript object literal: { 'key': value, … }.
+std::string js_attributes(const std::vector<std::pair<std::string, AttrLiteral>>& attrs) {
+    std::string a = "{ ";
+    for (size_t k = 0; k < attrs.size(); ++k) {
+        if (k > 0) a += ", ";
+        a += quote(attrs[k].first, '\'') + ": " + js_literal(attrs[k].second);
+    }
+    return a + " }";
+}
+
+// Attributes as Go arguments: attribute.String("key", "value"), …
+std::string go_attributes(const std::vector<std::pair<std::string, AttrLiteral>>& attrs) {
+    std::string a;
+    for (size_t k = 0; k < attrs.size(); ++k) {
+        if (k > 0) a += ", ";
+        a += go_attribute(attrs[k].first, attrs[k].second);
+    }
+    return a;
+}
+
 // One line on what a fault does, beside the line that causes it. `database`: the hop is a query to a database.
 std::string fault_why(HopFault f, Transport t, bool database = false) {
     const bool queue = t == Transport::Queue;
@@ -340,6 +360,12 @@ constexpr const char* kUninstrumentedWhy =
 constexpr const char* kStrippingWhy =
     "the proxy forwards only the headers on its allow-list: traceparent is dropped, so what it calls starts a new "
     "trace (add traceparent and tracestate to the list to keep the trace whole)";
+
+// Marks a header-stripping proxy's allow-list line: the line to change to keep the trace whole.
+void mark_stripping(CodeLine& l) {
+    l.differs = true;
+    l.why = kStrippingWhy;
+}
 
 // The fault a call line shows: none on code that has no tracing to break, none that cannot act on the hop.
 HopFault shown_fault(const Scenario& s, const Service& from, const Call& c) {
@@ -738,13 +764,7 @@ private:
         l_.add("const " + id + "Database = {");
         l_.in();
         l_.add("spanName: " + quote(span_name, '\'') + ",");
-        std::string a = "attributes: { ";
-        const auto attrs = database_attributes(svc);
-        for (size_t k = 0; k < attrs.size(); ++k) {
-            if (k > 0) a += ", ";
-            a += quote(attrs[k].first, '\'') + ": " + js_literal(attrs[k].second);
-        }
-        l_.add(a + " },");
+        l_.add("attributes: " + js_attributes(database_attributes(svc)) + ",");
         l_.add("// The query itself, inside the database: it takes its time.");
         l_.add("run: async () => {");
         l_.in();
@@ -772,10 +792,7 @@ private:
                       : "// It runs no OpenTelemetry SDK and records nothing, but passes traceparent on as it came.");
         CodeLine& h = l_.add("const " + id + "Handler = (req) => " + id + "Forward(forwardedHeaders(req.headers" +
                              (strips ? ", ALLOWED_HEADERS" : "") + "));");
-        if (strips) {
-            h.differs = true;
-            h.why = kStrippingWhy;
-        }
+        if (strips) mark_stripping(h);
         const double before = svc.own.ms * std::clamp(svc.work_before, 0.0, 1.0);
         l_.add("async function " + id + "Forward(headers) {");
         l_.in();
@@ -810,14 +827,7 @@ private:
         if (!svc.attributes.empty()) opts += ", attributes";
         if (sh_.queue[i]) opts += ", links: linkTo(parent)";
         opts += " }";
-        if (!svc.attributes.empty()) {
-            std::string a = "const attributes = { ";
-            for (size_t k = 0; k < svc.attributes.size(); ++k) {
-                if (k > 0) a += ", ";
-                a += quote(svc.attributes[k].first, '\'') + ": " + js_literal(svc.attributes[k].second);
-            }
-            l_.add(a + " };");
-        }
+        if (!svc.attributes.empty()) l_.add("const attributes = " + js_attributes(svc.attributes) + ";");
         CodeLine& start = l_.add("return tracer.startActiveSpan(" + quote(span_name, '\'') + ", " + opts +
                                  ", parent, async (span) => {");
         if (!sh_.remote[i] && !sh_.queue[i]) start.instrumentation = true;
@@ -1392,12 +1402,7 @@ private:
         l_.add("// [SECTION] " + svc.name + ": a database (no SDK: its callers' client instrumentation records each "
                "query)");
         l_.blank();
-        std::string a;
-        const auto attrs = database_attributes(svc);
-        for (size_t k = 0; k < attrs.size(); ++k) {
-            if (k > 0) a += ", ";
-            a += go_attribute(attrs[k].first, attrs[k].second);
-        }
+        const std::string a = go_attributes(database_attributes(svc));
         l_.add("// " + id + "Attributes are the attributes of the CLIENT span each query to " + svc.name + " gets.");
         l_.add("var " + id + "Attributes = []attribute.KeyValue{" + a + "}");
         l_.blank();
@@ -1437,10 +1442,7 @@ private:
         // Go rejects an unused variable: a proxy with nothing upstream keeps no headers.
         CodeLine& h = l_.add(std::string(svc.calls.empty() ? "_ = " : "headers := ") + "forwardedHeaders(r.Header, " +
                              (strips ? "allowedHeaders" : "nil") + ")");
-        if (strips) {
-            h.differs = true;
-            h.why = kStrippingWhy;
-        }
+        if (strips) mark_stripping(h);
         body(idx, false, true);
         l_.out();
         l_.add("})");
@@ -1452,13 +1454,8 @@ private:
     std::string scope() const { return s_.id.empty() ? "tracelab" : s_.id; }
 
     std::string attrs_args(const Service& svc) {
-        std::string a;
-        for (size_t k = 0; k < svc.attributes.size(); ++k) {
-            if (k > 0) a += ", ";
-            a += go_attribute(svc.attributes[k].first, svc.attributes[k].second);
-        }
         used_attribute_ = used_attribute_ || !svc.attributes.empty();
-        return a;
+        return go_attributes(svc.attributes);
     }
 
     // Does the body of `idx` need `ctx` (traced calls, queries and publishes that keep the request's context)?

@@ -1172,6 +1172,7 @@ void App::poll_receiving() {
     file_name_ = "received traces";
     ++generation_;
     set_service_order(std::vector<std::string_view>(view->services.begin(), view->services.end()));
+    receive_->retire(std::move(view));  // now holds the previous store and analysis
     view_.selected_trace = analysis_.traces.empty() ? -1 : 0;
     if (trace)
         for (size_t i = 0; i < analysis_.traces.size(); ++i)

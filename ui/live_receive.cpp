@@ -38,7 +38,8 @@ std::string LiveReceive::start(const otlp::ListenAddress& http_at, const otlp::L
 }
 
 std::string LiveReceive::status_line() const {
-    const otlp::ReceiveCounts c = traces.counts();
+    traces.try_counts(shown_counts_);
+    const otlp::ReceiveCounts& c = shown_counts_;
     std::string s = traces.paused() ? "paused:" : "receiving:";
     if (!http_address.empty()) s += " http " + http_address;
     if (!grpc_address.empty()) s += std::string(http_address.empty() ? "" : ",") + " grpc " + grpc_address;
@@ -51,6 +52,13 @@ std::unique_ptr<LiveView> LiveReceive::take() {
     std::unique_lock lock(ready_mu_, std::try_to_lock);
     if (!lock.owns_lock()) return nullptr;
     return std::move(ready_);
+}
+
+void LiveReceive::retire(std::unique_ptr<LiveView> old) {
+    if (!old) return;
+    std::unique_lock lock(ready_mu_, std::try_to_lock);
+    if (!lock.owns_lock()) return;  // busy: freed here after all, rather than waiting
+    retired_.push_back(std::move(old));
 }
 
 void LiveReceive::set_adjust_skew(bool on) {
@@ -99,6 +107,13 @@ void LiveReceive::work(const std::stop_token& stop) {
             wake_.wait_for(lock, stop, 250ms, [&] { return dirty_.load(); });
         }
         if (stop.stop_requested()) break;
+        {
+            std::vector<std::unique_ptr<LiveView>> dead;
+            {
+                std::lock_guard lock(ready_mu_);
+                dead.swap(retired_);
+            }
+        }  // the views the frame let go of are freed here, off the frame's thread
         const auto now = std::chrono::steady_clock::now();
         const uint64_t version = traces.version();
         // Rebuild when spans arrived, when asked, or once the "receiving" marks of quiet traces should fade.

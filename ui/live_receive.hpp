@@ -54,7 +54,8 @@ struct LiveReceive {
     // Starts the listeners that are enabled and the analysing worker; "" or the message of the first listener
     // that could not start.
     std::string start(const otlp::ListenAddress& http_at, const otlp::ListenAddress& grpc_at);
-    // "receiving: http 127.0.0.1:4318, grpc 127.0.0.1:4317  |  1234 spans, 0 rejected"
+    // "receiving: http 127.0.0.1:4318, grpc 127.0.0.1:4317  |  1234 spans, 0 rejected". Never waits: while
+    // the counters' lock is busy it shows the last counts read.
     [[nodiscard]] std::string status_line() const;
     // The newest finished view, if one was built since the last call; never blocks (nullptr when busy or none).
     std::unique_ptr<LiveView> take();
@@ -62,6 +63,9 @@ struct LiveReceive {
     void set_adjust_skew(bool on);
     // Rebuild at once even if nothing arrived (after Clear, say).
     void refresh();
+    // Hands a view that is no longer shown back to the worker, which frees it: freeing a large store and its
+    // analysis (many small allocations) would otherwise cost the frame that swapped it out.
+    void retire(std::unique_ptr<LiveView> old);
 
 private:
     void work(const std::stop_token& stop);
@@ -69,6 +73,8 @@ private:
 
     std::mutex ready_mu_;
     std::unique_ptr<LiveView> ready_;
+    mutable otlp::ReceiveCounts shown_counts_;  // the frame thread's last read of traces.counts()
+    std::vector<std::unique_ptr<LiveView>> retired_;  // guarded by ready_mu_
     std::mutex wake_mu_;
     std::condition_variable_any wake_;
     std::atomic<bool> adjust_skew_{false};

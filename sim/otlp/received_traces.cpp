@@ -173,6 +173,13 @@ ReceiveCounts ReceivedTraces::counts() const {
     return counts_;
 }
 
+bool ReceivedTraces::try_counts(ReceiveCounts& out) const {
+    std::unique_lock lock(mu_, std::try_to_lock);
+    if (!lock.owns_lock()) return false;
+    out = counts_;
+    return true;
+}
+
 TraceStore ReceivedTraces::snapshot() const {
     std::lock_guard lock(mu_);
     return store_;

@@ -48,6 +48,9 @@ public:
 
     [[nodiscard]] size_t max_spans() const { return max_spans_; }
     [[nodiscard]] ReceiveCounts counts() const;
+    // The counters into `out` without waiting: false (and `out` untouched) while a writer or a snapshot holds
+    // the lock. For a frame loop.
+    bool try_counts(ReceiveCounts& out) const;
     // Bumps on every change; a reader copies only when it moved.
     [[nodiscard]] uint64_t version() const { return version_.load(); }
     // A copy of everything held (for --out, or the app's snapshot).

@@ -3,6 +3,7 @@
 #include "sim/otlp/otlp_receiver.hpp"
 
 #include <google/protobuf/util/json_util.h>
+#include <nlohmann/json.hpp>
 #include <zlib.h>
 
 #include <algorithm>
@@ -135,6 +136,10 @@ ReceiveOutcome OtlpReceiver::export_body(std::string_view body, BodyEncoding enc
         in.finish();
         out.rejected = stats->rejected;
         out.message = stats->rejected_reason;
+    } else if (body.find("\"resourceSpans\"") == std::string_view::npos &&
+               nlohmann::json::parse(body.begin(), body.end(), nullptr, false).is_object()) {
+        // A JSON object without resourceSpans is a valid, empty ExportTraceServiceRequest (`{}`): unknown
+        // fields are ignored, as the OTLP specification asks of receivers.
     } else {
         auto imported = import_trace_text(body, "request body");
         if (!imported) {
@@ -177,7 +182,7 @@ std::string OtlpReceiver::response_bytes(const ReceiveOutcome& outcome) {
 }
 
 std::string OtlpReceiver::summary(const ReceiveOutcome& o) {
-    return std::to_string(o.accepted) + " spans, " + std::to_string(o.traces) + " traces, " +
+    return std::to_string(o.accepted) + " spans, " + std::to_string(o.traces) + (o.traces == 1 ? " trace, " : " traces, ") +
            std::to_string(o.rejected) + " rejected";
 }
 
@@ -260,6 +265,11 @@ HttpResponse OtlpReceiver::handle_http(const HttpRequest& req) {
                                   std::to_string(options_.max_body_bytes >> 20) + " MiB (raise --max-body)";
     if (req.body_too_large || req.body.size() > options_.max_body_bytes) {
         r = fail(413, kResourceExhausted, too_large);
+        add_cors(r);
+        return r;
+    }
+    if (!req.body_broken.empty()) {
+        r = fail(400, kInvalidArgument, req.body_broken);
         add_cors(r);
         return r;
     }

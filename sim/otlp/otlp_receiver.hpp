@@ -36,6 +36,9 @@ struct HttpRequest {
     std::string request_headers;   // Access-Control-Request-Headers of a preflight
     std::string body;
     bool body_too_large = false;   // the server stopped keeping the body at the limit
+    // The body did not arrive whole: the connection closed or stalled before Content-Length bytes (or the end
+    // of a chunked body), or a compressed body could not be inflated. Answered 400; nothing is kept.
+    std::string body_broken;
 };
 
 struct HttpResponse {

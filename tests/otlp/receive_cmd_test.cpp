@@ -125,4 +125,26 @@ TEST_CASE("tracelab receive: a port in use exits 1 naming the port and the flag"
     CHECK(first.line() == "received: 0 spans, 0 requests, 0 rejected");
     CHECK(first.wait_exit() == 0);
 }
+
+TEST_CASE("tracelab receive: a busy gRPC port is the first and only thing said; no listening line, no gRPC log") {
+    Child first({TRACELAB_EXE, "receive", "--http", "off", "--grpc", "127.0.0.1:0"});
+    const int port = port_of(first.line(), "listening: grpc 127.0.0.1:");
+    Child second({TRACELAB_EXE, "receive", "--http", "127.0.0.1:0", "--grpc", "127.0.0.1:" + std::to_string(port)});
+    const std::string err = second.line();
+    CHECK(err.starts_with("tracelab receive: cannot listen for OTLP/gRPC on 127.0.0.1:" + std::to_string(port)));
+    CHECK(err.find("--grpc") != std::string::npos);
+    CHECK(second.wait_exit() == 1);
+    kill(first.pid, SIGTERM);
+    CHECK(first.line() == "received: 0 spans, 0 requests, 0 rejected");
+    CHECK(first.wait_exit() == 0);
+}
+
+TEST_CASE("tracelab receive: an --out in a folder that does not exist fails at start, before anything is received") {
+    Child child({TRACELAB_EXE, "receive", "--http", "127.0.0.1:0", "--grpc", "off", "--out",
+                 "/nonexistent-tracelab-folder/received.json"});
+    const std::string err = child.line();
+    CHECK(err.find("--out") != std::string::npos);
+    CHECK(err.find("/nonexistent-tracelab-folder") != std::string::npos);
+    CHECK(child.wait_exit() == 1);
+}
 #endif

@@ -4,8 +4,15 @@
 #include <httplib.h>
 #include <zlib.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 
 #include "google/rpc/status.pb.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
@@ -289,4 +296,50 @@ TEST_CASE("otlp http: listen addresses") {
     CHECK(otlp::parse_listen_address(":9")->host == "127.0.0.1");
     CHECK_FALSE(otlp::parse_listen_address("localhost").ok());
     CHECK_FALSE(otlp::parse_listen_address("h:70000").ok());
+}
+
+TEST_CASE("otlp http: a body cut short is not kept (the connection closed before Content-Length bytes)") {
+    Fixture f;
+    const std::string body = json_request("5b8efff798038103d269b633813fc60c");
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in at{};
+    at.sin_family = AF_INET;
+    at.sin_port = htons(static_cast<uint16_t>(f.port));
+    at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&at), sizeof at) == 0);
+    const std::string head = "POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                             "Content-Length: " + std::to_string(body.size() + 500) + "\r\n\r\n";
+    const std::string sent = head + body;  // the whole JSON document, but 500 bytes short of what was declared
+    REQUIRE(::send(fd, sent.data(), sent.size(), 0) == static_cast<ssize_t>(sent.size()));
+    ::shutdown(fd, SHUT_WR);
+    std::string answer;
+    char buf[4096];
+    for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) answer.append(buf, static_cast<size_t>(n));
+    ::close(fd);
+    if (!answer.empty()) CHECK(answer.starts_with("HTTP/1.1 400"));
+    // The same document sent whole is kept: the rule is about the body, not the spans.
+    CHECK(f.traces.counts().spans == 0);
+    auto whole = f.client().Post("/v1/traces", body, "application/json");
+    REQUIRE(whole);
+    CHECK(whole->status == 200);
+    CHECK(f.traces.counts().spans == 2);
+}
+
+TEST_CASE("otlp http: {} is an empty request (200); br is 415; a corrupt deflate body is 400, said as such") {
+    Fixture f;
+    auto empty = f.client().Post("/v1/traces", "{}", "application/json");
+    REQUIRE(empty);
+    CHECK(empty->status == 200);
+    CHECK(f.traces.counts().spans == 0);
+    httplib::Headers br{{"Content-Encoding", "br"}};
+    auto b = f.client().Post("/v1/traces", br, proto_request(1), "application/x-protobuf");
+    REQUIRE(b);
+    CHECK(b->status == 415);
+    httplib::Headers deflate{{"Content-Encoding", "deflate"}};
+    auto d = f.client().Post("/v1/traces", deflate, "not deflate at all", "application/json");
+    REQUIRE(d);
+    CHECK(d->status == 400);
+    CHECK(status_of(d).message().find("could not be inflated") != std::string::npos);
+    CHECK(f.traces.counts().spans == 0);
 }

@@ -2,6 +2,7 @@
 // one line per listener and per request out; on SIGINT/SIGTERM everything received goes to --out as OTLP/JSON.
 // [SECTION] Options  [SECTION] Command
 #include <csignal>
+#include <filesystem>
 #include <mutex>
 #include <ostream>
 #include <thread>
@@ -111,6 +112,16 @@ int run_receive(const Args& args, Io io, std::stop_token stop) {
         io.out << kReceiveHelp;
         return 0;
     }
+    // A --out that cannot be written is said now, not after everything was received.
+    if (!flags.out.empty()) {
+        const std::filesystem::path folder = std::filesystem::absolute(flags.out).parent_path();
+        std::error_code ec;
+        if (!std::filesystem::is_directory(folder, ec)) {
+            io.err << "tracelab receive: --out " << flags.out << ": there is no folder " << folder.string()
+                   << "; create it or choose another --out\n";
+            return 1;
+        }
+    }
     std::mutex out_mu;  // request lines come from the servers' threads
     auto say = [&](const std::string& line) {
         std::lock_guard lock(out_mu);
@@ -140,7 +151,6 @@ int run_receive(const Args& args, Io io, std::stop_token stop) {
             return 1;
         }
         flags.http.port = *port;
-        say("listening: http " + flags.http.text());
     }
     if (flags.grpc.enabled) {
         auto port = grpc.start(flags.grpc, "--grpc");
@@ -151,8 +161,10 @@ int run_receive(const Args& args, Io io, std::stop_token stop) {
             return 1;
         }
         flags.grpc.port = *port;
-        say("listening: grpc " + flags.grpc.text());
     }
+    // Only once both listen: a run that fails on its second port never claims the first.
+    if (flags.http.enabled) say("listening: http " + flags.http.text());
+    if (flags.grpc.enabled) say("listening: grpc " + flags.grpc.text());
 
     while (!g_stop_signal && !stop.stop_requested()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
     restore_signals();

@@ -1,7 +1,10 @@
 // OTLP/gRPC on gRPC C++: TraceService/Export registered as a raw callback method, so the request bytes reach
 // OtlpReceiver::export_body and an undecodable message gets INVALID_ARGUMENT (the generated typed method would
 // answer INTERNAL before our code ran). gRPC inflates gzip-compressed messages itself.
+#include <grpc/support/log.h>
 #include <grpcpp/grpcpp.h>
+
+#include <mutex>
 
 #include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
 #include "sim/otlp/net/otlp_servers.hpp"
@@ -55,6 +58,10 @@ OtlpGrpcServer::~OtlpGrpcServer() {
 }
 
 Result<int> OtlpGrpcServer::start(const ListenAddress& address, std::string_view flag) {
+    // gRPC's own log lines (a busy port is logged as an internal error) would come before tracelab's message,
+    // which says the same in words and names the flag; keep them out of the user's terminal.
+    static std::once_flag quiet;
+    std::call_once(quiet, [] { gpr_set_log_function([](gpr_log_func_args*) {}); });
     service_ = std::make_unique<Service>(receiver_);
     grpc::ServerBuilder builder;
     int port = 0;

@@ -4,6 +4,7 @@
 #include <httplib.h>
 #include <sys/socket.h>
 
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <thread>
@@ -58,8 +59,9 @@ HttpRequest request_of(const httplib::Request& req) {
     r.path = req.path;
     r.content_type = req.get_header_value("Content-Type");
     r.content_encoding = req.get_header_value("Content-Encoding");
-    // cpp-httplib inflates these before the handler sees the body.
-    r.body_decoded = r.content_encoding == "gzip" || r.content_encoding == "deflate" || r.content_encoding == "br";
+    // cpp-httplib inflates these (with zlib) while the handler reads the body; any other encoding is left to
+    // OtlpReceiver, which answers 415.
+    r.body_decoded = r.content_encoding == "gzip" || r.content_encoding == "deflate";
     r.origin = req.get_header_value("Origin");
     r.request_headers = req.get_header_value("Access-Control-Request-Headers");
     return r;
@@ -107,7 +109,14 @@ Result<int> OtlpHttpServer::start(const ListenAddress& address, std::string_view
         uint64_t declared = 0;
         const std::string length = req.get_header_value("Content-Length");
         std::from_chars(length.data(), length.data() + length.size(), declared);
-        if (declared > limit * 4) {
+        std::string encoding = r.content_encoding;
+        for (char& c : encoding) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        // gzip in another case is left encoded by cpp-httplib and inflated by OtlpReceiver.
+        const bool readable = encoding.empty() || encoding == "identity" || encoding == "gzip" || r.body_decoded;
+        if (!readable) {
+            // An encoding this server cannot undo: answered 415 without reading; the connection closes.
+            res.set_header("Connection", "close");
+        } else if (declared > limit * 4) {
             // Far beyond the limit: not read at all; the connection closes after the answer.
             r.body_too_large = true;
             res.set_header("Connection", "close");
@@ -115,7 +124,7 @@ Result<int> OtlpHttpServer::start(const ListenAddress& address, std::string_view
             // Keep up to the limit (after inflation); past it, read on and drop, so the client (still writing
             // its body) reads its 413 instead of a reset connection; give up on a body far beyond it.
             size_t seen = 0;
-            content([&](const char* data, size_t len) {
+            const bool whole = content([&](const char* data, size_t len) {
                 seen += len;
                 if (seen > limit) {
                     r.body_too_large = true;
@@ -126,6 +135,14 @@ Result<int> OtlpHttpServer::start(const ListenAddress& address, std::string_view
                 r.body.append(data, len);
                 return true;
             });
+            if (!whole && !r.body_too_large) {
+                r.body.clear();
+                r.body_broken = r.body_decoded ? "the " + r.content_encoding +
+                                                     " body could not be inflated (corrupt or cut short)"
+                                               : "the request body ended early: the connection closed or stalled "
+                                                 "before the whole body arrived";
+                res.set_header("Connection", "close");
+            }
         }
         write(receiver_.handle_http(r), res);
     });

@@ -161,11 +161,6 @@ std::string Where::pointer() const {
     return out;
 }
 
-// [SECTION] SpanImport
-
-namespace {
-constexpr size_t kMaxWarnings = 50;
-
 bool same_value(const AttrValue& a, const AttrValue& b) {
     if (a.type != b.type) return false;
     switch (a.type) {
@@ -181,6 +176,11 @@ bool same_value(const AttrValue& a, const AttrValue& b) {
             return a.s == b.s;
     }
 }
+
+// [SECTION] SpanImport
+
+namespace {
+constexpr size_t kMaxWarnings = 50;
 
 struct SpanKey {
     TraceId trace;

@@ -93,6 +93,9 @@ AttrValue plain_json_value(TraceStore& store, const Json& v);
 // The compact JSON text used to keep arrays and maps in a store (invalid UTF-8 replaced).
 std::string compact_json(const Json& v);
 
+// Two attribute values of one store are equal: same type and value (string ids compared; NaN equals NaN).
+bool same_value(const AttrValue& a, const AttrValue& b);
+
 // [SECTION] JsonWriter
 
 class JsonWriter {

@@ -4,29 +4,11 @@
 
 #include <algorithm>
 
+#include "sim/formats/format_io.hpp"
+
 namespace tl::otlp {
 
 // [SECTION] Appending stores
-
-namespace {
-
-bool same_value(const AttrValue& a, const AttrValue& b) {
-    if (a.type != b.type) return false;
-    switch (a.type) {
-        case ValueType::Empty:
-            return true;
-        case ValueType::Bool:
-            return a.b == b.b;
-        case ValueType::Int:
-            return a.i == b.i;
-        case ValueType::Double:
-            return a.d == b.d || (a.d != a.d && b.d != b.d);
-        default:
-            return a.s == b.s;
-    }
-}
-
-}  // namespace
 
 void append_store(TraceStore& into, const TraceStore& from) {
     // Strings are mapped lazily: most batches use a few hundred distinct strings.
@@ -62,7 +44,7 @@ void append_store(TraceStore& into, const TraceStore& from) {
             for (uint32_t k = 0; k < ir.attrs.count && same; ++k) {
                 const Attribute& a = into.attributes[ir.attrs.begin + k];
                 const Attribute& b = fattrs[k];
-                same = a.key == str(b.key) && same_value(a.value, value(b.value));
+                same = a.key == str(b.key) && formats::same_value(a.value, value(b.value));
             }
             if (same) found = r;
         }

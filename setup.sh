@@ -58,6 +58,7 @@ case "$cmd" in
                 -DTRACELAB_BUILD_BENCH=OFF
             export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
             export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+            export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
         else
             dir=build
             configure "$dir" -DCMAKE_BUILD_TYPE=Debug -DTRACELAB_WERROR=ON

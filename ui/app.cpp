@@ -291,7 +291,8 @@ std::string App::focus_panel(std::string_view name) {
 }
 
 bool App::animating() const {
-    if (view_.live.playing || dragging_splitter_ >= 0 || receive_) return true;
+    // Receiving draws when the worker has a new view; between views the loop idles (its heartbeat is 0.5 s).
+    if (view_.live.playing || dragging_splitter_ >= 0 || (receive_ && receive_->view_ready())) return true;
     if (collector_.state == CollectorSend::State::Sending) return true;
     return std::any_of(panels_.begin(), panels_.end(), [this](const auto& p) { return p->animating(*this); });
 }

@@ -51,6 +51,7 @@ std::string LiveReceive::status_line() const {
 std::unique_ptr<LiveView> LiveReceive::take() {
     std::unique_lock lock(ready_mu_, std::try_to_lock);
     if (!lock.owns_lock()) return nullptr;
+    view_ready_.store(false);
     return std::move(ready_);
 }
 
@@ -127,6 +128,7 @@ void LiveReceive::work(const std::stop_token& stop) {
         any_active = !view->active.empty();
         std::lock_guard lock(ready_mu_);
         ready_ = std::move(view);
+        view_ready_.store(true);
     }
 }
 

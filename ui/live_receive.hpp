@@ -59,6 +59,8 @@ struct LiveReceive {
     [[nodiscard]] std::string status_line() const;
     // The newest finished view, if one was built since the last call; never blocks (nullptr when busy or none).
     std::unique_ptr<LiveView> take();
+    // A finished view waits to be taken (the app draws a frame for it; otherwise it idles between events).
+    [[nodiscard]] bool view_ready() const { return view_ready_.load(); }
     // Views built from now on adjust times for clock skew (App's "Adjust for clock skew"); rebuilds at once.
     void set_adjust_skew(bool on);
     // Rebuild at once even if nothing arrived (after Clear, say).
@@ -79,6 +81,7 @@ private:
     std::condition_variable_any wake_;
     std::atomic<bool> adjust_skew_{false};
     std::atomic<bool> dirty_{false};
+    std::atomic<bool> view_ready_{false};
     std::jthread worker_;  // last: stopped and joined first
 };
 

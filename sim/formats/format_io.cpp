@@ -15,15 +15,6 @@ namespace tl::formats {
 // [SECTION] Ids and numbers
 
 namespace {
-bool parse_hex_u64(std::string_view s, uint64_t& out) {
-    out = 0;
-    for (char c : s) {
-        const int v = hex_value(c);
-        if (v < 0) return false;
-        out = (out << 4) | static_cast<uint64_t>(v);
-    }
-    return true;
-}
 
 constexpr std::string_view kBase64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -50,15 +41,19 @@ std::optional<TraceId> parse_trace_id_padded(std::string_view hex) {
     const size_t lo_len = std::min<size_t>(16, hex.size());
     const std::string_view hi = hex.substr(0, hex.size() - lo_len);
     const std::string_view lo = hex.substr(hex.size() - lo_len);
-    if (!parse_hex_u64(hi, id.hi) || !parse_hex_u64(lo, id.lo)) return std::nullopt;
+    const auto h = hi.empty() ? std::optional<uint64_t>(0) : parse_hex_u64(hi);
+    const auto l = parse_hex_u64(lo);
+    if (!h || !l) return std::nullopt;
+    id.hi = *h;
+    id.lo = *l;
     return id;
 }
 
 std::optional<SpanId> parse_span_id_padded(std::string_view hex) {
     if (hex.empty() || hex.size() > 16) return std::nullopt;
-    SpanId id;
-    if (!parse_hex_u64(hex, id.value)) return std::nullopt;
-    return id;
+    const auto v = parse_hex_u64(hex);
+    if (!v) return std::nullopt;
+    return SpanId{*v};
 }
 
 std::optional<std::string> base64_decode(std::string_view text) {
@@ -106,9 +101,10 @@ std::string base64_encode(std::string_view bytes) {
 
 bool ascii_iequals(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
+    // ASCII only, so no locale lookups: 'A'..'Z' get the 0x20 bit.
+    auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c; };
     for (size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
+        if (lower(a[i]) != lower(b[i])) return false;
     return true;
 }
 

@@ -74,34 +74,6 @@ Json plain(const pb_common::AnyValue& v) {
     return nullptr;
 }
 
-// An SDK batch repeats itself: the same attribute keys in the same order on every span, the same span
-// names, many equal values. Remembering the last string seen at each position skips the string pool's hash
-// lookup for those repeats (the views point into the request, which outlives the decoding).
-class InternMemo {
-public:
-    explicit InternMemo(StringPool& pool) : pool_(pool) {}
-    StrId key(size_t position, std::string_view s) { return get(keys_[position % kSlots], s); }
-    StrId value(size_t position, std::string_view s) { return get(values_[position % kSlots], s); }
-    StrId name(std::string_view s) { return get(name_, s); }
-
-private:
-    struct Slot {
-        std::string_view text;
-        StrId id = 0;
-        bool set = false;
-    };
-    StrId get(Slot& slot, std::string_view s) {
-        if (slot.set && slot.text.size() == s.size() && std::memcmp(slot.text.data(), s.data(), s.size()) == 0)
-            return slot.id;
-        slot = Slot{s, pool_.intern(s), true};
-        return slot.id;
-    }
-    static constexpr size_t kSlots = 32;
-    StringPool& pool_;
-    std::array<Slot, kSlots> keys_{}, values_{};
-    Slot name_;
-};
-
 AttrValue any_value(TraceStore& st, const pb_common::AnyValue& v, InternMemo* memo = nullptr, size_t position = 0) {
     switch (v.value_case()) {
         case pb_common::AnyValue::kStringValue:

@@ -1,5 +1,6 @@
 #include "sim/trace/ids.hpp"
 
+#include <array>
 #include <cmath>
 
 namespace tl {
@@ -13,15 +14,29 @@ void write_u64(uint64_t v, char* out) {
     }
 }
 
-std::optional<uint64_t> parse_u64(std::string_view hex) {
+// hex_value for every byte, as a table: ids are parsed for every span of every import.
+constexpr std::array<int8_t, 256> kHexDigit = [] {
+    std::array<int8_t, 256> t{};
+    for (int c = 0; c < 256; ++c) t[static_cast<size_t>(c)] = static_cast<int8_t>(hex_value(static_cast<char>(c)));
+    return t;
+}();
+
+}  // namespace
+
+std::optional<uint64_t> parse_hex_u64(std::string_view hex) {
+    if (hex.size() > 16) return std::nullopt;
     uint64_t v = 0;
+    int bad = 0;  // negative once any digit was not hex
     for (char c : hex) {
-        const int d = hex_value(c);
-        if (d < 0) return std::nullopt;
-        v = (v << 4) | static_cast<uint64_t>(d);
+        const int d = kHexDigit[static_cast<unsigned char>(c)];
+        bad |= d;
+        v = (v << 4) | static_cast<uint64_t>(d & 0xF);
     }
+    if (bad < 0) return std::nullopt;
     return v;
 }
+
+namespace {
 
 uint64_t splitmix64(uint64_t& x) {
     uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
@@ -56,8 +71,8 @@ std::string to_hex(SpanId id) {
 
 std::optional<TraceId> parse_trace_id(std::string_view hex, bool allow_zero) {
     if (hex.size() != 32) return std::nullopt;
-    auto hi = parse_u64(hex.substr(0, 16));
-    auto lo = parse_u64(hex.substr(16));
+    auto hi = parse_hex_u64(hex.substr(0, 16));
+    auto lo = parse_hex_u64(hex.substr(16));
     if (!hi || !lo) return std::nullopt;
     TraceId t{*hi, *lo};
     if (!allow_zero && !t.valid()) return std::nullopt;
@@ -66,7 +81,7 @@ std::optional<TraceId> parse_trace_id(std::string_view hex, bool allow_zero) {
 
 std::optional<SpanId> parse_span_id(std::string_view hex, bool allow_zero) {
     if (hex.size() != 16) return std::nullopt;
-    auto v = parse_u64(hex);
+    auto v = parse_hex_u64(hex);
     if (!v) return std::nullopt;
     SpanId s{*v};
     if (!allow_zero && !s.valid()) return std::nullopt;

@@ -47,6 +47,10 @@ constexpr int hex_value(char c) {
     return -1;
 }
 
+// Up to 16 hex digits (either case) as a number, e.g. "00f067aa0ba902b7"; nullopt when a character is not
+// a hex digit or there are more than 16. Every id parser goes through it (it runs for every imported span).
+std::optional<uint64_t> parse_hex_u64(std::string_view hex);
+
 // xoshiro256** seeded through splitmix64: fast, small, and identical on every platform.
 class Rng {
 public:

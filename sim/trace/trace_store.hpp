@@ -45,6 +45,41 @@ private:
     std::unordered_map<std::string_view, StrId, Hash, std::equal_to<>> index_;
 };
 
+// A front for StringPool::intern when the same strings keep coming back, as in an SDK batch or a trace file
+// (the same attribute keys in the same order on every span, a few span names, many equal values). Each list
+// position remembers the id it last gave, and a small table indexed by a few bytes of the string remembers
+// more; a hit costs one compare with the pooled text instead of a hash over the whole string and a lookup.
+// Any string may be passed anywhere: a miss interns it. Positions are taken modulo kSlots.
+class InternMemo {
+public:
+    static constexpr size_t kSlots = 32;
+    explicit InternMemo(StringPool& pool) : pool_(pool) {}
+    StrId key(size_t position, std::string_view s) { return get(keys_[position % kSlots], s); }
+    StrId value(size_t position, std::string_view s) { return get(values_[position % kSlots], s); }
+    StrId name(std::string_view s) { return cached(s); }
+
+private:
+    StrId get(StrId& slot, std::string_view s) {
+        if (pool_.get(slot) == s) return slot;  // slot 0 is "", which the pool always has
+        slot = cached(s);
+        return slot;
+    }
+    StrId cached(std::string_view s) {
+        if (s.empty()) return 0;
+        const auto byte = [&](size_t i) { return static_cast<size_t>(static_cast<unsigned char>(s[i])); };
+        const size_t h = (s.size() * 0x9e37 ^ byte(0) * 31 ^ byte(s.size() / 2) * 131 ^ byte(s.size() - 1) * 7) %
+                         kTable;
+        StrId& slot = table_[h];
+        if (pool_.get(slot) == s) return slot;
+        slot = pool_.intern(s);
+        return slot;
+    }
+    static constexpr size_t kTable = 1024;
+    StringPool& pool_;
+    StrId keys_[kSlots] = {}, values_[kSlots] = {};
+    StrId table_[kTable] = {};
+};
+
 // Values as OTLP's AnyValue carries them. Bytes, arrays and key-value lists are kept as their JSON
 // rendering (in `s`) so they survive import and display; the simulator only produces the scalar kinds.
 enum class ValueType : uint8_t { Empty, String, Bool, Int, Double, Bytes, Array, KvList };

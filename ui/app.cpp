@@ -193,6 +193,7 @@ void App::restore_selection(int32_t old_op, int32_t old_trace) {
 std::string App::open_trace_file(const std::filesystem::path& path) {
     if (is_scenario_file(path)) return open_scenario_file(path);
     auto imported = import_trace_file(path);
+    release_import_memory();  // this thread lives on: the parser's buffers are not needed until the next open
     if (!imported) {
         add_banner(BannerLevel::Error, imported.error());
         return imported.error();

@@ -35,6 +35,7 @@ void pin_baseline(App& app) {
 
 std::string pin_baseline_file(App& app, const std::string& path) {
     auto imported = import_trace_file(path);
+    release_import_memory();  // this thread lives on: the parser's buffers are not needed until the next open
     if (!imported) return imported.error();
     CompareBaseline& b = app.slot<CompareBaseline>();
     b.store = std::move(imported->store);

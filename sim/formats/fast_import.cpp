@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "sim/formats/format_io.hpp"
+#include "sim/io/big_buffer.hpp"
 
 namespace tl::formats {
 
@@ -63,12 +64,24 @@ od::array arr(od::value& v) {
     return need(v.get_array());
 }
 
-// Iterates an object's fields as (raw key, value). Keys are compared as written (no escapes in field names).
+// A field name as written, up to its closing quote. The names tracelab reads have no escapes; a name that
+// has one goes to the careful reader, which unescapes it.
+std::string_view key_text(od::raw_json_string key) {
+    const char* const begin = key.raw();
+    const char* end = begin;
+    while (*end != '"') {
+        if (*end == '\\') fallback();
+        ++end;
+    }
+    return {begin, static_cast<size_t>(end - begin)};
+}
+
+// Iterates an object's fields as (name, value), the name as key_text gives it.
 template <class F>
 void fields(od::object o, F&& f) {
     for (auto field : o) {
         od::field fl = need(std::move(field));
-        od::raw_json_string key = fl.key();
+        const std::string_view key = key_text(fl.key());
         od::value v = fl.value();
         f(key, v);
     }
@@ -100,6 +113,10 @@ struct OtlpFast {
     SpanImport& in;
     TraceStore& st;
     StrId k_service_name;
+    InternMemo memo;  // attribute keys and string values by position in their list
+
+    OtlpFast(SpanImport& i, TraceStore& s)
+        : in(i), st(s), k_service_name(s.strings.intern("service.name")), memo(s.strings) {}
 
     TraceId trace_id(od::value& v) {
         auto id = parse_trace_id(str(v), false);
@@ -115,11 +132,12 @@ struct OtlpFast {
         return *id;
     }
 
-    AttrValue any_value(od::value& v) {
+    // `position`: the attribute's index in its list, for the memo.
+    AttrValue any_value(od::value& v, size_t position) {
         if (is_null(v)) return {};
         AttrValue out;
         bool seen = false;
-        fields(obj(v), [&](od::raw_json_string key, od::value& x) {
+        fields(obj(v), [&](std::string_view key, od::value& x) {
             const bool known = key == "stringValue" || key == "intValue" || key == "boolValue" ||
                                key == "doubleValue" || key == "bytesValue" || key == "arrayValue" ||
                                key == "kvlistValue";
@@ -127,7 +145,7 @@ struct OtlpFast {
             if (seen) fallback();  // two value kinds in one AnyValue: the careful reader decides
             seen = true;
             if (key == "stringValue") {
-                out = AttrValue::str(st.strings.intern(str(x)));
+                out = AttrValue::str(memo.value(position, str(x)));
             } else if (key == "intValue") {
                 if (type_of(x) == od::json_type::string) {
                     auto n = parse_decimal_i64(str(x));
@@ -165,19 +183,21 @@ struct OtlpFast {
     }
 
     void attributes(od::value& list) {
+        size_t position = 0;
         elements(arr(list), [&](od::value& kv) {
             bool has_key = false;
             Attribute a;
-            fields(obj(kv), [&](od::raw_json_string key, od::value& x) {
+            fields(obj(kv), [&](std::string_view key, od::value& x) {
                 if (key == "key") {
-                    a.key = st.strings.intern(str(x));
+                    a.key = memo.key(position, str(x));
                     has_key = true;
                 } else if (key == "value") {
-                    a.value = any_value(x);
+                    a.value = any_value(x, position);
                 }
             });
             if (!has_key) fallback();
             st.attributes.push_back(a);
+            ++position;
         });
     }
 
@@ -208,12 +228,12 @@ struct OtlpFast {
             SpanEvent ev;
             bool attrs_seen = false;
             ev.attrs.begin = static_cast<uint32_t>(st.attributes.size());
-            fields(obj(e), [&](od::raw_json_string key, od::value& x) {
+            fields(obj(e), [&](std::string_view key, od::value& x) {
                 if (is_null(x)) return;
                 if (key == "timeUnixNano") {
                     ev.time_ns = nanos(x);
                 } else if (key == "name") {
-                    ev.name = st.strings.intern(str(x));
+                    ev.name = memo.name(str(x));
                 } else if (key == "attributes") {
                     if (attrs_seen) fallback();
                     attrs_seen = true;
@@ -231,7 +251,7 @@ struct OtlpFast {
         elements(arr(list), [&](od::value& l) {
             SpanLink link;
             bool has_trace = false, has_span = false, attrs_seen = false;
-            fields(obj(l), [&](od::raw_json_string key, od::value& x) {
+            fields(obj(l), [&](std::string_view key, od::value& x) {
                 if (key == "traceId") {
                     link.trace_id = trace_id(x);
                     has_trace = true;
@@ -263,7 +283,7 @@ struct OtlpFast {
             if (seen & bit) fallback();
             seen |= bit;
         };
-        fields(obj(v), [&](od::raw_json_string key, od::value& x) {
+        fields(obj(v), [&](std::string_view key, od::value& x) {
             if (is_null(x)) return;
             if (key == "traceId") {
                 s.trace_id = trace_id(x);
@@ -274,7 +294,7 @@ struct OtlpFast {
             } else if (key == "parentSpanId") {
                 s.parent_span_id = span_id(x, true);
             } else if (key == "name") {
-                s.name = st.strings.intern(str(x));
+                s.name = memo.name(str(x));
             } else if (key == "kind") {
                 s.kind = kind_of(x);
             } else if (key == "startTimeUnixNano") {
@@ -301,7 +321,7 @@ struct OtlpFast {
                 links(x);
                 s.link_count = static_cast<uint32_t>(st.links.size() - s.link_begin);
             } else if (key == "status") {
-                fields(obj(x), [&](od::raw_json_string k, od::value& y) {
+                fields(obj(x), [&](std::string_view k, od::value& y) {
                     if (is_null(y)) return;
                     if (k == "code")
                         s.status = status_of(y);
@@ -322,13 +342,13 @@ struct OtlpFast {
         const size_t first = st.spans.size();
         StrId scope = 0;
         bool scope_seen = false, spans_seen = false;
-        fields(obj(v), [&](od::raw_json_string key, od::value& x) {
+        fields(obj(v), [&](std::string_view key, od::value& x) {
             if (is_null(x)) return;
             if (key == "scope" || key == "instrumentationLibrary") {
                 if (scope_seen) fallback();
                 scope_seen = true;
                 if (type_of(x) != od::json_type::object) return;
-                fields(obj(x), [&](od::raw_json_string k, od::value& y) {
+                fields(obj(x), [&](std::string_view k, od::value& y) {
                     if (k == "name" && type_of(y) == od::json_type::string) scope = st.strings.intern(str(y));
                 });
             } else if (key == "spans") {
@@ -357,14 +377,14 @@ struct OtlpFast {
             }
             resource = in.resource(service, attr_begin);
         };
-        fields(obj(v), [&](od::raw_json_string key, od::value& x) {
+        fields(obj(v), [&](std::string_view key, od::value& x) {
             if (key == "resource") {
                 if (resource_seen) fallback();
                 resource_seen = true;
                 const auto attr_begin = static_cast<uint32_t>(st.attributes.size());
                 if (type_of(x) == od::json_type::object) {
                     bool attrs_seen = false;
-                    fields(obj(x), [&](od::raw_json_string k, od::value& y) {
+                    fields(obj(x), [&](std::string_view k, od::value& y) {
                         if (k != "attributes" || is_null(y)) return;
                         if (attrs_seen) fallback();
                         attrs_seen = true;
@@ -396,7 +416,7 @@ struct OtlpFast {
     bool request(od::document& doc, Shape& shape) {
         bool found = false;
         od::object root = need(doc.get_object());
-        fields(root, [&](od::raw_json_string key, od::value& x) {
+        fields(root, [&](std::string_view key, od::value& x) {
             if (key == "resourceSpans") {
                 if (found) fallback();
                 found = true;
@@ -425,6 +445,7 @@ struct JaegerFast {
     TraceStore& st;
     JaegerSpecialTags special;
     StrId k_event, k_log;
+    InternMemo memo;  // tag keys and string values by position in their list
 
     struct Process {
         StrId service = 0;
@@ -432,7 +453,12 @@ struct JaegerFast {
     };
 
     JaegerFast(SpanImport& i, TraceStore& s)
-        : in(i), st(s), special(s), k_event(s.strings.intern("event")), k_log(s.strings.intern("log")) {}
+        : in(i),
+          st(s),
+          special(s),
+          k_event(s.strings.intern("event")),
+          k_log(s.strings.intern("log")),
+          memo(s.strings) {}
 
     TraceId trace_id(od::value& v) {
         auto id = parse_trace_id_padded(str(v));
@@ -461,27 +487,28 @@ struct JaegerFast {
     }
 
     // A tag {"key", "type", "value"}: typed as its "type" says, which must come before the value.
-    void tag(od::value& v) {
+    // `position`: the tag's index in its list, for the memo.
+    void tag(od::value& v, size_t position) {
         Attribute a;
         bool has_key = false, has_value = false;
         std::string_view type;
-        fields(obj(v), [&](od::raw_json_string key, od::value& x) {
+        fields(obj(v), [&](std::string_view key, od::value& x) {
             if (key == "key") {
-                a.key = st.strings.intern(str(x));
+                a.key = memo.key(position, str(x));
                 has_key = true;
             } else if (key == "type") {
                 if (has_value) fallback();
                 if (type_of(x) == od::json_type::string) type = str(x);
             } else if (key == "value") {
                 has_value = true;
-                a.value = tag_value(type, x);
+                a.value = tag_value(type, x, position);
             }
         });
         if (!has_key || !has_value) fallback();
         st.attributes.push_back(a);
     }
 
-    AttrValue tag_value(std::string_view type, od::value& v) {
+    AttrValue tag_value(std::string_view type, od::value& v, size_t position) {
         const od::json_type t = type_of(v);
         if (ascii_iequals(type, "int64")) {
             if (t == od::json_type::string) {
@@ -509,7 +536,7 @@ struct JaegerFast {
         // Untyped (or "string"): what the JSON says. Arrays, objects and odd numbers go to the careful reader.
         switch (t) {
             case od::json_type::string:
-                return AttrValue::str(st.strings.intern(str(v)));
+                return AttrValue::str(memo.value(position, str(v)));
             case od::json_type::boolean:
                 if (ascii_iequals(type, "string")) fallback();
                 return AttrValue::boolean(need(v.get_bool()));
@@ -529,7 +556,8 @@ struct JaegerFast {
     }
 
     void tags(od::value& list) {
-        elements(arr(list), [&](od::value& t) { tag(t); });
+        size_t position = 0;
+        elements(arr(list), [&](od::value& t) { tag(t, position++); });
     }
 
     Process process(od::value& v) {
@@ -537,7 +565,7 @@ struct JaegerFast {
         p.service = st.strings.intern("unknown_service");
         const auto begin = static_cast<uint32_t>(st.attributes.size());
         bool tags_seen = false;
-        fields(obj(v), [&](od::raw_json_string key, od::value& x) {
+        fields(obj(v), [&](std::string_view key, od::value& x) {
             if (is_null(x)) return;
             if (key == "serviceName") {
                 p.service = st.strings.intern(str(x));
@@ -556,7 +584,7 @@ struct JaegerFast {
         ev.name = k_log;
         bool has_time = false, fields_seen = false;
         ev.attrs.begin = static_cast<uint32_t>(st.attributes.size());
-        fields(obj(v), [&](od::raw_json_string key, od::value& x) {
+        fields(obj(v), [&](std::string_view key, od::value& x) {
             if (key == "timestamp") {
                 ev.time_ns = micros(x);
                 has_time = true;
@@ -579,8 +607,11 @@ struct JaegerFast {
     };
     std::vector<JaegerRef> resolved;
 
-    void span(od::value& v, const std::unordered_map<std::string_view, Process>& processes,
-              std::optional<TraceId> trace_default, std::vector<Ref>& refs) {
+    // A span whose process is not known yet (Jaeger writes "processes" after "spans") is left for
+    // trace() to settle: its index and process id go to `pending`.
+    using Processes = std::unordered_map<std::string_view, Process>;
+    void span(od::value& v, const Processes* processes, std::optional<TraceId> trace_default, std::vector<Ref>& refs,
+              std::vector<std::pair<size_t, std::string_view>>& pending) {
         Span s;
         s.kind = SpanKind::Unspecified;
         bool has_trace = false, has_span = false, has_start = false, has_refs = false, tags_seen = false,
@@ -588,10 +619,12 @@ struct JaegerFast {
         int64_t dur = 0;
         std::optional<SpanId> parent_field;
         const Process* proc = nullptr;
+        std::string_view process_id;
+        bool has_process = false;
         refs.clear();
         s.attrs.begin = static_cast<uint32_t>(st.attributes.size());
         s.event_begin = static_cast<uint32_t>(st.events.size());
-        fields(obj(v), [&](od::raw_json_string key, od::value& x) {
+        fields(obj(v), [&](std::string_view key, od::value& x) {
             if (is_null(x)) return;
             if (key == "traceID") {
                 s.trace_id = trace_id(x);
@@ -600,7 +633,7 @@ struct JaegerFast {
                 s.span_id = span_id(x);
                 has_span = true;
             } else if (key == "operationName") {
-                s.name = st.strings.intern(str(x));
+                s.name = memo.name(str(x));
             } else if (key == "startTime") {
                 s.start_ns = micros(x);
                 has_start = true;
@@ -612,15 +645,19 @@ struct JaegerFast {
                 s.flags = static_cast<uint8_t>(need(x.get_int64()) & 0xff);
             } else if (key == "processID") {
                 if (type_of(x) != od::json_type::string) fallback();
-                auto it = processes.find(str(x));
-                if (it == processes.end()) fallback();
-                proc = &it->second;
+                process_id = str(x);
+                has_process = true;
+                if (processes != nullptr) {
+                    auto it = processes->find(process_id);
+                    if (it == processes->end()) fallback();
+                    proc = &it->second;
+                }
             } else if (key == "references") {
                 has_refs = true;
                 elements(arr(x), [&](od::value& r) {
                     Ref ref;
                     bool has_id = false;
-                    fields(obj(r), [&](od::raw_json_string k, od::value& y) {
+                    fields(obj(r), [&](std::string_view k, od::value& y) {
                         if (k == "traceID") {
                             if (!is_null(y)) ref.trace = trace_id(y);
                         } else if (k == "spanID") {
@@ -665,11 +702,15 @@ struct JaegerFast {
             if (!trace_default) fallback();
             s.trace_id = *trace_default;
         }
-        if (!has_span || !has_start || !proc) fallback();
+        if (!has_span || !has_start || !has_process) fallback();
         if (s.start_ns > INT64_MAX - dur) fallback();
         s.end_ns = s.start_ns + dur;
-        s.service = proc->service;
-        s.resource = proc->resource;
+        if (proc != nullptr) {
+            s.service = proc->service;
+            s.resource = proc->resource;
+        } else {
+            pending.emplace_back(st.spans.size(), process_id);
+        }
         if (!has_refs && parent_field) refs.push_back(Ref{s.trace_id, *parent_field, true});
         // The tags that are span fields leave the range; when the range is last in the store (no log fields
         // after it), the store shrinks with it, as in the careful reader.
@@ -683,54 +724,58 @@ struct JaegerFast {
         st.spans.push_back(s);
     }
 
-    // One trace: its processes first (Jaeger writes them after the spans), then its id, then the spans.
+    // One trace, in one pass over its fields. Jaeger writes "traceID", "spans", "processes", "warnings" in
+    // that order, so the spans' processes are settled at the end; a trace whose spans need the trace's id
+    // before it came goes to the careful reader.
     void trace(od::value& v) { trace(obj(v)); }
 
     void trace(od::object t) {
-        std::unordered_map<std::string_view, Process> processes;
+        Processes processes;
         std::vector<std::string> names;  // the keys, kept while the map points at them
-        {
-            od::value p;
-            auto r = t.find_field_unordered("processes");
-            if (r.error() == simdjson::SUCCESS) {
-                p = need(std::move(r));
-                if (!is_null(p)) {
-                    std::vector<std::pair<std::string, Process>> list;
-                    for (auto field : obj(p)) {
-                        od::field fl = need(std::move(field));
-                        std::string name(need(fl.unescaped_key()));
-                        od::value x = fl.value();
-                        list.emplace_back(std::move(name), process(x));
-                    }
-                    names.reserve(list.size());
-                    for (auto& [name, proc] : list) {
-                        names.push_back(std::move(name));
-                        processes.emplace(names.back(), proc);
-                    }
-                }
-            } else if (r.error() != simdjson::NO_SUCH_FIELD) {
-                fallback();
-            }
-        }
         std::optional<TraceId> trace_default;
-        if (auto r = t.find_field_unordered("traceID"); r.error() == simdjson::SUCCESS) {
-            od::value id = need(std::move(r));
-            if (!is_null(id)) trace_default = trace_id(id);
-        } else if (r.error() != simdjson::NO_SUCH_FIELD) {
-            fallback();
-        }
-        if (auto r = t.find_field_unordered("warnings"); r.error() == simdjson::SUCCESS) {
-            od::value w = need(std::move(r));
-            if (type_of(w) == od::json_type::array)
-                elements(arr(w), [&](od::value& x) {
-                    if (type_of(x) == od::json_type::string) fallback();
-                });
-        } else if (r.error() != simdjson::NO_SUCH_FIELD) {
-            fallback();
-        }
-        od::value spans = need(t.find_field_unordered("spans"));
+        bool processes_seen = false, spans_seen = false, id_seen = false;
         std::vector<Ref> refs;
-        elements(arr(spans), [&](od::value& sp) { span(sp, processes, trace_default, refs); });
+        std::vector<std::pair<size_t, std::string_view>> pending;
+        fields(t, [&](std::string_view key, od::value& x) {
+            if (key == "processes") {
+                if (processes_seen) fallback();
+                processes_seen = true;
+                if (is_null(x)) return;
+                std::vector<std::pair<std::string, Process>> list;
+                for (auto field : obj(x)) {
+                    od::field fl = need(std::move(field));
+                    std::string name(need(fl.unescaped_key()));
+                    od::value p = fl.value();
+                    list.emplace_back(std::move(name), process(p));
+                }
+                names.reserve(list.size());
+                for (auto& [name, proc] : list) {
+                    names.push_back(std::move(name));
+                    processes.emplace(names.back(), proc);
+                }
+            } else if (key == "traceID") {
+                if (id_seen || spans_seen) fallback();
+                id_seen = true;
+                if (!is_null(x)) trace_default = trace_id(x);
+            } else if (key == "warnings") {
+                if (type_of(x) == od::json_type::array)
+                    elements(arr(x), [&](od::value& w) {
+                        if (type_of(w) == od::json_type::string) fallback();
+                    });
+            } else if (key == "spans") {
+                if (spans_seen) fallback();
+                spans_seen = true;
+                const Processes* known = processes_seen ? &processes : nullptr;
+                elements(arr(x), [&](od::value& sp) { span(sp, known, trace_default, refs, pending); });
+            }
+        });
+        if (!spans_seen) fallback();
+        for (const auto& [index, process_id] : pending) {
+            auto it = processes.find(process_id);
+            if (it == processes.end()) fallback();
+            st.spans[index].service = it->second.service;
+            st.spans[index].resource = it->second.resource;
+        }
     }
 };
 
@@ -740,12 +785,14 @@ struct ZipkinFast {
     SpanImport& in;
     TraceStore& st;
     StrId k_peer_service, k_unknown;
+    InternMemo memo;  // tag keys and values by position, span and event names
 
     ZipkinFast(SpanImport& i, TraceStore& s)
         : in(i),
           st(s),
           k_peer_service(s.strings.intern("peer.service")),
-          k_unknown(s.strings.intern("unknown_service")) {}
+          k_unknown(s.strings.intern("unknown_service")),
+          memo(s.strings) {}
 
     int64_t micros(od::value& v) {
         const int64_t us = need(v.get_int64());
@@ -759,6 +806,7 @@ struct ZipkinFast {
     void tags(od::object o, Span& s, bool& error, bool& has_status, SetMessage& set_message) {
         const size_t first = st.attributes.size();
         bool has_scope = false;
+        size_t position = 0;
         for (auto field : o) {
             od::field fl = need(std::move(field));
             const std::string_view name = need(fl.unescaped_key());
@@ -780,8 +828,9 @@ struct ZipkinFast {
             } else if (name == "w3c.tracestate") {
                 s.trace_state = st.strings.intern(text);
             } else {
-                st.attributes.push_back(Attribute{st.strings.intern(name), AttrValue::str(st.strings.intern(text))});
+                st.attributes.push_back(Attribute{memo.key(position, name), AttrValue::str(memo.value(position, text))});
             }
+            ++position;
         }
         const auto begin = st.attributes.begin() + static_cast<ptrdiff_t>(first);
         auto by_key = [&](const Attribute& a, const Attribute& b) { return st.str(a.key) < st.str(b.key); };
@@ -807,7 +856,7 @@ struct ZipkinFast {
             has_message = true;
             s.status_message = m;
         };
-        fields(obj(v), [&](od::raw_json_string key, od::value& x) {
+        fields(obj(v), [&](std::string_view key, od::value& x) {
             if (is_null(x)) return;
             if (key == "traceId") {
                 auto id = parse_trace_id_padded(str(x));
@@ -824,7 +873,7 @@ struct ZipkinFast {
                 if (!id) fallback();
                 s.parent_span_id = *id;
             } else if (key == "name") {
-                s.name = st.strings.intern(str(x));
+                s.name = memo.name(str(x));
             } else if (key == "kind") {
                 auto kind = zipkin_kind_named(str(x));
                 if (!kind) fallback();
@@ -837,7 +886,7 @@ struct ZipkinFast {
             } else if (key == "localEndpoint" || key == "remoteEndpoint") {
                 if (type_of(x) != od::json_type::object) return;
                 const bool local = key == "localEndpoint";
-                fields(obj(x), [&](od::raw_json_string k, od::value& y) {
+                fields(obj(x), [&](std::string_view k, od::value& y) {
                     if (k != "serviceName" || type_of(y) != od::json_type::string) return;
                     const std::string_view name = str(y);
                     if (local && !name.empty()) service = st.strings.intern(name);
@@ -854,12 +903,12 @@ struct ZipkinFast {
                 elements(arr(x), [&](od::value& a) {
                     SpanEvent ev;
                     bool has_ts = false;
-                    fields(obj(a), [&](od::raw_json_string k, od::value& y) {
+                    fields(obj(a), [&](std::string_view k, od::value& y) {
                         if (k == "timestamp") {
                             ev.time_ns = micros(y);
                             has_ts = true;
                         } else if (k == "value") {
-                            ev.name = st.strings.intern(str(y));
+                            ev.name = memo.name(str(y));
                         }
                     });
                     if (!has_ts) fallback();
@@ -890,7 +939,9 @@ struct ChromeFast {
     ChromeEvents ev;
     std::map<std::pair<ChromeIdent, ChromeIdent>, std::vector<ChromeSlice>> open;  // B events waiting for E
 
-    ChromeFast(SpanImport& i, TraceStore& s) : in(i), st(s) {}
+    InternMemo memo;  // event names and categories
+
+    ChromeFast(SpanImport& i, TraceStore& s) : in(i), st(s), memo(s.strings) {}
 
     ChromeIdent ident(od::value& v) {
         const od::json_type t = type_of(v);
@@ -948,7 +999,7 @@ struct ChromeFast {
         int64_t ts = 0, dur = 0;
         StrId process_name = 0;
         const auto args_begin = static_cast<uint32_t>(ev.args.size());
-        fields(obj(v), [&](od::raw_json_string key, od::value& x) {
+        fields(obj(v), [&](std::string_view key, od::value& x) {
             if (key == "ph") {
                 ph = str(x);
                 has_ph = true;
@@ -967,7 +1018,7 @@ struct ChromeFast {
                 if (name_ok) name = str(x);
             } else if (key == "cat") {
                 if (type_of(x) != od::json_type::string) return;
-                s.cat = st.strings.intern(str(x));
+                s.cat = memo.name(str(x));
                 s.has_cat = true;
             } else if (key == "args") {
                 if (type_of(x) != od::json_type::object) return;
@@ -990,7 +1041,7 @@ struct ChromeFast {
             fallback();
         const AttrRange args{args_begin, static_cast<uint32_t>(ev.args.size() - args_begin)};
         if (!has_ph || !name_ok) fallback();  // skipped or warned about by the careful reader
-        const StrId name_id = has_name ? st.strings.intern(name) : 0;
+        const StrId name_id = has_name ? memo.name(name) : 0;
         if (ph == "X") {
             if (!ts_ok || !dur_ok) fallback();
             s.start_ns = ts;
@@ -1044,7 +1095,7 @@ ListOf list_of(od::document& doc) {
         od::value first = need(std::move(element));
         if (type_of(first) != od::json_type::object) return ListOf::Other;
         bool spans = false, trace_id = false, ph = false, zipkin_trace = false, id = false, name = false;
-        fields(obj(first), [&](od::raw_json_string key, od::value&) {
+        fields(obj(first), [&](std::string_view key, od::value&) {
             spans |= key == "spans";
             trace_id |= key == "traceID";
             ph |= key == "ph";
@@ -1069,7 +1120,7 @@ TraceFormat read_object(od::document& doc, const OtlpFast::Shape& shape, SpanImp
     if (shape.trace_events) {
         ChromeFast chrome(in, in.store());
         bool seen = false;
-        fields(root, [&](od::raw_json_string key, od::value& x) {
+        fields(root, [&](std::string_view key, od::value& x) {
             if (key != "traceEvents") return;
             if (seen) fallback();
             seen = true;
@@ -1086,7 +1137,7 @@ TraceFormat read_object(od::document& doc, const OtlpFast::Shape& shape, SpanImp
         (void)need(need(doc.get_object()).raw_json());
         return TraceFormat::Jaeger;
     }
-    fields(root, [&](od::raw_json_string key, od::value& x) {
+    fields(root, [&](std::string_view key, od::value& x) {
         if (key == "data") {
             if (is_null(x)) return;
             elements(arr(x), [&](od::value& t) { jaeger.trace(t); });
@@ -1125,14 +1176,57 @@ TraceFormat read_list(od::document& doc, SpanImport& in) {
     fallback();
 }
 
+// A top-level object. An OTLP request ("resourceSpans") and a Jaeger query response ("data") are read in
+// this one pass, where their key appears; Chrome and a bare Jaeger trace are read again from the start
+// (read_object). A document that turns out to hold two of these shapes goes to the careful reader, which
+// picks one as detect() in formats.cpp does.
+TraceFormat read_top_object(od::document& doc, SpanImport& in) {
+    OtlpFast otlp(in, in.store());
+    OtlpFast::Shape shape;
+    std::optional<JaegerFast> jaeger;  // set once "data" was read as Jaeger traces
+    bool otlp_found = false, jaeger_errors = false;
+    od::object root = need(doc.get_object());
+    fields(root, [&](std::string_view key, od::value& x) {
+        if (key == "resourceSpans") {
+            if (otlp_found || jaeger) fallback();
+            otlp_found = true;
+            elements(arr(x), [&](od::value& rs) { otlp.resource_spans(rs); });
+        } else if (key == "traceEvents") {
+            if (jaeger) fallback();
+            shape.trace_events = true;
+        } else if (key == "data") {
+            const od::json_type t = type_of(x);
+            shape.data = t == od::json_type::array || t == od::json_type::null;
+            if (t == od::json_type::array && !otlp_found && !shape.trace_events) {
+                if (jaeger) fallback();
+                jaeger.emplace(in, in.store());
+                elements(arr(x), [&](od::value& trace) { jaeger->trace(trace); });
+            }
+        } else if (key == "errors") {
+            // Each error of a Jaeger response is worth a warning, which the careful reader gives.
+            if (type_of(x) == od::json_type::array) elements(arr(x), [&](od::value&) { jaeger_errors = true; });
+        } else if (key == "spans") {
+            shape.spans = true;
+        } else if (key == "traceID") {
+            shape.trace_id = true;
+        } else if (key == "processes") {
+            shape.processes = true;
+        }
+    });
+    if (otlp_found) return TraceFormat::Otlp;
+    if (jaeger) {
+        if (jaeger_errors) fallback();
+        return TraceFormat::Jaeger;
+    }
+    return read_object(doc, shape, in);
+}
+
 // One whole document into `in`'s store; the format it was.
 TraceFormat read_document(od::parser& parser, simdjson::padded_string_view text, SpanImport& in) {
     od::document doc = need(parser.iterate(text));
     TraceFormat format = TraceFormat::Otlp;
     if (need(doc.type()) == od::json_type::object) {
-        OtlpFast otlp{in, in.store(), in.store().strings.intern("service.name")};
-        OtlpFast::Shape shape;
-        if (!otlp.request(doc, shape)) format = read_object(doc, shape, in);
+        format = read_top_object(doc, in);
     } else {
         format = read_list(doc, in);
     }
@@ -1152,7 +1246,7 @@ void read_json_lines(od::parser& parser, std::string_view all, SpanImport& in) {
             // The rest of the buffer (and its padding) lies after the line: simdjson may read into it.
             const size_t room = all.size() + simdjson::SIMDJSON_PADDING - pos;
             od::document doc = need(parser.iterate(simdjson::padded_string_view(line.data(), line.size(), room)));
-            OtlpFast otlp{in, in.store(), in.store().strings.intern("service.name")};
+            OtlpFast otlp(in, in.store());
             OtlpFast::Shape shape;
             if (!otlp.request(doc, shape) || !at_end(doc)) fallback();
             ++count;
@@ -1166,16 +1260,25 @@ void read_json_lines(od::parser& parser, std::string_view all, SpanImport& in) {
 
 static_assert(kJsonPadding >= simdjson::SIMDJSON_PADDING);
 
+namespace {
+// The calling thread's parser (see release_import_memory in formats.hpp).
+od::parser& thread_parser() {
+    thread_local od::parser parser;
+    return parser;
+}
+}  // namespace
+
 bool import_fast(std::string_view text, const std::string& source, ImportedTrace& out, bool padded) {
     // simdjson reads a little past the end of its input: a file is read into a buffer with that room; other
     // text is copied into one.
-    simdjson::padded_string copy;
+    BigBuffer copy;
     if (!padded) {
-        copy = simdjson::padded_string(text);
-        text = std::string_view(copy.data(), copy.size());
+        copy = BigBuffer(text.size() + simdjson::SIMDJSON_PADDING);
+        std::memcpy(copy.data(), text.data(), text.size());
+        text = std::string_view(copy.data(), text.size());
     }
     const simdjson::padded_string_view view(text.data(), text.size(), text.size() + simdjson::SIMDJSON_PADDING);
-    od::parser parser;
+    od::parser& parser = thread_parser();
     try {
         bool single = true;
         try {
@@ -1203,3 +1306,11 @@ bool import_fast(std::string_view text, const std::string& source, ImportedTrace
 }
 
 }  // namespace tl::formats
+
+namespace tl {
+
+void release_import_memory() {
+    formats::thread_parser() = simdjson::ondemand::parser{};
+}
+
+}  // namespace tl

@@ -33,6 +33,12 @@ struct ImportedTrace {
 Result<ImportedTrace> import_trace_text(std::string_view text, const std::string& source);
 Result<ImportedTrace> import_trace_file(const std::filesystem::path& path);
 
+// Each thread that imports keeps one JSON parser and reuses its buffers (about 5 bytes of address space per
+// input byte, of which the pages the last input touched stay resident): the receiver's request threads and
+// repeated imports then skip the allocation and its page faults. A thread that imports a big file once and
+// then lives on (the app's frame thread) calls this afterwards to give that memory back.
+void release_import_memory();
+
 // One OTLP/JSON ExportTraceServiceRequest held in memory (the body of an OTLP/HTTP request sent as
 // application/json) as a new store, through the same fast path and error wording as a file. A body that is
 // valid JSON but another trace format is an error; an object without "resourceSpans" is an empty request

@@ -182,3 +182,46 @@ TEST_CASE("fast import: OTLP JSON Lines, and the public in-memory OTLP/JSON entr
     REQUIRE_FALSE(broken.ok());
     CHECK(broken.error().find("POST /v1/traces: line 1") != std::string::npos);
 }
+
+TEST_CASE("fast import: one pass over the document, whatever order its keys come in") {
+    const std::string trace_processes_first = R"({"traceID":"00000000000000000000000000000abc",
+        "processes":{"p1":{"serviceName":"api"},"p2":{"serviceName":"db","tags":[{"key":"host","value":"h2"}]}},
+        "spans":[{"traceID":"00000000000000000000000000000abc","spanID":"1","operationName":"root","startTime":1000,
+                  "duration":20,"processID":"p1"},
+                 {"traceID":"00000000000000000000000000000abc","spanID":"2","operationName":"query","startTime":1002,
+                  "duration":5,"processID":"p2","references":[{"refType":"CHILD_OF","spanID":"1"}]}]})";
+    check_same(R"({"data":[)" + trace_processes_first + "]}", TraceFormat::Jaeger, "processes before spans");
+    {
+        ImportedTrace fast;
+        REQUIRE(formats::import_fast(R"({"data":[)" + trace_processes_first + "]}", "q.json", fast));
+        REQUIRE(fast.store.spans.size() == 2);
+        CHECK(fast.store.str(fast.store.spans[1].service) == "db");
+    }
+
+    // A Jaeger response that reports errors is the careful reader's: each error becomes a warning.
+    ImportedTrace out;
+    CHECK_FALSE(formats::import_fast(R"({"data":[)" + trace_processes_first + R"(],"errors":[{"msg":"x"}]})", "e.json",
+                                     out));
+    CHECK(out.store.spans.empty());
+
+    // Two shapes in one document: the careful reader picks OTLP, as detect() does, wherever the keys are.
+    const std::string otlp =
+        R"("resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"a"}]}]}])";
+    for (const std::string& both : {R"({"data":[)" + trace_processes_first + "]," + otlp + "}",
+                                    "{" + otlp + R"(,"data":[)" + trace_processes_first + "]}"}) {
+        auto r = import_trace_text(both, "both.json");
+        REQUIRE(r.ok());
+        CHECK(r->format == TraceFormat::Otlp);
+        CHECK(r->store.spans.size() == 1);
+    }
+
+    // A field name written with an escape is still that field: the careful reader unescapes it.
+    const std::string escaped =
+        R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"trace\u0049d":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"a"}]}]}]})";
+    ImportedTrace none;
+    CHECK_FALSE(formats::import_fast(escaped, "esc.json", none));
+    auto r = import_trace_text(escaped, "esc.json");
+    REQUIRE(r.ok());
+    REQUIRE(r->store.spans.size() == 1);
+    CHECK(to_hex(r->store.spans[0].trace_id) == "0af7651916cd43dd8448eb211c80319c");
+}

@@ -302,6 +302,7 @@ int cmd_analyze(const Args& args, Io io) {
     Result<ImportedTrace> imported =
         file == "-" ? import_trace_text(std::string(std::istreambuf_iterator<char>(io.in), {}), "<stdin>")
                     : import_trace_file(file);
+    release_import_memory();  // the analysis needs the memory more than a parser that will not run again
     if (!imported) {
         io.err << "tracelab analyze: " << imported.error() << "\n";
         return 1;

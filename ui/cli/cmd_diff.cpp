@@ -100,6 +100,7 @@ int cmd_diff(const Args& args, Io io) {
     Loaded side[2];
     for (int k = 0; k < 2; ++k) {
         auto imp = import_trace_file(files[static_cast<size_t>(k)]);
+        if (k == 1) release_import_memory();  // both files are in; the diff needs the memory more
         if (!imp) {
             io.err << "tracelab diff: " << imp.error() << "\n";
             return 1;

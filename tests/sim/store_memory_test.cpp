@@ -1,0 +1,76 @@
+// The pieces under the importers: the string pool's memo, huge-page buffers and the hex id parser.
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <string>
+#include <utility>
+
+#include "sim/io/big_buffer.hpp"
+#include "sim/trace/ids.hpp"
+#include "sim/trace/trace_store.hpp"
+
+using namespace tl;
+
+TEST_CASE("InternMemo gives the pool's own ids, whatever order the strings come in") {
+    StringPool pool;
+    InternMemo memo(pool);
+    const StrId method = memo.key(0, "http.request.method");
+    CHECK(method == pool.intern("http.request.method"));
+    CHECK(memo.key(0, "http.request.method") == method);  // a repeat at the same position
+    CHECK(memo.key(5, "http.request.method") == method);  // the same string elsewhere
+    const StrId route = memo.key(0, "http.route");        // another string at that position
+    CHECK(route != method);
+    CHECK(pool.get(route) == "http.route");
+    CHECK(memo.key(0, "http.request.method") == method);
+    // Strings with the same length and the same first, middle and last bytes share a table slot: each
+    // still gets its own id.
+    const StrId a = memo.name("axxxbxxxc"), b = memo.name("ayyybyyyc");
+    CHECK(a != b);
+    CHECK(memo.name("axxxbxxxc") == a);
+    CHECK(memo.name("ayyybyyyc") == b);
+    CHECK(pool.get(a) == "axxxbxxxc");
+    CHECK(pool.get(b) == "ayyybyyyc");
+    CHECK(memo.name("") == 0);
+    CHECK(memo.value(InternMemo::kSlots + 3, "GET") == pool.intern("GET"));
+    // A string passed from a buffer that is then overwritten: the memo compares with the pooled text.
+    char buf[8];
+    std::memcpy(buf, "abc", 3);
+    const StrId abc = memo.value(1, std::string_view(buf, 3));
+    std::memcpy(buf, "xyz", 3);
+    const StrId xyz = memo.value(1, std::string_view(buf, 3));
+    CHECK(abc != xyz);
+    CHECK(pool.get(xyz) == "xyz");
+}
+
+TEST_CASE("BigBuffer: zero-filled, mapped when big, movable") {
+    for (size_t size : {size_t(0), size_t(100), BigBuffer::kMapFrom - 1, BigBuffer::kMapFrom, size_t(5) << 20}) {
+        INFO(size);
+        BigBuffer b(size);
+        CHECK(b.size() == size);
+        if (size == 0) continue;
+        REQUIRE(b.data() != nullptr);
+        CHECK(b.data()[0] == 0);
+        CHECK(b.data()[size - 1] == 0);
+        b.data()[size - 1] = 'x';
+        BigBuffer moved(std::move(b));
+        CHECK(moved.data()[size - 1] == 'x');
+        CHECK(b.data() == nullptr);  // NOLINT(bugprone-use-after-move): a moved-from buffer is empty
+        BigBuffer assigned;
+        assigned = std::move(moved);
+        CHECK(assigned.size() == size);
+        CHECK(assigned.data()[size - 1] == 'x');
+    }
+}
+
+TEST_CASE("parse_hex_u64: up to 16 hex digits of either case") {
+    CHECK(parse_hex_u64("00f067aa0ba902b7") == 0x00f067aa0ba902b7ULL);
+    CHECK(parse_hex_u64("00F067AA0BA902B7") == 0x00f067aa0ba902b7ULL);
+    CHECK(parse_hex_u64("ffffffffffffffff") == ~0ULL);
+    CHECK(parse_hex_u64("1") == 1);
+    CHECK(parse_hex_u64("") == 0);
+    CHECK_FALSE(parse_hex_u64("00f067aa0ba902b70").has_value());  // 17 digits
+    CHECK_FALSE(parse_hex_u64("00f067aa0ba9g2b7").has_value());
+    CHECK_FALSE(parse_hex_u64(std::string("00f0\0" "7aa", 8)).has_value());
+    CHECK_FALSE(parse_hex_u64("\xff").has_value());
+    CHECK_FALSE(parse_hex_u64("-1").has_value());
+}

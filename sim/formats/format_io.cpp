@@ -189,6 +189,26 @@ struct SpanKeyHash {
     }
 };
 
+// Whether two spans share a (trace id, span id): an open-addressing table of span indices, so the common
+// case (no duplicates) costs no allocation per span. Linear probing over a table at most half full.
+bool any_duplicate_ids(const std::vector<Span>& spans) {
+    size_t capacity = 16;
+    while (capacity < spans.size() * 2) capacity <<= 1;
+    std::vector<uint32_t> table(capacity, 0);  // span index + 1; 0 is free
+    const size_t mask = capacity - 1;
+    for (uint32_t i = 0; i < spans.size(); ++i) {
+        const Span& s = spans[i];
+        size_t h = SpanKeyHash{}(SpanKey{s.trace_id, s.span_id.value}) & mask;
+        while (table[h] != 0) {
+            const Span& other = spans[table[h] - 1];
+            if (other.span_id == s.span_id && other.trace_id == s.trace_id) return true;
+            h = (h + 1) & mask;
+        }
+        table[h] = i + 1;
+    }
+    return false;
+}
+
 bool same_content(const Span& a, const Span& b) {
     return a.parent_span_id == b.parent_span_id && a.name == b.name && a.service == b.service &&
            a.start_ns == b.start_ns && a.end_ns == b.end_ns && a.kind == b.kind;
@@ -274,7 +294,17 @@ void SpanImport::finish() {
         note(std::to_string(backwards) + " span(s) end before they start (first: " + first_backwards +
              "); their duration was set to 0");
 
-    // Duplicate span ids within a trace.
+    // Duplicate span ids within a trace (rare: most files have none, and then this is skipped).
+    if (any_duplicate_ids(spans)) settle_duplicate_ids();
+    settle_self_parents();
+    if (warnings_seen_ > out_.warnings.size())
+        out_.warnings.push_back(source_ + ": … and " + std::to_string(warnings_seen_ - out_.warnings.size()) +
+                                " more warnings");
+}
+
+void SpanImport::settle_duplicate_ids() {
+    TraceStore& st = out_.store;
+    auto& spans = st.spans;
     std::unordered_map<SpanKey, uint32_t, SpanKeyHash> first;
     first.reserve(spans.size());
     std::vector<uint8_t> drop;
@@ -347,6 +377,11 @@ void SpanImport::finish() {
             if (drop[r] == 0) spans[w++] = spans[r];
         spans.resize(w);
     }
+}
+
+void SpanImport::settle_self_parents() {
+    TraceStore& st = out_.store;
+    auto& spans = st.spans;
     // A span naming itself as parent is a root (Zipkin's span builder drops such a self-reference too).
     // After the ids are settled, so a span that only shares its id with another is not taken for one.
     size_t self_parent = 0;
@@ -359,10 +394,6 @@ void SpanImport::finish() {
     if (self_parent > 0)
         note(std::to_string(self_parent) + " span(s) named themselves as parent (first: " + first_self +
              "); each was read as a root");
-
-    if (warnings_seen_ > out_.warnings.size())
-        out_.warnings.push_back(source_ + ": … and " + std::to_string(warnings_seen_ - out_.warnings.size()) +
-                                " more warnings");
 }
 
 AttrValue plain_json_value(TraceStore& store, const Json& v) {

@@ -83,6 +83,8 @@ public:
 
 private:
     void note(const std::string& message) { add_warning(source_ + ": " + message); }
+    void settle_duplicate_ids();  // parts of finish()
+    void settle_self_parents();
     std::string source_;
     ImportedTrace& out_;
     size_t warnings_seen_ = 0;

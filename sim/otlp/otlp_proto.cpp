@@ -229,22 +229,25 @@ DecodeStats add_export_request(const pb_collector::ExportTraceServiceRequest& re
 
 Result<DecodeStats> decode_export_request(std::string_view bytes, formats::SpanImport& in) {
     quiet_protobuf_log();
-    // The message lives on an arena whose first block is a per-thread buffer: a receiver thread decodes batch
-    // after batch of an SDK's size without a call to malloc for the messages and their strings. Larger
-    // requests spill into blocks the arena frees when it goes.
-    constexpr size_t kFirstBlock = 2u << 20;
-    thread_local std::unique_ptr<char[]> first_block(new char[kFirstBlock]);
-    google::protobuf::ArenaOptions options;
-    options.initial_block = first_block.get();
-    options.initial_block_size = kFirstBlock;
-    google::protobuf::Arena arena(options);
-    auto* request = google::protobuf::Arena::CreateMessage<pb_collector::ExportTraceServiceRequest>(&arena);
+    // Each thread parses into one message it keeps: Clear() keeps the sub-messages and string buffers, so a
+    // receiver thread decodes batch after batch of an SDK's size with few calls to malloc. (An arena frees
+    // everything at the end of each request, and std::string contents there still come from malloc.) After a
+    // big request the message is dropped, so a thread holds at most about kKeepBytes worth of objects.
+    constexpr size_t kKeepBytes = size_t(1) << 20;
+    thread_local pb_collector::ExportTraceServiceRequest reused;
+    struct Release {
+        pb_collector::ExportTraceServiceRequest& message;
+        bool big;
+        ~Release() {
+            if (big) pb_collector::ExportTraceServiceRequest().Swap(&message);
+        }
+    } release{reused, bytes.size() > kKeepBytes};
     if (bytes.size() > static_cast<size_t>(INT32_MAX) ||
-        !request->ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+        !reused.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
         return Result<DecodeStats>::failure(
             "the body is not a valid protobuf ExportTraceServiceRequest (truncated, wrong wire types, or invalid "
             "UTF-8 in a string)");
-    return add_export_request(*request, in);
+    return add_export_request(reused, in);
 }
 
 // [SECTION] Encoding

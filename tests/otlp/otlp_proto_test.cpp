@@ -206,3 +206,37 @@ TEST_CASE("otlp proto: files are detected from the content; unknown content name
     REQUIRE(json.ok());
     CHECK(json->store.spans.size() == 1);
 }
+
+TEST_CASE("otlp proto: one thread decodes request after request, big and small, each from scratch") {
+    // The decoder keeps its message between requests on a thread and drops it after a big one: nothing of an
+    // earlier request may leak into a later one.
+    auto with_spans = [](int n, const char* service, const char* name) {
+        auto req = one_service(service);
+        auto* ss = req.mutable_resource_spans(0)->mutable_scope_spans(0);
+        for (int i = 0; i < n; ++i) {
+            std::string id = kSpan;
+            id[6] = static_cast<char>(i >> 8);
+            id[7] = static_cast<char>(i & 0xff);
+            auto* s = add_span(ss, kTrace, id, "", name);
+            auto* kv = s->add_attributes();
+            kv->set_key("padding");
+            kv->mutable_value()->set_string_value(std::string(200, 'x'));
+        }
+        return req.SerializeAsString();
+    };
+    const std::string big = with_spans(6000, "big", "bulk");  // over 1 MiB
+    REQUIRE(big.size() > (size_t(1) << 20));
+    const std::string small = with_spans(3, "small", "one");
+    const std::string bare = one_service("empty").SerializeAsString();
+    for (const std::string* bytes : {&small, &big, &small, &bare, &big, &bare}) {
+        ImportedTrace out;
+        auto stats = decode(*bytes, out);
+        REQUIRE(stats.ok());
+        const size_t expected = bytes == &big ? 6000 : bytes == &small ? 3 : 0;
+        CHECK(out.store.spans.size() == expected);
+        if (expected == 0) continue;
+        CHECK(out.store.str(out.store.spans.back().service) == (bytes == &big ? "big" : "small"));
+        CHECK(out.store.str(out.store.spans.back().name) == (bytes == &big ? "bulk" : "one"));
+        CHECK(out.store.spans.back().attrs.count == 1);
+    }
+}

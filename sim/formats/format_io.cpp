@@ -7,6 +7,8 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <span>
+#include <cstring>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -253,24 +255,64 @@ int64_t SpanImport::micros_as_ns(const Json& v, const Where& at, const char* wha
     return us * 1000;
 }
 
+namespace {
+// A hash of a resource's content that agrees with same_value: equal resources hash alike.
+uint64_t resource_hash(StrId service, std::span<const Attribute> attrs) {
+    uint64_t h = splitmix64(service ^ (uint64_t(attrs.size()) << 32));
+    for (const Attribute& a : attrs) {
+        uint64_t bits = 0;
+        switch (a.value.type) {
+            case ValueType::Empty:
+                break;
+            case ValueType::Bool:
+                bits = a.value.b ? 1 : 0;
+                break;
+            case ValueType::Int:
+                bits = static_cast<uint64_t>(a.value.i);
+                break;
+            case ValueType::Double:
+                // same_value: every NaN is alike, and 0.0 == -0.0.
+                if (std::isnan(a.value.d)) bits = 0x7ff8000000000000ULL;
+                else if (a.value.d != 0.0) std::memcpy(&bits, &a.value.d, sizeof bits);
+                break;
+            default:
+                bits = a.value.s;
+        }
+        h = splitmix64(h ^ a.key ^ (uint64_t(a.value.type) << 40) ^ splitmix64(bits));
+    }
+    return h;
+}
+}  // namespace
+
 uint32_t SpanImport::resource(StrId service, uint32_t attr_begin) {
     TraceStore& st = out_.store;
     const auto count = static_cast<uint32_t>(st.attributes.size() - attr_begin);
-    for (uint32_t r = 0; r < st.resources.size(); ++r) {
-        const Resource& res = st.resources[r];
+    const std::span<const Attribute> attrs(st.attributes.data() + attr_begin, count);
+    // Resources already in the store when the import began (or added by hand) are indexed on first use.
+    for (; resources_indexed_ < st.resources.size(); ++resources_indexed_) {
+        const Resource& res = st.resources[resources_indexed_];
+        resource_index_.emplace(resource_hash(res.service, st.attrs(res.attrs)),
+                                static_cast<uint32_t>(resources_indexed_));
+    }
+    const uint64_t h = resource_hash(service, attrs);
+    for (auto [it, end] = resource_index_.equal_range(h); it != end; ++it) {
+        const Resource& res = st.resources[it->second];
         if (res.service != service || res.attrs.count != count) continue;
         bool same = true;
         for (uint32_t k = 0; k < count && same; ++k) {
             const Attribute& a = st.attributes[res.attrs.begin + k];
-            const Attribute& b = st.attributes[attr_begin + k];
-            same = a.key == b.key && same_value(a.value, b.value);
+            same = a.key == attrs[k].key && same_value(a.value, attrs[k].value);
         }
         if (!same) continue;
+        const uint32_t r = it->second;
         st.attributes.resize(attr_begin);
         return r;
     }
     st.resources.push_back(Resource{service, AttrRange{attr_begin, count}});
-    return static_cast<uint32_t>(st.resources.size() - 1);
+    const auto r = static_cast<uint32_t>(st.resources.size() - 1);
+    resource_index_.emplace(h, r);
+    resources_indexed_ = st.resources.size();
+    return r;
 }
 
 void SpanImport::add_plain_attr(std::string_view key, const Json& v) {

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "sim/formats/formats.hpp"
@@ -87,6 +88,8 @@ private:
     void settle_self_parents();
     std::string source_;
     ImportedTrace& out_;
+    std::unordered_multimap<uint64_t, uint32_t> resource_index_;  // content hash → index in store.resources
+    size_t resources_indexed_ = 0;
     size_t warnings_seen_ = 0;
 };
 

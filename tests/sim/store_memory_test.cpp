@@ -1,10 +1,12 @@
 // The pieces under the importers: the string pool's memo, huge-page buffers and the hex id parser.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstring>
 #include <string>
 #include <utility>
 
+#include "sim/formats/format_io.hpp"
 #include "sim/io/big_buffer.hpp"
 #include "sim/trace/ids.hpp"
 #include "sim/trace/trace_store.hpp"
@@ -73,4 +75,33 @@ TEST_CASE("parse_hex_u64: up to 16 hex digits of either case") {
     CHECK_FALSE(parse_hex_u64(std::string("00f0\0" "7aa", 8)).has_value());
     CHECK_FALSE(parse_hex_u64("\xff").has_value());
     CHECK_FALSE(parse_hex_u64("-1").has_value());
+}
+
+TEST_CASE("SpanImport::resource shares equal resources, found by content among thousands") {
+    ImportedTrace out;
+    formats::SpanImport in("r.json", out);
+    TraceStore& st = in.store();
+    const StrId api = st.strings.intern("api"), host = st.strings.intern("host.name"),
+                load = st.strings.intern("load");
+    auto add = [&](StrId service, int h, double l) {
+        const auto begin = static_cast<uint32_t>(st.attributes.size());
+        st.attributes.push_back(Attribute{host, AttrValue::str(st.strings.intern("h" + std::to_string(h)))});
+        st.attributes.push_back(Attribute{load, AttrValue::real(l)});
+        return in.resource(service, begin);
+    };
+    std::vector<uint32_t> first;
+    for (int h = 0; h < 3000; ++h) first.push_back(add(api, h, 0.5));
+    CHECK(st.resources.size() == 3000);
+    const size_t attrs = st.attributes.size();
+    for (int h = 2999; h >= 0; --h) CHECK(add(api, h, 0.5) == first[static_cast<size_t>(h)]);
+    CHECK(st.resources.size() == 3000);
+    CHECK(st.attributes.size() == attrs);  // a shared resource's attributes are dropped again
+    // Equal as same_value has it: 0.0 and -0.0, and any two NaNs.
+    const uint32_t zero = add(api, 1, 0.0);
+    CHECK(add(api, 1, -0.0) == zero);
+    const uint32_t nan = add(api, 1, std::nan("1"));
+    CHECK(add(api, 1, std::nan("2")) == nan);
+    CHECK(nan != zero);
+    // Another service with the same attributes is another resource.
+    CHECK(add(st.strings.intern("db"), 7, 0.5) != first[7]);
 }

@@ -1,6 +1,8 @@
 // LiveReceive (see live_receive.hpp). [SECTION] Listeners  [SECTION] The analysing worker
 #include "ui/live_receive.hpp"
 
+#include "sim/io/thread_priority.hpp"
+
 namespace tl::ui {
 
 // [SECTION] Listeners
@@ -99,6 +101,7 @@ std::unique_ptr<LiveView> LiveReceive::build(bool adjust_skew) const {
 
 void LiveReceive::work(const std::stop_token& stop) {
     using namespace std::chrono_literals;
+    lower_this_thread_priority();  // analysing is background work: the frame thread comes first
     uint64_t built = 0;
     bool any_active = false;
     auto last = std::chrono::steady_clock::now() - 1s;

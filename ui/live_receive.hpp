@@ -47,13 +47,19 @@ struct LiveReceive {
     static uint64_t key(TraceId id) { return id.hi ^ (id.lo * 0x9e3779b97f4a7c15ULL); }
 
     explicit LiveReceive(size_t max_spans = 1'000'000)
-        : traces(max_spans), receiver(traces, {}), http(receiver), grpc(receiver) {}
+        : traces(max_spans), receiver(traces, background_options()), http(receiver), grpc(receiver) {}
     ~LiveReceive();
     LiveReceive(const LiveReceive&) = delete;
     LiveReceive& operator=(const LiveReceive&) = delete;
     // Starts the listeners that are enabled and the analysing worker; "" or the message of the first listener
     // that could not start.
     std::string start(const otlp::ListenAddress& http_at, const otlp::ListenAddress& grpc_at);
+    // The window's receiver decodes on background-priority threads (the frame thread comes first).
+    static otlp::ReceiverOptions background_options() {
+        otlp::ReceiverOptions o;
+        o.background_threads = true;
+        return o;
+    }
     // "receiving: http 127.0.0.1:4318, grpc 127.0.0.1:4317  |  1234 spans, 0 rejected". Never waits: while
     // the counters' lock is busy it shows the last counts read.
     [[nodiscard]] std::string status_line() const;

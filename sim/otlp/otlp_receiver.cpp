@@ -12,6 +12,7 @@
 #include "google/rpc/status.pb.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 #include "sim/formats/format_io.hpp"
+#include "sim/io/thread_priority.hpp"
 #include "sim/otlp/otlp_proto.hpp"
 
 namespace tl::otlp {
@@ -123,6 +124,7 @@ OtlpReceiver::OtlpReceiver(ReceivedTraces& sink, ReceiverOptions options)
     : sink_(sink), options_(std::move(options)) {}
 
 ReceiveOutcome OtlpReceiver::export_body(std::string_view body, BodyEncoding encoding) {
+    if (options_.background_threads) lower_this_thread_priority();
     ReceiveOutcome out;
     ImportedTrace batch;
     if (encoding == BodyEncoding::Protobuf) {

@@ -23,6 +23,9 @@ struct ReceiverOptions {
     // Origins allowed besides http://localhost[:port] and http://127.0.0.1[:port]: exact origins, "*" for any,
     // or "SCHEME://HOST:*" for any port of a host.
     std::vector<std::string> cors_origins;
+    // The threads that decode requests lower their own priority (sim/io/thread_priority.hpp), so that a
+    // window drawing in the same process stays smooth under load. The app sets it; `tracelab receive` not.
+    bool background_threads = false;
 };
 
 // One HTTP request as the server read it. Header names are matched case-insensitively by the server.

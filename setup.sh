@@ -10,7 +10,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 
 PACKAGES=(build-essential cmake ninja-build pkg-config libimgui-dev libglfw3-dev libgl-dev nlohmann-json3-dev
           doctest-dev libstb-dev libbenchmark-dev libcurl4-openssl-dev libfontconfig-dev fonts-dejavu-core
-          libcpp-httplib-dev libsimdjson-dev libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
+          libcpp-httplib-dev libsimdjson-dev libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc libabsl-dev
           zlib1g-dev)
 TEST_PACKAGES=(xvfb xauth golang-go)
 # Node.js runs the tests' programs against real OpenTelemetry SDKs; a Node.js from elsewhere (with its own npm) is kept.

@@ -1,6 +1,8 @@
 #include "sim/trace/trace_store.hpp"
 
 #include <charconv>
+#include <cstring>
+#include <utility>
 #include <cstdio>
 
 namespace tl {
@@ -15,22 +17,57 @@ StringPool::StringPool(const StringPool& other) {
 
 StringPool& StringPool::operator=(const StringPool& other) {
     if (this == &other) return *this;
-    storage_.clear();
+    blocks_.clear();
+    free_ = nullptr;
+    free_bytes_ = 0;
     views_.clear();
     index_.clear();
+    views_.reserve(other.views_.size());
+    index_.reserve(other.views_.size());
     for (auto v : other.views_) {
-        const auto& stored = storage_.emplace_back(v);
-        views_.emplace_back(stored);
+        views_.push_back(store(v));
         index_.emplace(views_.back(), static_cast<StrId>(views_.size() - 1));
     }
     return *this;
 }
 
+StringPool& StringPool::operator=(StringPool&& other) noexcept {
+    if (this == &other) return *this;
+    blocks_ = std::move(other.blocks_);
+    free_ = std::exchange(other.free_, nullptr);
+    free_bytes_ = std::exchange(other.free_bytes_, 0);
+    views_ = std::move(other.views_);
+    index_ = std::move(other.index_);
+    other.blocks_.clear();
+    other.views_.assign(1, std::string_view());  // id 0 is still ""
+    other.index_.clear();
+    other.index_.emplace(std::string_view(), 0);
+    return *this;
+}
+
+std::string_view StringPool::store(std::string_view s) {
+    if (s.empty()) return {};
+    if (s.size() > kBlockBytes / 4) {  // a long string gets its own block, so blocks are not left half empty
+        blocks_.push_back(std::make_unique_for_overwrite<char[]>(s.size()));
+        std::memcpy(blocks_.back().get(), s.data(), s.size());
+        return {blocks_.back().get(), s.size()};  // free_ still points into the block being filled
+    }
+    if (s.size() > free_bytes_) {
+        blocks_.push_back(std::make_unique_for_overwrite<char[]>(kBlockBytes));
+        free_ = blocks_.back().get();
+        free_bytes_ = kBlockBytes;
+    }
+    std::memcpy(free_, s.data(), s.size());
+    const std::string_view stored(free_, s.size());
+    free_ += s.size();
+    free_bytes_ -= s.size();
+    return stored;
+}
+
 StrId StringPool::intern(std::string_view s) {
     if (auto it = index_.find(s); it != index_.end()) return it->second;
-    const auto& stored = storage_.emplace_back(s);
     const auto id = static_cast<StrId>(views_.size());
-    views_.emplace_back(stored);
+    views_.push_back(store(s));
     index_.emplace(views_.back(), id);
     return id;
 }

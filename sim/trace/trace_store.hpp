@@ -6,12 +6,14 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+
+#include <absl/container/flat_hash_map.h>
 
 #include "sim/trace/ids.hpp"
 
@@ -20,14 +22,17 @@ namespace tl {
 using StrId = uint32_t;
 
 // Interns strings; ids are stable for the pool's lifetime. Id 0 is always the empty string.
+// - The text lives in blocks of kBlockBytes (a longer string gets a block of its own), so interning a new
+//   string costs no allocation of its own; the index is an open-addressing hash map (Abseil's).
 class StringPool {
 public:
     StringPool();
-    // Copies rebuild the index over the copy's own storage; moves keep element addresses (std::deque).
+    // Copies rebuild the blocks and the index over the copy's own storage; moves keep the blocks, and with
+    // them every view handed out.
     StringPool(const StringPool& other);
     StringPool& operator=(const StringPool& other);
-    StringPool(StringPool&&) noexcept = default;
-    StringPool& operator=(StringPool&&) noexcept = default;
+    StringPool(StringPool&& other) noexcept { *this = std::move(other); }
+    StringPool& operator=(StringPool&& other) noexcept;  // the moved-from pool is empty and usable
     ~StringPool() = default;
     StrId intern(std::string_view s);
     [[nodiscard]] std::string_view get(StrId id) const { return views_[id]; }
@@ -35,14 +40,15 @@ public:
     // Id of `s` if already interned.
     [[nodiscard]] bool find(std::string_view s, StrId* out) const;
 
+    static constexpr size_t kBlockBytes = size_t(64) << 10;
+
 private:
-    struct Hash {
-        using is_transparent = void;
-        size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-    };
-    std::deque<std::string> storage_;
+    std::string_view store(std::string_view s);  // a stable copy of s
+    std::vector<std::unique_ptr<char[]>> blocks_;
+    char* free_ = nullptr;  // the unused end of the block being filled
+    size_t free_bytes_ = 0;
     std::vector<std::string_view> views_;
-    std::unordered_map<std::string_view, StrId, Hash, std::equal_to<>> index_;
+    absl::flat_hash_map<std::string_view, StrId> index_;
 };
 
 // A front for StringPool::intern when the same strings keep coming back, as in an SDK batch or a trace file

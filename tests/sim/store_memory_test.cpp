@@ -5,6 +5,7 @@
 #include <cstring>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "sim/formats/format_io.hpp"
 #include "sim/io/big_buffer.hpp"
@@ -104,4 +105,42 @@ TEST_CASE("SpanImport::resource shares equal resources, found by content among t
     CHECK(nan != zero);
     // Another service with the same attributes is another resource.
     CHECK(add(st.strings.intern("db"), 7, 0.5) != first[7]);
+}
+
+TEST_CASE("StringPool: views stay put across blocks, moves and copies; a moved-from pool is empty and usable") {
+    StringPool pool;
+    CHECK(pool.get(0).empty());
+    std::vector<StrId> ids;
+    std::vector<std::string> texts;
+    for (int i = 0; i < 20000; ++i) {  // several blocks of short strings
+        texts.push_back("attribute.value." + std::to_string(i));
+        ids.push_back(pool.intern(texts.back()));
+    }
+    const std::string huge(StringPool::kBlockBytes, 'h');  // a block of its own
+    const StrId huge_id = pool.intern(huge);
+    const StrId after = pool.intern("after the huge one");
+    const std::string_view first_view = pool.get(ids[0]);
+    size_t wrong = 0;
+    for (size_t i = 0; i < ids.size(); ++i) wrong += pool.get(ids[i]) == texts[i] ? 0 : 1;
+    CHECK(wrong == 0);
+    CHECK(pool.intern(texts[123]) == ids[123]);
+    CHECK(pool.get(huge_id) == huge);
+    CHECK(pool.get(after) == "after the huge one");
+
+    StringPool moved(std::move(pool));
+    CHECK(moved.get(ids[0]).data() == first_view.data());  // the text did not move
+    CHECK(moved.get(huge_id) == huge);
+    CHECK(pool.size() == 1);  // NOLINT(bugprone-use-after-move): documented as empty and usable
+    CHECK(pool.intern("fresh") == 1);
+    CHECK(pool.get(1) == "fresh");
+    CHECK(moved.get(1) == texts[0]);  // the other pool is untouched
+
+    const StringPool copy(moved);
+    CHECK(copy.size() == moved.size());
+    CHECK(copy.get(ids[19999]) == texts[19999]);
+    CHECK(copy.get(ids[0]).data() != moved.get(ids[0]).data());
+    StrId found = 0;
+    CHECK(copy.find(texts[500], &found));
+    CHECK(found == ids[500]);
+    CHECK_FALSE(copy.find("not there", &found));
 }

@@ -1,6 +1,8 @@
 // LiveReceive (see live_receive.hpp). [SECTION] Listeners  [SECTION] The analysing worker
 #include "ui/live_receive.hpp"
 
+#include <algorithm>
+
 #include "sim/io/thread_priority.hpp"
 
 namespace tl::ui {
@@ -105,6 +107,7 @@ void LiveReceive::work(const std::stop_token& stop) {
     uint64_t built = 0;
     bool any_active = false;
     auto last = std::chrono::steady_clock::now() - 1s;
+    std::chrono::steady_clock::duration last_build{};
     while (!stop.stop_requested()) {
         {
             std::unique_lock lock(wake_mu_);
@@ -123,11 +126,16 @@ void LiveReceive::work(const std::stop_token& stop) {
         // Rebuild when spans arrived, when asked, or once the "receiving" marks of quiet traces should fade.
         const bool fade = any_active && now - last > 3s;
         if (version == built && !dirty_.load() && !fade) continue;
-        if (now - last < 250ms && !dirty_.load()) continue;
+        // At most four views a second, and none sooner than twice the last one took to build: with a million
+        // spans a build takes a while, and the worker should not take more than a third of a core from the
+        // frame and the receiving threads.
+        if (now - last < std::max<std::chrono::steady_clock::duration>(250ms, 2 * last_build) && !dirty_.load())
+            continue;
         dirty_.store(false);
         auto view = build(adjust_skew_.load());
         built = version;
         last = now;
+        last_build = std::chrono::steady_clock::now() - now;
         any_active = !view->active.empty();
         std::lock_guard lock(ready_mu_);
         ready_ = std::move(view);

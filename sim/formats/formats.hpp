@@ -25,6 +25,7 @@ std::string write_trace(const TraceStore& store, TraceFormat format);
 struct ImportedTrace {
     TraceStore store;
     TraceFormat format = TraceFormat::Otlp;
+    bool protobuf = false;              // OTLP read from its protobuf encoding (a .pb/.binpb file)
     std::vector<std::string> warnings;  // problems that cost data but left a usable trace
     size_t skipped_spans = 0;           // spans left out because they were unusable (each also warned about)
 };

@@ -424,6 +424,7 @@ Result<ImportedTrace> import_export_request(std::string_view bytes, const std::s
     using R = Result<ImportedTrace>;
     ImportedTrace out;
     out.format = TraceFormat::Otlp;
+    out.protobuf = true;
     formats::SpanImport in(source, out);
     auto stats = decode_export_request(bytes, in);
     if (!stats) return R::failure(source + ": " + stats.error());

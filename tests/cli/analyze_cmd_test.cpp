@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/temp_dir.hpp"
+#include "sim/formats/formats.hpp"
+#include "sim/otlp/otlp_proto.hpp"
 #include "ui/cli/cli.hpp"
 
 using namespace tl;
@@ -243,4 +245,21 @@ TEST_CASE("tracelab analyze --json: clock_skew, links and statistics per trace; 
     REQUIRE(text.run({"analyze", path}) == 0);
     CHECK(text.out.str().find("payments's clock looks 45.000 ms ahead") == std::string::npos);
     CHECK(text.out.str().find("payments' clock looks 45.000 ms ahead") != std::string::npos);
+}
+
+TEST_CASE("tracelab analyze: a protobuf file is titled OTLP protobuf, a JSON one OTLP/JSON") {
+    cli::SimFlags flags;
+    flags.requests = 2;
+    auto run = cli::run_simulation(flags);
+    REQUIRE(run.ok());
+    test::TempDir dir;
+    const auto json_path = dir.path / "t.json", pb_path = dir.path / "t.binpb";
+    std::ofstream(json_path, std::ios::binary) << write_trace(run->observed, TraceFormat::Otlp);
+    std::ofstream(pb_path, std::ios::binary) << otlp::encode_export_request(run->observed);
+    Cli json;
+    REQUIRE(json.run({"analyze", json_path.string()}) == 0);
+    CHECK(json.out.str().find(": OTLP/JSON, ") != std::string::npos);
+    Cli proto;
+    REQUIRE(proto.run({"analyze", pb_path.string()}) == 0);
+    CHECK(proto.out.str().find(": OTLP protobuf, ") != std::string::npos);
 }

@@ -88,10 +88,10 @@ std::vector<ServiceTime> self_time_by_service(const TraceStore& st, const Analys
     return out;
 }
 
-const char* format_title(TraceFormat f) {
+const char* format_title(TraceFormat f, bool protobuf) {
     switch (f) {
         case TraceFormat::Otlp:
-            return "OTLP/JSON";
+            return protobuf ? "OTLP protobuf" : "OTLP/JSON";
         case TraceFormat::Jaeger:
             return "Jaeger JSON";
         case TraceFormat::Zipkin:
@@ -108,7 +108,7 @@ void print_text(const ImportedTrace& imp, const Analysis& a, const Extras& x, co
                 std::ostream& out) {
     const std::vector<BrokenHop>& hops = x.hops;
     const TraceStore& st = imp.store;
-    out << source << ": " << format_title(imp.format) << ", " << a.traces.size() << " trace(s), " << st.spans.size()
+    out << source << ": " << format_title(imp.format, imp.protobuf) << ", " << a.traces.size() << " trace(s), " << st.spans.size()
         << " span(s)\n";
     for (const auto& w : imp.warnings) out << "warning: " << w << "\n";
     std::vector<uint8_t> seen;

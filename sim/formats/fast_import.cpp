@@ -406,33 +406,16 @@ struct OtlpFast {
         }
     }
 
-    // The top-level keys that tell the formats apart (sim/formats/formats.cpp, detect()).
-    struct Shape {
-        bool trace_events = false, data = false, spans = false, trace_id = false, processes = false;
-    };
-
-    // An ExportTraceServiceRequest, read as soon as "resourceSpans" shows up (it decides the format). False
-    // when the document has none; `shape` then says what else it has.
-    bool request(od::document& doc, Shape& shape) {
+    // One line of OTLP JSON Lines: an ExportTraceServiceRequest, read where "resourceSpans" shows up. False
+    // when the line has none. (Whole documents go through read_top_object, which also tells the other
+    // formats apart.)
+    bool request(od::document& doc) {
         bool found = false;
-        od::object root = need(doc.get_object());
-        fields(root, [&](std::string_view key, od::value& x) {
-            if (key == "resourceSpans") {
-                if (found) fallback();
-                found = true;
-                elements(arr(x), [&](od::value& rs) { resource_spans(rs); });
-            } else if (key == "traceEvents") {
-                shape.trace_events = true;
-            } else if (key == "data") {
-                const od::json_type t = type_of(x);
-                shape.data = t == od::json_type::array || t == od::json_type::null;
-            } else if (key == "spans") {
-                shape.spans = true;
-            } else if (key == "traceID") {
-                shape.trace_id = true;
-            } else if (key == "processes") {
-                shape.processes = true;
-            }
+        fields(need(doc.get_object()), [&](std::string_view key, od::value& x) {
+            if (key != "resourceSpans") return;
+            if (found) fallback();
+            found = true;
+            elements(arr(x), [&](od::value& rs) { resource_spans(rs); });
         });
         return found;
     }
@@ -1111,9 +1094,14 @@ ListOf list_of(od::document& doc) {
     return ListOf::Other;
 }
 
+// The top-level keys that tell the formats apart (sim/formats/formats.cpp, detect()).
+struct Shape {
+    bool trace_events = false, data = false, spans = false, trace_id = false, processes = false;
+};
+
 // A top-level object that is not an OTLP request: Chrome ("traceEvents"), a Jaeger query response ("data")
 // or a bare Jaeger trace, in the order detect() in formats.cpp tries them.
-TraceFormat read_object(od::document& doc, const OtlpFast::Shape& shape, SpanImport& in) {
+TraceFormat read_object(od::document& doc, const Shape& shape, SpanImport& in) {
     if (!shape.trace_events && !shape.data && !(shape.spans && (shape.trace_id || shape.processes))) fallback();
     doc.rewind();
     od::object root = need(doc.get_object());
@@ -1182,7 +1170,7 @@ TraceFormat read_list(od::document& doc, SpanImport& in) {
 // picks one as detect() in formats.cpp does.
 TraceFormat read_top_object(od::document& doc, SpanImport& in) {
     OtlpFast otlp(in, in.store());
-    OtlpFast::Shape shape;
+    Shape shape;
     std::optional<JaegerFast> jaeger;  // set once "data" was read as Jaeger traces
     bool otlp_found = false, jaeger_errors = false;
     od::object root = need(doc.get_object());
@@ -1247,8 +1235,7 @@ void read_json_lines(od::parser& parser, std::string_view all, SpanImport& in) {
             const size_t room = all.size() + simdjson::SIMDJSON_PADDING - pos;
             od::document doc = need(parser.iterate(simdjson::padded_string_view(line.data(), line.size(), room)));
             OtlpFast otlp(in, in.store());
-            OtlpFast::Shape shape;
-            if (!otlp.request(doc, shape) || !at_end(doc)) fallback();
+            if (!otlp.request(doc) || !at_end(doc)) fallback();
             ++count;
         }
         pos = end + 1;

@@ -95,7 +95,7 @@ case "$cmd" in
         ;;
     bench)
         install_missing "${PACKAGES[@]}"
-        configure build-release -DCMAKE_BUILD_TYPE=Release
+        configure build-release -DCMAKE_BUILD_TYPE=Release -DTRACELAB_BUILD_BENCH=ON
         cmake --build build-release -j "$(jobs)" --target tracelab_bench
         ./build-release/tests/tracelab_bench --benchmark_filter="${1:-.}"
         ;;

@@ -4,6 +4,7 @@
 #   ./setup.sh test [--sanitize]   build with warnings as errors and run the whole test suite
 #   ./setup.sh fuzz [SECONDS]      build the libFuzzer targets with clang and run each for SECONDS (default 30)
 #   ./setup.sh bench [FILTER]      build Release and run tracelab_bench
+#   ./setup.sh frames [N]          frame times of the real window (1280×720, N frames), idle and while receiving
 # Safe to run again: packages already present are not reinstalled, builds are incremental.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -99,8 +100,30 @@ case "$cmd" in
         cmake --build build-release -j "$(jobs)" --target tracelab_bench
         ./build-release/tests/tracelab_bench --benchmark_filter="${1:-.}"
         ;;
+    frames)
+        # The same window measured twice: idle, then with four senders (tests/js/otlp_load.cjs, started first
+        # and stopped after the last frame) posting 1000-span OTLP/JSON requests to it on loopback.
+        install_missing "${PACKAGES[@]}" xvfb xauth
+        command -v node >/dev/null || install_missing nodejs
+        configure build-release -DCMAKE_BUILD_TYPE=Release
+        cmake --build build-release -j "$(jobs)" --target tracelab
+        n=${1:-1500}
+        port=${TRACELAB_FRAMES_PORT:-4399}
+        on_display() { if [ -n "${DISPLAY:-}" ]; then "$@"; else xvfb-run -a -s "-screen 0 1920x1080x24" "$@"; fi; }
+        echo "idle:"
+        on_display ./build-release/ui/tracelab --frame-times "$n" --size 1280x720
+        node tests/js/otlp_load.cjs "http://127.0.0.1:$port/v1/traces" 3600 4 &
+        load=$!
+        trap 'kill -TERM $load 2>/dev/null || true' EXIT
+        echo "receiving on port $port (TRACELAB_FRAMES_PORT changes it):"
+        on_display ./build-release/ui/tracelab --listen --http "127.0.0.1:$port" --grpc off --frame-times "$n" \
+            --size 1280x720
+        kill -TERM $load
+        wait $load || true
+        trap - EXIT
+        ;;
     *)
-        sed -n '2,7p' "$0"
+        sed -n '2,8p' "$0"
         exit 2
         ;;
 esac

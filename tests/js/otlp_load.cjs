@@ -1,6 +1,8 @@
 // A load generator for an OTLP/HTTP receiver (the app with --listen, or `tracelab receive`): SENDERS keep-alive
 // connections each POST 1000-span OTLP/JSON requests (the JS exporter's encoding: hex ids, int64 as strings)
-// back to back for SECONDS, then print the spans the receiver accepted per second.
+// back to back for SECONDS, then print the spans the receiver accepted per second. It waits for the receiver to
+// answer its first request before the clock starts (so it can be started first), and SIGINT/SIGTERM end it early
+// with the same summary.
 //   node otlp_load.cjs URL [SECONDS=10] [SENDERS=4]      e.g. http://127.0.0.1:4318/v1/traces
 'use strict';
 
@@ -49,8 +51,9 @@ function body(round) {
 const agent = new http.Agent({ keepAlive: true, maxSockets: senders });
 const bodies = Array.from({ length: 16 }, (_, r) => Buffer.from(body(r)));
 let accepted = 0;
-let failed = 0;
-const deadline = Date.now() + seconds * 1000;
+let failed = 0;  // answered, but not with 200
+let unanswered = 0;  // connection refused or closed (e.g. the receiver has gone)
+let deadline = 0;
 
 function post(buf) {
   return new Promise((resolve) => {
@@ -67,14 +70,33 @@ function post(buf) {
 async function sender(k) {
   for (let n = k; Date.now() < deadline; n += senders) {
     const status = await post(bodies[n % bodies.length]);
-    if (status === 200) accepted += kSpans; else ++failed;
+    if (status === 200) accepted += kSpans; else if (status === 0) ++unanswered; else ++failed;
   }
 }
 
+// Until the receiver answers (it may still be starting), one request every 50 ms; refusals are not counted.
+async function first_answer() {
+  for (let tries = 0; tries < 600; ++tries) {
+    const status = await post(bodies[0]);
+    if (status !== 0) return status;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return 0;
+}
+
 (async () => {
+  if (await first_answer() === 0) {
+    console.log(`no answer from ${url} within 30 s`);
+    process.exit(1);
+  }
   const t0 = process.hrtime.bigint();
+  deadline = Date.now() + seconds * 1000;
+  const report = () => {
+    const s = Number(process.hrtime.bigint() - t0) / 1e9;
+    console.log(`${accepted} spans in ${s.toFixed(1)} s: ${Math.round(accepted / s)} spans/s, ${failed} failed requests, ${unanswered} unanswered`);
+  };
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { report(); process.exit(0); });
   await Promise.all(Array.from({ length: senders }, (_, k) => sender(k)));
-  const s = Number(process.hrtime.bigint() - t0) / 1e9;
   agent.destroy();
-  console.log(`${accepted} spans in ${s.toFixed(1)} s: ${Math.round(accepted / s)} spans/s, ${failed} failed requests`);
+  report();
 })();

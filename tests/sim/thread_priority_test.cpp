@@ -21,7 +21,7 @@ int this_thread_nice() {
 }
 }  // namespace
 
-TEST_CASE("lower_this_thread_priority: the calling thread gets nice 10, the others keep theirs") {
+TEST_CASE("lower_this_thread_priority: the calling thread gets the background nice value, the others keep theirs") {
     const int before = this_thread_nice();
     int inside = -100, again = -100;
     bool lowered = false;

@@ -15,41 +15,67 @@ const kSpans = 1000;
 
 const hex = (n, width) => n.toString(16).padStart(width, '0');
 
-// One request: 1000 spans of one service in 50 traces of 20 spans (a root and its children), five attributes each.
-function body(round) {
+// One request: 1000 spans of one service in 50 traces of 20 spans, five attributes each: an HTTP server span
+// (GET /checkout) and 19 database client spans under it. The first eight hex digits of every trace and span id
+// are left zero here and written per request by next_body(), so no two requests share an id.
+function template() {
   const start = BigInt(Date.now()) * 1000000n;
   const spans = [];
   for (let i = 0; i < kSpans; ++i) {
-    const trace = hex(round * 64 + Math.floor(i / 20) + 1, 32);
     const root = i % 20 === 0;
+    const at = start + BigInt(i % 20) * 1000000n;
+    const table = `items${i % 7}`;
     spans.push({
-      traceId: trace,
-      spanId: hex(round * 4096 + i + 1, 16),
-      parentSpanId: root ? '' : hex(round * 4096 + (i - (i % 20)) + 1, 16),
-      name: root ? 'GET /checkout' : `db.SELECT ${i % 7}`,
-      kind: root ? 2 : 3,
-      startTimeUnixNano: String(start + BigInt(i % 20) * 1000000n),
-      endTimeUnixNano: String(start + BigInt(i % 20) * 1000000n + 500000n),
-      attributes: [
+      traceId: hex(Math.floor(i / 20) + 1, 32),
+      spanId: hex(i + 1, 16),
+      parentSpanId: root ? '' : hex(i - (i % 20) + 1, 16),
+      name: root ? 'GET /checkout' : `SELECT ${table}`,
+      kind: root ? 2 : 3,  // SERVER, CLIENT
+      startTimeUnixNano: String(at),
+      endTimeUnixNano: String(at + (root ? 19500000n : 500000n)),
+      attributes: root ? [
         { key: 'http.request.method', value: { stringValue: 'GET' } },
         { key: 'http.route', value: { stringValue: '/checkout' } },
-        { key: 'server.address', value: { stringValue: 'orders' } },
-        { key: 'server.port', value: { intValue: '8080' } },
+        { key: 'url.path', value: { stringValue: '/checkout' } },
+        { key: 'url.scheme', value: { stringValue: 'http' } },
         { key: 'http.response.status_code', value: { intValue: '200' } },
+      ] : [
+        { key: 'db.system.name', value: { stringValue: 'postgresql' } },
+        { key: 'db.operation.name', value: { stringValue: 'SELECT' } },
+        { key: 'db.collection.name', value: { stringValue: table } },
+        { key: 'server.address', value: { stringValue: 'orders-db' } },
+        { key: 'server.port', value: { intValue: '5432' } },
       ],
       status: {},
     });
   }
-  return JSON.stringify({
+  return Buffer.from(JSON.stringify({
     resourceSpans: [{
       resource: { attributes: [{ key: 'service.name', value: { stringValue: 'load' } }] },
       scopeSpans: [{ scope: { name: 'otlp_load' }, spans }],
     }],
-  });
+  }));
+}
+
+const tpl = template();
+// Where each non-empty id's text starts in the template.
+const idOffsets = [];
+for (const key of ['"traceId":"', '"spanId":"', '"parentSpanId":"']) {
+  for (let at = tpl.indexOf(key); at >= 0; at = tpl.indexOf(key, at + 1)) {
+    const v = at + key.length;
+    if (tpl[v] !== 0x22) idOffsets.push(v);
+  }
+}
+let requests = 0;
+// The template with this request's number in the first eight hex digits of every id.
+function next_body() {
+  const buf = Buffer.from(tpl);
+  const tag = hex(++requests % 0x100000000 || 1, 8);
+  for (const at of idOffsets) buf.write(tag, at, 'latin1');
+  return buf;
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: senders });
-const bodies = Array.from({ length: 16 }, (_, r) => Buffer.from(body(r)));
 let accepted = 0;
 let failed = 0;  // answered, but not with 200
 let unanswered = 0;  // connection refused or closed (e.g. the receiver has gone)
@@ -67,9 +93,9 @@ function post(buf) {
   });
 }
 
-async function sender(k) {
-  for (let n = k; Date.now() < deadline; n += senders) {
-    const status = await post(bodies[n % bodies.length]);
+async function sender() {
+  while (Date.now() < deadline) {
+    const status = await post(next_body());
     if (status === 200) accepted += kSpans; else if (status === 0) ++unanswered; else ++failed;
   }
 }
@@ -77,7 +103,7 @@ async function sender(k) {
 // Until the receiver answers (it may still be starting), one request every 50 ms; refusals are not counted.
 async function first_answer() {
   for (let tries = 0; tries < 600; ++tries) {
-    const status = await post(bodies[0]);
+    const status = await post(next_body());
     if (status !== 0) return status;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -96,7 +122,7 @@ async function first_answer() {
     console.log(`${accepted} spans in ${s.toFixed(1)} s: ${Math.round(accepted / s)} spans/s, ${failed} failed requests, ${unanswered} unanswered`);
   };
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { report(); process.exit(0); });
-  await Promise.all(Array.from({ length: senders }, (_, k) => sender(k)));
+  await Promise.all(Array.from({ length: senders }, () => sender()));
   agent.destroy();
   report();
 })();

@@ -48,6 +48,7 @@ std::string LiveReceive::status_line() const {
     if (!http_address.empty()) s += " http " + http_address;
     if (!grpc_address.empty()) s += std::string(http_address.empty() ? "" : ",") + " grpc " + grpc_address;
     s += "  |  " + std::to_string(c.spans) + " spans, " + std::to_string(c.rejected) + " rejected";
+    if (c.resent > 0) s += ", " + std::to_string(c.resent) + " re-sent";
     if (c.evicted_traces > 0) s += ", " + std::to_string(c.evicted_traces) + " old traces evicted";
     return s;
 }

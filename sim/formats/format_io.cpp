@@ -284,35 +284,34 @@ uint64_t resource_hash(StrId service, std::span<const Attribute> attrs) {
 }
 }  // namespace
 
-uint32_t SpanImport::resource(StrId service, uint32_t attr_begin) {
-    TraceStore& st = out_.store;
-    const auto count = static_cast<uint32_t>(st.attributes.size() - attr_begin);
-    const std::span<const Attribute> attrs(st.attributes.data() + attr_begin, count);
-    // Resources already in the store when the import began (or added by hand) are indexed on first use.
-    for (; resources_indexed_ < st.resources.size(); ++resources_indexed_) {
-        const Resource& res = st.resources[resources_indexed_];
-        resource_index_.emplace(resource_hash(res.service, st.attrs(res.attrs)),
-                                static_cast<uint32_t>(resources_indexed_));
+uint32_t ResourceIndex::find(const TraceStore& st, StrId service, std::span<const Attribute> attrs) {
+    for (; indexed_ < st.resources.size(); ++indexed_) {
+        const Resource& res = st.resources[indexed_];
+        by_hash_.emplace(resource_hash(res.service, st.attrs(res.attrs)), static_cast<uint32_t>(indexed_));
     }
-    const uint64_t h = resource_hash(service, attrs);
-    for (auto [it, end] = resource_index_.equal_range(h); it != end; ++it) {
+    for (auto [it, end] = by_hash_.equal_range(resource_hash(service, attrs)); it != end; ++it) {
         const Resource& res = st.resources[it->second];
-        if (res.service != service || res.attrs.count != count) continue;
+        if (res.service != service || res.attrs.count != attrs.size()) continue;
         bool same = true;
-        for (uint32_t k = 0; k < count && same; ++k) {
+        for (uint32_t k = 0; k < res.attrs.count && same; ++k) {
             const Attribute& a = st.attributes[res.attrs.begin + k];
             same = a.key == attrs[k].key && same_value(a.value, attrs[k].value);
         }
-        if (!same) continue;
-        const uint32_t r = it->second;
-        st.attributes.resize(attr_begin);
-        return r;
+        if (same) return it->second;
+    }
+    return kNone;
+}
+
+uint32_t SpanImport::resource(StrId service, uint32_t attr_begin) {
+    TraceStore& st = out_.store;
+    const auto count = static_cast<uint32_t>(st.attributes.size() - attr_begin);
+    const uint32_t found = resources_.find(st, service, std::span<const Attribute>(st.attributes.data() + attr_begin, count));
+    if (found != ResourceIndex::kNone) {
+        st.attributes.resize(attr_begin);  // the copy's attributes are not needed
+        return found;
     }
     st.resources.push_back(Resource{service, AttrRange{attr_begin, count}});
-    const auto r = static_cast<uint32_t>(st.resources.size() - 1);
-    resource_index_.emplace(h, r);
-    resources_indexed_ = st.resources.size();
-    return r;
+    return static_cast<uint32_t>(st.resources.size() - 1);
 }
 
 void SpanImport::add_plain_attr(std::string_view key, const Json& v) {

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -37,6 +38,26 @@ std::optional<int64_t> parse_decimal_i64(std::string_view s);
 size_t utf8_sequence_length(const unsigned char* p, size_t available);
 
 // [SECTION] Where
+
+// The resources of one TraceStore by content (service and attributes, in order, compared with same_value), so
+// an equal resource is found by one hash lookup instead of a compare with every earlier one. Resources the
+// store gained since the last call are indexed on the next; clear() when the store is replaced.
+class ResourceIndex {
+public:
+    static constexpr uint32_t kNone = UINT32_MAX;
+    // The index in st.resources of a resource equal to (service, attrs), or kNone. `attrs` use st's string ids.
+    uint32_t find(const TraceStore& st, StrId service, std::span<const Attribute> attrs);
+    void clear() {
+        by_hash_.clear();
+        indexed_ = 0;
+    }
+
+private:
+    std::unordered_multimap<uint64_t, uint32_t> by_hash_;  // content hash → index in st.resources
+    size_t indexed_ = 0;
+};
+
+// [SECTION] JsonWriter
 
 // A position in the document. Children point at their parent, which must outlive them (stack use).
 struct Where {
@@ -88,8 +109,7 @@ private:
     void settle_self_parents();
     std::string source_;
     ImportedTrace& out_;
-    std::unordered_multimap<uint64_t, uint32_t> resource_index_;  // content hash → index in store.resources
-    size_t resources_indexed_ = 0;
+    ResourceIndex resources_;
     size_t warnings_seen_ = 0;
 };
 
@@ -100,8 +120,6 @@ std::string compact_json(const Json& v);
 
 // Two attribute values of one store are equal: same type and value (string ids compared; NaN equals NaN).
 bool same_value(const AttrValue& a, const AttrValue& b);
-
-// [SECTION] JsonWriter
 
 class JsonWriter {
 public:

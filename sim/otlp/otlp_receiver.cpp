@@ -165,7 +165,7 @@ ReceiveOutcome OtlpReceiver::export_body(std::string_view body, BodyEncoding enc
     }
     out.accepted = batch.store.spans.size();
     out.traces = distinct_traces(batch.store);
-    if (!sink_.add(batch.store, out.rejected)) {
+    if (!sink_.add(batch.store, out.rejected, &out.resent)) {
         out.kind = ReceiveOutcome::Kind::OverBudget;
         out.message = "the request holds " + std::to_string(out.accepted) + " spans, more than the receiver keeps (" +
                       std::to_string(sink_.max_spans()) + "; raise --max-spans)";
@@ -185,7 +185,8 @@ std::string OtlpReceiver::response_bytes(const ReceiveOutcome& outcome) {
 
 std::string OtlpReceiver::summary(const ReceiveOutcome& o) {
     return std::to_string(o.accepted) + " spans, " + std::to_string(o.traces) + (o.traces == 1 ? " trace, " : " traces, ") +
-           std::to_string(o.rejected) + " rejected";
+           std::to_string(o.rejected) + " rejected" +
+           (o.resent > 0 ? ", " + std::to_string(o.resent) + " already received (dropped)" : "");
 }
 
 // [SECTION] HTTP

@@ -58,6 +58,7 @@ struct ReceiveOutcome {
     size_t accepted = 0;
     size_t rejected = 0;
     size_t traces = 0;    // distinct traces the request touched
+    size_t resent = 0;    // accepted spans not kept: copies of spans already received (an exporter's retry)
     std::string message;  // why spans were rejected, or why the request failed
 };
 

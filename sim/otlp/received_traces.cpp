@@ -3,6 +3,9 @@
 #include "sim/otlp/received_traces.hpp"
 
 #include <algorithm>
+#include <tuple>
+
+#include <absl/hash/hash.h>
 
 #include "sim/formats/format_io.hpp"
 
@@ -10,7 +13,7 @@ namespace tl::otlp {
 
 // [SECTION] Appending stores
 
-void append_store(TraceStore& into, const TraceStore& from) {
+void append_store(TraceStore& into, const TraceStore& from, formats::ResourceIndex* resources) {
     // Strings are mapped lazily: most batches use a few hundred distinct strings.
     std::vector<StrId> map(from.strings.size(), UINT32_MAX);
     map[0] = 0;
@@ -30,26 +33,21 @@ void append_store(TraceStore& into, const TraceStore& from) {
         for (const Attribute& a : from.attrs(r)) into.attributes.push_back(Attribute{str(a.key), value(a.value)});
         return out;
     };
-    // Resources: equal service and attributes share one entry.
+    // Resources: equal service and attributes share one entry, found by content hash.
+    formats::ResourceIndex local;
+    formats::ResourceIndex& index = resources ? *resources : local;
     std::vector<uint32_t> res_map(from.resources.size());
+    std::vector<Attribute> mapped;
     for (size_t i = 0; i < from.resources.size(); ++i) {
         const Resource& fr = from.resources[i];
         const StrId service = str(fr.service);
-        const auto fattrs = from.attrs(fr.attrs);
-        uint32_t found = UINT32_MAX;
-        for (uint32_t r = 0; r < into.resources.size() && found == UINT32_MAX; ++r) {
-            const Resource& ir = into.resources[r];
-            if (ir.service != service || ir.attrs.count != fr.attrs.count) continue;
-            bool same = true;
-            for (uint32_t k = 0; k < ir.attrs.count && same; ++k) {
-                const Attribute& a = into.attributes[ir.attrs.begin + k];
-                const Attribute& b = fattrs[k];
-                same = a.key == str(b.key) && formats::same_value(a.value, value(b.value));
-            }
-            if (same) found = r;
-        }
-        if (found == UINT32_MAX) {
-            into.resources.push_back(Resource{service, attrs(fr.attrs)});
+        mapped.clear();
+        for (const Attribute& a : from.attrs(fr.attrs)) mapped.push_back(Attribute{str(a.key), value(a.value)});
+        uint32_t found = index.find(into, service, mapped);
+        if (found == formats::ResourceIndex::kNone) {
+            const auto begin = static_cast<uint32_t>(into.attributes.size());
+            into.attributes.insert(into.attributes.end(), mapped.begin(), mapped.end());
+            into.resources.push_back(Resource{service, AttrRange{begin, fr.attrs.count}});
             found = static_cast<uint32_t>(into.resources.size() - 1);
         }
         res_map[i] = found;
@@ -80,9 +78,33 @@ void append_store(TraceStore& into, const TraceStore& from) {
 
 // [SECTION] ReceivedTraces
 
-ReceivedTraces::ReceivedTraces(size_t max_spans) : max_spans_(std::max<size_t>(1, max_spans)) {}
+ReceivedTraces::ReceivedTraces(size_t max_spans)
+    : resources_(std::make_unique<formats::ResourceIndex>()), max_spans_(std::max<size_t>(1, max_spans)) {}
 
-bool ReceivedTraces::add(const TraceStore& batch, size_t rejected) {
+ReceivedTraces::~ReceivedTraces() = default;
+
+namespace {
+// The key of a span in ReceivedTraces::held_: its trace and span id mixed into 64 bits. Two spans whose keys
+// collide are told apart by same_span (the second is just not indexed).
+uint64_t held_key(const Span& s) {
+    return absl::Hash<std::tuple<uint64_t, uint64_t, uint64_t>>{}({s.trace_id.hi, s.trace_id.lo, s.span_id.value});
+}
+
+// Whether `b` (of `bs`) is a copy of `a` (of `as`): what an exporter's retry would send again.
+bool same_span(const TraceStore& as, const Span& a, const TraceStore& bs, const Span& b) {
+    return a.trace_id == b.trace_id && a.parent_span_id == b.parent_span_id && a.start_ns == b.start_ns &&
+           a.end_ns == b.end_ns && a.kind == b.kind && as.str(a.name) == bs.str(b.name) &&
+           as.str(a.service) == bs.str(b.service);
+}
+}  // namespace
+
+void ReceivedTraces::index_from_locked(size_t first) {
+    for (size_t i = first; i < store_.spans.size(); ++i)
+        held_.try_emplace(held_key(store_.spans[i]), static_cast<uint32_t>(i));
+}
+
+bool ReceivedTraces::add(const TraceStore& batch, size_t rejected, size_t* resent) {
+    if (resent) *resent = 0;
     if (batch.spans.size() > max_spans_) {
         std::lock_guard lock(mu_);
         ++counts_.failed_requests;
@@ -93,9 +115,33 @@ bool ReceivedTraces::add(const TraceStore& batch, size_t rejected) {
     ++counts_.requests;
     counts_.rejected += rejected;
     if (paused_.load()) return true;
-    counts_.spans += batch.spans.size();
-    append_store(store_, batch);
-    for (const Span& s : batch.spans) {
+    // Copies of held spans are left out (a copy of the batch without them: retries are rare).
+    std::vector<uint8_t> copy;
+    size_t copies = 0;
+    for (size_t i = 0; i < batch.spans.size(); ++i) {
+        const Span& s = batch.spans[i];
+        const auto it = held_.find(held_key(s));
+        if (it == held_.end() || !same_span(store_, store_.spans[it->second], batch, s)) continue;
+        if (copy.empty()) copy.resize(batch.spans.size(), 0);
+        copy[i] = 1;
+        ++copies;
+    }
+    TraceStore fresh;
+    if (copies > 0) {
+        fresh = batch;
+        size_t k = 0;
+        for (size_t i = 0; i < batch.spans.size(); ++i)
+            if (!copy[i]) fresh.spans[k++] = batch.spans[i];
+        fresh.spans.resize(k);
+    }
+    const TraceStore& kept = copies > 0 ? fresh : batch;
+    counts_.spans += kept.spans.size();
+    counts_.resent += copies;
+    if (resent) *resent = copies;
+    const size_t first = store_.spans.size();
+    append_store(store_, kept, resources_.get());
+    index_from_locked(first);
+    for (const Span& s : kept.spans) {
         auto [it, inserted] = traces_.try_emplace(s.trace_id);
         if (inserted) it->second.first_seq = seq_++;
         ++it->second.spans;
@@ -137,13 +183,18 @@ void ReceivedTraces::evict_locked() {
     for (const Span& s : store_.spans)
         if (traces_.count(s.trace_id)) view.spans.push_back(s);
     TraceStore kept;
-    append_store(kept, view);
+    resources_->clear();
+    append_store(kept, view, resources_.get());
     store_ = std::move(kept);
+    held_.clear();
+    index_from_locked(0);
 }
 
 void ReceivedTraces::clear() {
     std::lock_guard lock(mu_);
     store_ = TraceStore();
+    resources_->clear();
+    held_.clear();
     traces_.clear();
     counts_ = ReceiveCounts{};
     seq_ = 0;

@@ -113,6 +113,30 @@ TEST_CASE("tracelab receive: listening lines, request lines, SIGINT writes --out
     }
 }
 
+TEST_CASE("tracelab receive: a request sent again is answered 200, its spans counted as dropped, not kept twice") {
+    tl::test::TempDir dir;
+    const std::string out = (dir.path / "received.json").string();
+    Child child({TRACELAB_EXE, "receive", "--http", "127.0.0.1:0", "--grpc", "off", "--out", out});
+    const int http_port = port_of(child.line(), "listening: http 127.0.0.1:");
+    httplib::Client cli("127.0.0.1", http_port);
+    for (int i = 0; i < 2; ++i) {
+        auto r = cli.Post("/v1/traces", request(3), "application/x-protobuf");
+        REQUIRE(r);
+        CHECK(r->status == 200);
+    }
+    CHECK(child.line() == "http protobuf: 3 spans, 2 traces, 0 rejected");
+    CHECK(child.line() == "http protobuf: 3 spans, 2 traces, 0 rejected, 3 already received (dropped)");
+    kill(child.pid, SIGINT);
+    CHECK(child.line() ==
+          "dropped: 3 spans received a second time (an exporter retried a request whose answer it did not get)");
+    CHECK(child.line() == "received: 3 spans, 2 requests, 0 rejected");
+    CHECK(child.wait_exit() == 0);
+    auto back = tl::import_trace_file(out);
+    REQUIRE(back.ok());
+    CHECK(back->store.spans.size() == 3);
+    CHECK(back->warnings.empty());
+}
+
 TEST_CASE("tracelab receive: a port in use exits 1 naming the port and the flag") {
     Child first({TRACELAB_EXE, "receive", "--http", "127.0.0.1:0", "--grpc", "off"});
     const int port = port_of(first.line(), "listening: http 127.0.0.1:");

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "sim/formats/format_io.hpp"
 #include "sim/otlp/otlp_receiver.hpp"
 #include "sim/otlp/received_traces.hpp"
 #include "tests/support/span_builder.hpp"
@@ -93,6 +94,85 @@ TEST_CASE("otlp core: beyond the span budget the oldest traces are evicted") {
     // A single request larger than the whole budget is refused.
     CHECK_FALSE(traces.add(traces_of(1, 101, 100), 0));
     CHECK(traces.snapshot().spans.size() == 90);
+}
+
+TEST_CASE("otlp core: a span received again (an exporter's retry) is dropped and counted; a changed one is kept") {
+    otlp::ReceivedTraces traces(1000);
+    const TraceStore first = traces_of(2, 5, 1);
+    size_t resent = 99;
+    REQUIRE(traces.add(first, 0, &resent));
+    CHECK(resent == 0);
+    // The whole request again, as after a timed-out answer.
+    REQUIRE(traces.add(first, 0, &resent));
+    CHECK(resent == 10);
+    CHECK(traces.snapshot().spans.size() == 10);
+    auto c = traces.counts();
+    CHECK(c.spans == 10);
+    CHECK(c.resent == 10);
+    CHECK(c.requests == 2);
+    // Same ids but another end time: not a copy, so both are kept (the views then show the clash).
+    TraceStore changed = first;
+    changed.spans[3].end_ns += 7;
+    REQUIRE(traces.add(changed, 0, &resent));
+    CHECK(resent == 9);
+    CHECK(traces.snapshot().spans.size() == 11);
+    // A request mixing old spans and new ones keeps only the new, with their attributes and names intact.
+    TraceStore mixed = traces_of(1, 5, 1);  // trace 1 again, same span ids as before
+    TraceStore fresh = traces_of(1, 3, 7);
+    fresh.attributes.push_back(Attribute{fresh.strings.intern("k"), AttrValue::str(fresh.strings.intern("v"))});
+    fresh.spans[2].attrs = AttrRange{0, 1};
+    otlp::append_store(mixed, fresh);
+    REQUIRE(traces.add(mixed, 0, &resent));
+    CHECK(resent == 5);
+    const TraceStore st = traces.snapshot();
+    REQUIRE(st.spans.size() == 14);
+    CHECK(st.spans[13].trace_id.lo == 7);
+    REQUIRE(st.find_attr(st.spans[13], "k"));
+    CHECK(st.value_text(*st.find_attr(st.spans[13], "k")) == "v");
+    // The same span id in another trace is another span.
+    TraceStore other = traces_of(1, 5, 1);
+    for (Span& sp : other.spans) sp.trace_id.hi = 42;
+    REQUIRE(traces.add(other, 0, &resent));
+    CHECK(resent == 0);
+    // While paused nothing is kept, so nothing counts as re-sent.
+    traces.set_paused(true);
+    REQUIRE(traces.add(first, 0, &resent));
+    CHECK(resent == 0);
+}
+
+TEST_CASE("otlp core: re-sent spans are still recognised after eviction rebuilt the store; evicted ones come back") {
+    otlp::ReceivedTraces traces(100);
+    for (int r = 0; r < 11; ++r) REQUIRE(traces.add(traces_of(2, 5, 1 + 2 * static_cast<uint64_t>(r)), 0));
+    REQUIRE(traces.snapshot().spans.size() == 90);  // traces 1..4 evicted
+    size_t resent = 0;
+    REQUIRE(traces.add(traces_of(2, 5, 21), 0, &resent));  // still held
+    CHECK(resent == 10);
+    REQUIRE(traces.add(traces_of(2, 5, 1), 0, &resent));   // evicted, so new again
+    CHECK(resent == 0);
+    CHECK(traces.snapshot().spans.size() == 100);
+    traces.clear();
+    REQUIRE(traces.add(traces_of(2, 5, 21), 0, &resent));
+    CHECK(resent == 0);
+    CHECK(traces.counts().resent == 0);
+}
+
+TEST_CASE("otlp core: append_store with a kept ResourceIndex shares each of thousands of resources") {
+    TraceStore into;
+    formats::ResourceIndex index;
+    auto batch_with = [](int k) {
+        TraceStore b = traces_of(1, 1, static_cast<uint64_t>(k) + 1);
+        b.attributes.push_back(Attribute{b.strings.intern("service.instance.id"),
+                                         AttrValue::str(b.strings.intern("pod-" + std::to_string(k)))});
+        b.resources[b.spans[0].resource].attrs = AttrRange{0, 1};
+        return b;
+    };
+    for (int k = 0; k < 3000; ++k) otlp::append_store(into, batch_with(k), &index);
+    CHECK(into.resources.size() == 3000);
+    for (int k = 0; k < 3000; k += 7) otlp::append_store(into, batch_with(k), &index);
+    CHECK(into.resources.size() == 3000);  // each found again, none added
+    const auto attrs = into.attrs(into.resources[into.spans.back().resource].attrs);
+    REQUIRE(attrs.size() == 1);
+    CHECK(into.value_text(attrs[0].value) == "pod-2996");  // the last batch was k = 2996
 }
 
 TEST_CASE("otlp core: append_store keeps fields and shares equal resources") {

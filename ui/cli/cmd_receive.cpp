@@ -185,6 +185,9 @@ int run_receive(const Args& args, Io io, std::stop_token stop) {
     if (c.evicted_traces > 0)
         say("evicted: " + std::to_string(c.evicted_traces) + " oldest traces (" + std::to_string(c.evicted_spans) +
             " spans) to stay within --max-spans " + std::to_string(flags.max_spans));
+    if (c.resent > 0)
+        say("dropped: " + std::to_string(c.resent) +
+            " spans received a second time (an exporter retried a request whose answer it did not get)");
     say("received: " + std::to_string(c.spans) + " spans, " + std::to_string(c.requests) + " requests, " +
         std::to_string(c.rejected) + " rejected");
     return code;

@@ -76,11 +76,12 @@ size_t distinct_traces(const TraceStore& st) {
 
 // [SECTION] gzip
 
-Gunzip gunzip(std::string_view compressed, size_t limit) {
+Gunzip gunzip(std::string_view compressed, size_t limit, bool zlib) {
     Gunzip out;
+    const char* what = zlib ? "deflate" : "gzip";
     z_stream zs{};
-    if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {  // 16: expect a gzip header
-        out.error = "cannot start gzip decompression";
+    if (inflateInit2(&zs, zlib ? MAX_WBITS : 16 + MAX_WBITS) != Z_OK) {  // 16: expect a gzip header
+        out.error = std::string("cannot start ") + what + " decompression";
         return out;
     }
     zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
@@ -101,6 +102,10 @@ Gunzip gunzip(std::string_view compressed, size_t limit) {
         out.data.append(chunk, produced);
         if (rc == Z_STREAM_END) {
             if (zs.avail_in == 0) break;
+            if (zlib) {  // a zlib stream is one stream: bytes after it are not part of the body's coding
+                rc = Z_DATA_ERROR;
+                break;
+            }
             inflateReset(&zs);  // another gzip member follows (concatenated streams are valid gzip)
             continue;
         }
@@ -111,7 +116,7 @@ Gunzip gunzip(std::string_view compressed, size_t limit) {
     }
     inflateEnd(&zs);
     if (rc != Z_STREAM_END) {
-        out.error = "the gzip body is corrupt or truncated";
+        out.error = std::string("the ") + what + " body is corrupt or truncated";
         return out;
     }
     out.ok = true;
@@ -257,10 +262,10 @@ HttpResponse OtlpReceiver::handle_http(const HttpRequest& req) {
         return r;
     }
     const std::string encoding = lower(req.content_encoding);
-    const bool gzip = !req.body_decoded && encoding == "gzip";
-    if (!req.body_decoded && !gzip && !encoding.empty() && encoding != "identity") {
+    const bool gzip = encoding == "gzip", deflate = encoding == "deflate";
+    if (!gzip && !deflate && !encoding.empty() && encoding != "identity") {
         r = fail(415, kInvalidArgument,
-                 "unsupported content encoding \"" + encoding.substr(0, 100) + "\"; send gzip or identity");
+                 "unsupported content encoding \"" + encoding.substr(0, 100) + "\"; send gzip, deflate or identity");
         add_cors(r);
         return r;
     }
@@ -278,8 +283,8 @@ HttpResponse OtlpReceiver::handle_http(const HttpRequest& req) {
     }
     Gunzip inflated;
     std::string_view body = req.body;
-    if (gzip) {
-        inflated = gunzip(req.body, options_.max_body_bytes);
+    if (gzip || deflate) {
+        inflated = gunzip(req.body, options_.max_body_bytes, deflate);
         if (inflated.too_large) {
             r = fail(413, kResourceExhausted, too_large);
             add_cors(r);

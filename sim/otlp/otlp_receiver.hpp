@@ -34,7 +34,6 @@ struct HttpRequest {
     std::string path;    // "/v1/traces" (no query)
     std::string content_type;
     std::string content_encoding;  // "", "identity", "gzip", …
-    bool body_decoded = false;     // the server already undid content_encoding
     std::string origin;            // the Origin header, "" when absent
     std::string request_headers;   // Access-Control-Request-Headers of a preflight
     std::string body;
@@ -93,14 +92,15 @@ private:
     RequestLog log_;
 };
 
-// Inflates a gzip body (one or more members); nullopt-like failure with a message. Stops with `too_large`
-// once the output would pass `limit` bytes, so a small bomb cannot take the memory.
+// Inflates a gzip body (one or more members, RFC 1952), or with `zlib` the zlib stream (RFC 1950) that HTTP's
+// "deflate" content coding names; a failure carries a message, and a stream cut short is a failure. Stops with
+// `too_large` once the output would pass `limit` bytes, so a small bomb cannot take the memory.
 struct Gunzip {
     bool ok = false;
     bool too_large = false;
     std::string data;
     std::string error;
 };
-Gunzip gunzip(std::string_view compressed, size_t limit);
+Gunzip gunzip(std::string_view compressed, size_t limit, bool zlib = false);
 
 }  // namespace tl::otlp

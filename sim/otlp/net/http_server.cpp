@@ -1,5 +1,5 @@
 // OTLP/HTTP on cpp-httplib: reads each request (bounded), hands it to OtlpReceiver::handle_http, writes the
-// answer. cpp-httplib undoes gzip/deflate itself (Debian builds it with zlib), so bodies arrive decoded.
+// answer. Bodies are read as sent; OtlpReceiver undoes their content coding.
 // [SECTION] Addresses  [SECTION] Server
 #include <httplib.h>
 #include <sys/socket.h>
@@ -59,9 +59,6 @@ HttpRequest request_of(const httplib::Request& req) {
     r.path = req.path;
     r.content_type = req.get_header_value("Content-Type");
     r.content_encoding = req.get_header_value("Content-Encoding");
-    // cpp-httplib inflates these (with zlib) while the handler reads the body; any other encoding is left to
-    // OtlpReceiver, which answers 415.
-    r.body_decoded = r.content_encoding == "gzip" || r.content_encoding == "deflate";
     r.origin = req.get_header_value("Origin");
     r.request_headers = req.get_header_value("Access-Control-Request-Headers");
     return r;
@@ -106,13 +103,17 @@ Result<int> OtlpHttpServer::start(const ListenAddress& address, std::string_view
     svr.Post("/v1/traces", [this, limit](const httplib::Request& req, httplib::Response& res,
                                          const httplib::ContentReader& content) {
         HttpRequest r = request_of(req);
+        // cpp-httplib would inflate a "gzip" or "deflate" body itself while reading it, but it never checks
+        // that the stream reached its end, so a body cut short would be taken as whole. Its reader looks the
+        // header up when reading starts, so removing it here (the request is the server's own object, handed
+        // over as const) makes it read the bytes as sent; OtlpReceiver inflates them with that check.
+        const_cast<httplib::Request&>(req).headers.erase("Content-Encoding");
         uint64_t declared = 0;
         const std::string length = req.get_header_value("Content-Length");
         std::from_chars(length.data(), length.data() + length.size(), declared);
         std::string encoding = r.content_encoding;
         for (char& c : encoding) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        // gzip in another case is left encoded by cpp-httplib and inflated by OtlpReceiver.
-        const bool readable = encoding.empty() || encoding == "identity" || encoding == "gzip" || r.body_decoded;
+        const bool readable = encoding.empty() || encoding == "identity" || encoding == "gzip" || encoding == "deflate";
         if (!readable) {
             // An encoding this server cannot undo: answered 415 without reading; the connection closes.
             res.set_header("Connection", "close");
@@ -121,8 +122,9 @@ Result<int> OtlpHttpServer::start(const ListenAddress& address, std::string_view
             r.body_too_large = true;
             res.set_header("Connection", "close");
         } else {
-            // Keep up to the limit (after inflation); past it, read on and drop, so the client (still writing
-            // its body) reads its 413 instead of a reset connection; give up on a body far beyond it.
+            // Keep up to the limit (as sent; OtlpReceiver applies it again after inflating); past it, read on
+            // and drop, so the client (still writing its body) reads its 413 instead of a reset connection;
+            // give up on a body far beyond it.
             size_t seen = 0;
             const bool whole = content([&](const char* data, size_t len) {
                 seen += len;
@@ -137,10 +139,8 @@ Result<int> OtlpHttpServer::start(const ListenAddress& address, std::string_view
             });
             if (!whole && !r.body_too_large) {
                 r.body.clear();
-                r.body_broken = r.body_decoded ? "the " + r.content_encoding +
-                                                     " body could not be inflated (corrupt or cut short)"
-                                               : "the request body ended early: the connection closed or stalled "
-                                                 "before the whole body arrived";
+                r.body_broken = "the request body ended early: the connection closed or stalled before the whole "
+                                "body arrived";
                 res.set_header("Connection", "close");
             }
         }

@@ -213,6 +213,11 @@ bool OtlpReceiver::origin_allowed(std::string_view origin) const {
     return false;
 }
 
+void OtlpReceiver::failed_request(const std::string& line) {
+    sink_.count_failed_request();
+    log(line);
+}
+
 HttpResponse OtlpReceiver::handle_http(const HttpRequest& req) {
     const std::string type = media_type(req.content_type);
     const bool protobuf = type == kProtobuf;

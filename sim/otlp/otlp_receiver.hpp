@@ -83,6 +83,8 @@ public:
     void log(const std::string& line) const {
         if (log_) log_(line);
     }
+    // A request a server answered with an error status of its own (gRPC): counted as failed, `line` logged.
+    void failed_request(const std::string& line);
     // "12 spans, 3 traces, 0 rejected"
     static std::string summary(const ReceiveOutcome& outcome);
 

@@ -137,6 +137,20 @@ TEST_CASE("tracelab receive: a request sent again is answered 200, its spans cou
     CHECK(back->warnings.empty());
 }
 
+TEST_CASE("tracelab receive: requests answered with an error are counted on a failed: line before the summary") {
+    Child child({TRACELAB_EXE, "receive", "--http", "127.0.0.1:0", "--grpc", "off"});
+    const int http_port = port_of(child.line(), "listening: http 127.0.0.1:");
+    httplib::Client cli("127.0.0.1", http_port);
+    auto r = cli.Post("/v1/traces", "hello", "text/plain");
+    REQUIRE(r);
+    CHECK(r->status == 415);
+    CHECK(child.line().rfind("http: 415 ", 0) == 0);
+    kill(child.pid, SIGTERM);
+    CHECK(child.line() == "failed: 1 request answered with an error status (the lines above say why)");
+    CHECK(child.line() == "received: 0 spans, 0 requests, 0 rejected");
+    CHECK(child.wait_exit() == 0);
+}
+
 TEST_CASE("tracelab receive: a port in use exits 1 naming the port and the flag") {
     Child first({TRACELAB_EXE, "receive", "--http", "127.0.0.1:0", "--grpc", "off"});
     const int port = port_of(first.line(), "listening: http 127.0.0.1:");

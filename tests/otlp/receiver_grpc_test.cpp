@@ -5,7 +5,9 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/impl/codegen/client_unary_call.h>
 
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
 #include "sim/otlp/net/otlp_servers.hpp"
@@ -74,6 +76,7 @@ TEST_CASE("otlp grpc: undecodable bytes get INVALID_ARGUMENT, too many spans RES
     auto st = grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(f.channel.get(), method, &ctx, in,
                                                                                     &out);
     CHECK(st.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+    CHECK(f.traces.counts().failed_requests == 1);
 
     grpc::ClientContext ctx2;
     pb::collector::trace::v1::ExportTraceServiceResponse resp;
@@ -81,6 +84,46 @@ TEST_CASE("otlp grpc: undecodable bytes get INVALID_ARGUMENT, too many spans RES
     CHECK(big.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
     CHECK(big.error_message().find("--max-spans") != std::string::npos);
     CHECK(f.traces.counts().spans == 0);
+}
+
+TEST_CASE("otlp grpc: a message over --max-body is RESOURCE_EXHAUSTED naming the flag, logged and counted") {
+    otlp::ReceivedTraces traces;
+    otlp::ReceiverOptions options;
+    options.max_body_bytes = 1 << 20;
+    otlp::OtlpReceiver receiver(traces, options);
+    std::vector<std::string> lines;
+    std::mutex mu;
+    receiver.set_log([&](const std::string& line) {
+        std::lock_guard lock(mu);
+        lines.push_back(line);
+    });
+    otlp::OtlpGrpcServer server(receiver);
+    auto port = server.start(otlp::ListenAddress{true, "127.0.0.1", 0}, "--grpc");
+    REQUIRE(port.ok());
+    auto stub = pb::collector::trace::v1::TraceService::NewStub(
+        grpc::CreateChannel("127.0.0.1:" + std::to_string(*port), grpc::InsecureChannelCredentials()));
+    auto over = request(1);
+    over.mutable_resource_spans(0)->mutable_scope_spans(0)->mutable_spans(0)->set_name(std::string(1'200'000, 'x'));
+    grpc::ClientContext ctx;
+    pb::collector::trace::v1::ExportTraceServiceResponse resp;
+    auto st = stub->Export(&ctx, over, &resp);
+    CHECK(st.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
+    CHECK(st.error_message() == "the message is larger than 1 MiB (raise --max-body)");
+    CHECK(traces.counts().failed_requests == 1);
+    CHECK(traces.counts().spans == 0);
+    {
+        std::lock_guard lock(mu);
+        REQUIRE(lines.size() == 1);
+        CHECK(lines[0] == "grpc: RESOURCE_EXHAUSTED the message is larger than 1 MiB (raise --max-body)");
+    }
+    // Far beyond (over twice the limit) gRPC itself refuses it before any handler: still RESOURCE_EXHAUSTED.
+    over.mutable_resource_spans(0)->mutable_scope_spans(0)->mutable_spans(0)->set_name(std::string(2'200'000, 'x'));
+    grpc::ClientContext ctx2;
+    CHECK(stub->Export(&ctx2, over, &resp).error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
+    // Within the limit all is well.
+    grpc::ClientContext ctx3;
+    REQUIRE(stub->Export(&ctx3, request(2), &resp).ok());
+    CHECK(traces.counts().spans == 2);
 }
 
 TEST_CASE("otlp grpc: a port in use is an error naming the flag") {

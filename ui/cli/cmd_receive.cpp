@@ -22,13 +22,16 @@ const char* kReceiveHelp =
     "\n"
     "Runs a local OTLP endpoint: point an OpenTelemetry SDK at it and see what it sends. Prints one line per\n"
     "listener (`listening: http 127.0.0.1:4318`), then one line per request. Stop it with Ctrl-C (SIGINT) or\n"
-    "SIGTERM: it writes everything received to --out and prints `received: N spans, M requests, R rejected`.\n"
+    "SIGTERM: it writes everything received to --out and prints `received: N spans, M requests, R rejected`:\n"
+    "spans kept, requests accepted, and spans refused for bad ids (requests answered with an error status\n"
+    "are counted on a `failed:` line before it).\n"
     "\n"
     "  --http ADDR      OTLP/HTTP (POST /v1/traces, protobuf and JSON, gzip); default 127.0.0.1:4318\n"
     "  --grpc ADDR      OTLP/gRPC (TraceService/Export); default 127.0.0.1:4317\n"
     "                   ADDR is HOST:PORT, [IPV6]:PORT or off; port 0 picks a free port\n"
     "  --out FILE       write what was received as OTLP/JSON when stopped (tracelab analyze and the app read it)\n"
-    "  --max-body MIB   largest request body after decompression, in MiB; default 20 (413 above it)\n"
+    "  --max-body MIB   largest request body after decompression, in whole MiB from 1 to 4096; default 20\n"
+    "                   (HTTP 413 above it, gRPC RESOURCE_EXHAUSTED)\n"
     "  --max-spans N    spans kept in memory; beyond it the oldest traces are evicted; default 1000000\n"
     "  --cors ORIGIN    also allow this browser origin (repeatable; \"*\" allows any, http://host:* any port);\n"
     "                   http://localhost:* and http://127.0.0.1:* are always allowed\n"
@@ -185,6 +188,9 @@ int run_receive(const Args& args, Io io, std::stop_token stop) {
     if (c.evicted_traces > 0)
         say("evicted: " + std::to_string(c.evicted_traces) + " oldest traces (" + std::to_string(c.evicted_spans) +
             " spans) to stay within --max-spans " + std::to_string(flags.max_spans));
+    if (c.failed_requests > 0)
+        say("failed: " + std::to_string(c.failed_requests) + (c.failed_requests == 1 ? " request" : " requests") +
+            " answered with an error status (the lines above say why)");
     if (c.resent > 0)
         say("dropped: " + std::to_string(c.resent) +
             " spans received a second time (an exporter retried a request whose answer it did not get)");

@@ -20,6 +20,14 @@ public:
     grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
                                      grpc::ByteBuffer* response) override {
         auto* reactor = context->DefaultReactor();
+        const size_t limit = receiver_.options().max_body_bytes;
+        if (request->Length() > limit) {
+            const std::string message = "the message is larger than " + std::to_string(limit >> 20) +
+                                        " MiB (raise --max-body)";
+            receiver_.failed_request("grpc: RESOURCE_EXHAUSTED " + message);
+            reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, message));
+            return reactor;
+        }
         std::vector<grpc::Slice> slices;
         std::string bytes;
         if (request->Dump(&slices).ok()) {
@@ -29,7 +37,7 @@ public:
         const ReceiveOutcome outcome = receiver_.export_body(bytes, BodyEncoding::Protobuf);
         switch (outcome.kind) {
             case ReceiveOutcome::Kind::Undecodable:
-                receiver_.log("grpc: INVALID_ARGUMENT " + outcome.message);
+                receiver_.failed_request("grpc: INVALID_ARGUMENT " + outcome.message);
                 reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, outcome.message));
                 return reactor;
             case ReceiveOutcome::Kind::OverBudget:
@@ -69,7 +77,10 @@ Result<int> OtlpGrpcServer::start(const ListenAddress& address, std::string_view
     builder.RegisterService(service_.get());
     // Without this gRPC sets SO_REUSEPORT and a second receiver would share a busy port silently.
     builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-    const int max_message = static_cast<int>(std::min<size_t>(receiver_.options().max_body_bytes, INT32_MAX));
+    // gRPC refuses a message over its limit before any handler runs, so nothing would be logged or counted:
+    // its limit is twice --max-body, and Export answers the messages in between itself. Beyond twice, gRPC's
+    // own RESOURCE_EXHAUSTED goes back unlogged; the memory a call may hold stays bounded either way.
+    const int max_message = static_cast<int>(std::min<size_t>(2 * receiver_.options().max_body_bytes, INT32_MAX));
     builder.SetMaxReceiveMessageSize(max_message);
     server_ = builder.BuildAndStart();
     if (!server_ || port == 0) {

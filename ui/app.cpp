@@ -579,6 +579,7 @@ void App::draw_areas(float top) {
     in.height = vp->Size.y;
     in.top = top - vp->Pos.y;
     in.scale = fonts_.scale;
+    in.file_traces = showing_file();
     layout_ = layout(in, settings_.splitters);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(8 * fonts_.scale, 6 * fonts_.scale));
     for (size_t i = 0; i < kAreaCount; ++i) {
@@ -684,7 +685,8 @@ void App::draw_splitters(const Layout& l) {
             dragging_splitter_ = int(i);
             // The side columns are drawn shrunk on a narrow window: a drag moves their edge by as much as the mouse.
             const float k = fonts_.scale * (vertical ? l.side_factor : l.height_factor);
-            drag_splitter(settings_.splitters, static_cast<Splitter>(i), io.MouseDelta.x, io.MouseDelta.y, k);
+            drag_splitter(settings_.splitters, static_cast<Splitter>(i), io.MouseDelta.x, io.MouseDelta.y, k,
+                          showing_file());
         }
         draw_splitter_grip(r, vertical, hovered, active);
     }
@@ -1132,7 +1134,7 @@ std::string App::start_receiving(const otlp::ListenAddress& http, const otlp::Li
     live->set_adjust_skew(adjust_skew_);
     receive_ = std::move(live);
     imported_ = TraceStore();
-    file_name_ = "received traces";
+    file_name_ = kReceivedTraces;
     view_.live.playing = false;
     view_.selected_span = -1;
     view_.selected_trace = -1;
@@ -1171,7 +1173,7 @@ void App::poll_receiving() {
     std::swap(links_, view->links);
     std::swap(broken_hops_, view->broken_hops);
     receive_->active = std::move(view->active);
-    file_name_ = "received traces";
+    file_name_ = kReceivedTraces;
     ++generation_;
     set_service_order(std::vector<std::string_view>(view->services.begin(), view->services.end()));
     receive_->retire(std::move(view));  // now holds the previous store and analysis

@@ -141,6 +141,9 @@ public:
     // The seed live request number `n` (1-based, as the request list shows it) was simulated with.
     [[nodiscard]] uint64_t live_request_seed(uint64_t n) const { return options_.seed + n; }
     [[nodiscard]] bool showing_file() const { return !file_name_.empty(); }
+    // file_name() while traces received over OTLP are on screen (receiving or stopped).
+    static constexpr std::string_view kReceivedTraces = "received traces";
+    [[nodiscard]] bool showing_received() const { return file_name_ == kReceivedTraces; }
     [[nodiscard]] const std::string& file_name() const { return file_name_; }
     // Increases whenever the store/analysis change, so panels can cache derived data.
     [[nodiscard]] uint64_t generation() const { return generation_; }

@@ -67,7 +67,8 @@ Layout layout(const LayoutInput& in, const SplitterState& s) {
     }
     const float centre = std::max(width - left - right - 2 * gap, 1.0f);
 
-    float trace_list = clampf(s.trace_list_height * strip_k * short_factor, kMinTraceList * k,
+    const float list_height = in.file_traces ? s.file_trace_list_height : s.trace_list_height;
+    float trace_list = clampf(list_height * strip_k * short_factor, kMinTraceList * k,
                               std::max(kMinTraceList * k, middle - kMinWaterfall * k - gap));
     trace_list = std::min(trace_list, middle * 0.5f);
 
@@ -90,7 +91,7 @@ Layout layout(const LayoutInput& in, const SplitterState& s) {
     return out;
 }
 
-void drag_splitter(SplitterState& s, Splitter which, float dx, float dy, float scale) {
+void drag_splitter(SplitterState& s, Splitter which, float dx, float dy, float scale, bool file_traces) {
     const float k = scale > 0 ? scale : 1.0f;
     switch (which) {
         case Splitter::Left:
@@ -102,9 +103,11 @@ void drag_splitter(SplitterState& s, Splitter which, float dx, float dy, float s
         case Splitter::Bottom:
             s.bottom_height = clampf(s.bottom_height - dy / k, kMinBottom, 2000.0f);
             break;
-        case Splitter::TraceList:
-            s.trace_list_height = clampf(s.trace_list_height + dy / k, kMinTraceList, 2000.0f);
+        case Splitter::TraceList: {
+            float& h = file_traces ? s.file_trace_list_height : s.trace_list_height;
+            h = clampf(h + dy / k, kMinTraceList, 2000.0f);
             break;
+        }
     }
 }
 

@@ -43,6 +43,9 @@ struct SplitterState {
     float right_width = 300.0f;
     float bottom_height = 160.0f;
     float trace_list_height = 118.0f;
+    // The trace list's height while a file's or a receiver's traces are on screen: there are many then, where
+    // a simulation has one or a few, so each case keeps its own.
+    float file_trace_list_height = 240.0f;
 };
 
 struct LayoutInput {
@@ -51,6 +54,7 @@ struct LayoutInput {
     float top = 0.0f;    // height taken by the menu bar (and banner)
     float scale = 1.0f;  // content scale: minimum sizes and the splitter sizes grow with it
     float gap = 4.0f;    // splitter thickness (unscaled)
+    bool file_traces = false;  // a file's or a receiver's traces are on screen: file_trace_list_height applies
 };
 
 struct Layout {
@@ -70,6 +74,7 @@ struct Layout {
 Layout layout(const LayoutInput& in, const SplitterState& splitters);
 
 // Applies a drag of (dx, dy) pixels on a splitter handle to the state (unscaled), clamped to sane ranges.
-void drag_splitter(SplitterState& s, Splitter which, float dx, float dy, float scale);
+// `file_traces`: the trace list's splitter moves file_trace_list_height (as LayoutInput::file_traces).
+void drag_splitter(SplitterState& s, Splitter which, float dx, float dy, float scale, bool file_traces = false);
 
 }  // namespace tl::ui

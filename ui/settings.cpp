@@ -11,7 +11,8 @@ Json settings_to_json(const Settings& s) {
                  {{"left_width", s.splitters.left_width},
                   {"right_width", s.splitters.right_width},
                   {"bottom_height", s.splitters.bottom_height},
-                  {"trace_list_height", s.splitters.trace_list_height}}},
+                  {"trace_list_height", s.splitters.trace_list_height},
+                  {"file_trace_list_height", s.splitters.file_trace_list_height}}},
                 {"show_ghosts", s.show_ghosts},
                 {"font_size", s.font_size},
                 {"text_scale", s.text_scale},
@@ -33,6 +34,8 @@ Result<Settings> settings_from_json(const Json& j, const std::string& source) {
             st.bottom_height = static_cast<float>(sp->number_or("bottom_height", st.bottom_height, 20, 5000));
             st.trace_list_height =
                 static_cast<float>(sp->number_or("trace_list_height", st.trace_list_height, 20, 5000));
+            st.file_trace_list_height =
+                static_cast<float>(sp->number_or("file_trace_list_height", st.file_trace_list_height, 20, 5000));
         }
         s.show_ghosts = in.bool_or("show_ghosts", s.show_ghosts);
         s.font_size = static_cast<float>(in.number_or("font_size", s.font_size, 8, 40));

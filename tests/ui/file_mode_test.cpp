@@ -87,6 +87,7 @@ TEST_CASE("file mode: Play in Live traffic explains that it needs the simulation
     f.app.push(tl::ui::FocusPanel{"live"});
     f.ui.run(3);
     CHECK(f.ui.visible("file-mode:notice"));
+    CHECK(f.ui.visible("file-mode:on screen: one-span.json, traces read from a file"));
     CHECK_FALSE(f.ui.visible("live:play"));
     f.ui.key(ImGuiKey_Space);  // the shortcut
     f.ui.run(2);

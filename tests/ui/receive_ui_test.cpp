@@ -171,3 +171,20 @@ TEST_CASE("receive in the app: a port in use is shown in the dialog, and the app
     ui.run(2);
     CHECK_FALSE(app.analysis().traces.empty());  // still the simulation
 }
+
+TEST_CASE("receive in the app: the simulator-only panels say received traces are on screen, before and after Stop") {
+    tl::ui::test::UiFixture ui;
+    tl::ui::App app(test_options());
+    REQUIRE(app.load_scenario("checkout").empty());
+    ui.gui = [&] { app.frame(); };
+    ui.run(2);
+    REQUIRE(app.start_receiving(tl::otlp::ListenAddress{true, "127.0.0.1", 0}, tl::otlp::ListenAddress{false, "", 0})
+                .empty());
+    app.push(tl::ui::FocusPanel{"live"});
+    ui.run(3);
+    CHECK(app.showing_received());
+    CHECK(ui.visible("file-mode:on screen: traces received over OTLP"));
+    app.stop_receiving();
+    ui.run(2);
+    CHECK(ui.visible("file-mode:on screen: traces received over OTLP"));
+}

@@ -104,14 +104,36 @@ TEST_CASE("layout: extreme splitters are clamped, dragging moves the boundary") 
           doctest::Approx(2 * layout(LayoutInput{1280, 800, 0, 1.0f, 4}, SplitterState{}).area(Area::Left).w));
 }
 
+TEST_CASE("layout: a file's or a receiver's many traces get a taller trace list, with its own splitter") {
+    SplitterState s;
+    LayoutInput sim{1280, 800, 24, 1, 4};
+    LayoutInput files = sim;
+    files.file_traces = true;
+    const float sim_list = layout(sim, s).area(Area::TraceList).h;
+    const float file_list = layout(files, s).area(Area::TraceList).h;
+    CHECK(file_list >= 2 * sim_list);
+    CHECK(layout(files, s).area(Area::Centre).h >= 300.0f);  // the waterfall keeps room for its rows
+    check_layout(layout(files, s), 1280, 800, 24);
+    check_layout(layout(LayoutInput{1024, 640, 24, 1, 4, true}, s), 1024, 640, 24);
+    // Dragging in one case leaves the other's height alone.
+    drag_splitter(s, Splitter::TraceList, 0, -40, 1.0f, true);
+    CHECK(layout(files, s).area(Area::TraceList).h == doctest::Approx(file_list - 40));
+    CHECK(layout(sim, s).area(Area::TraceList).h == doctest::Approx(sim_list));
+    drag_splitter(s, Splitter::TraceList, 0, 20, 1.0f);
+    CHECK(layout(sim, s).area(Area::TraceList).h == doctest::Approx(sim_list + 20));
+    CHECK(layout(files, s).area(Area::TraceList).h == doctest::Approx(file_list - 40));
+}
+
 TEST_CASE("settings: round trip, wrong types named by path, corrupt file backed up") {
     Settings s;
     s.splitters.left_width = 412;
+    s.splitters.file_trace_list_height = 301;
     s.show_ghosts = false;
     s.last_scenario = "fan-out";
     auto back = settings_from_json(settings_to_json(s), "settings.json");
     REQUIRE(back);
     CHECK(back->splitters.left_width == doctest::Approx(412));
+    CHECK(back->splitters.file_trace_list_height == doctest::Approx(301));
     CHECK_FALSE(back->show_ghosts);
     CHECK(back->last_scenario == "fan-out");
 

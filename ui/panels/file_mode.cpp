@@ -13,9 +13,12 @@ namespace tl::ui {
 
 bool draw_file_mode_notice(const App& app, Actions& actions, const char* why) {
     if (!app.showing_file()) return false;
-    const std::string file = std::filesystem::path(app.file_name()).filename().string();
-    ImGui::TextWrapped("%s On screen now: %s, traces read from a file.", why, file.c_str());
+    const std::string what = app.showing_received()
+                                 ? std::string("traces received over OTLP")
+                                 : std::filesystem::path(app.file_name()).filename().string() + ", traces read from a file";
+    ImGui::TextWrapped("%s On screen now: %s.", why, what.c_str());
     probe_item("file-mode:notice");
+    probe_item("file-mode:on screen: " + what);
     if (app.has_scenario()) {
         if (ImGui::Button("Back to the simulation")) actions.push(ReturnToSimulation{});
         probe_item("file-mode:back");

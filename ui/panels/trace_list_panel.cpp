@@ -57,11 +57,11 @@ public:
                                            ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp;
         if (!ImGui::BeginTable("##traces", 5, kFlags)) return;
         ImGui::TableSetupScrollFreeze(0, 1);
-        ImGui::TableSetupColumn("Root span", ImGuiTableColumnFlags_WidthStretch, 4.0f);
+        ImGui::TableSetupColumn("Root span", ImGuiTableColumnFlags_WidthStretch, 3.0f);
         ImGui::TableSetupColumn("Trace id", ImGuiTableColumnFlags_WidthFixed);
         ImGui::TableSetupColumn("Spans", ImGuiTableColumnFlags_WidthFixed);
         ImGui::TableSetupColumn("Duration", ImGuiTableColumnFlags_WidthFixed);
-        ImGui::TableSetupColumn("Warnings", ImGuiTableColumnFlags_WidthStretch, 2.0f);
+        ImGui::TableSetupColumn("Warnings", ImGuiTableColumnFlags_WidthStretch, 3.0f);
         ImGui::TableHeadersRow();
         // Per trace: the hops it made (lost calls) and the hop that started it. Rebuilt when the data changes.
         if (cached_generation_ != app.generation() || cached_hidden_ != hide_hops) {
@@ -134,13 +134,18 @@ public:
                     if (!warn.empty()) ImGui::SameLine();
                 }
                 if (!warn.empty()) {
+                    while (warn.ends_with(' ')) warn.pop_back();
+                    // Too many words for the column: they end in "..." and the tooltip has them all.
+                    const std::string shown_warn = fit_text(warn, ImGui::GetContentRegionAvail().x);
                     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(t.has_error && t.root >= 0 && t.orphans.empty()
                                                                           ? kErrorColor
                                                                           : kWarningTextColor),
-                                       "%s", warn.c_str());
-                    if ((!t.warnings.empty() || in_hop >= 0 || out_hops > 0) && ImGui::IsItemHovered()) {
+                                       "%s", shown_warn.c_str());
+                    const bool cut = shown_warn != warn;
+                    if ((cut || !t.warnings.empty() || in_hop >= 0 || out_hops > 0) && ImGui::IsItemHovered()) {
                         ImGui::BeginTooltip();
                         ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
+                        if (cut) ImGui::TextUnformatted(warn.c_str());
                         for (const auto& w : t.warnings) ImGui::BulletText("%s", w.c_str());
                         for (const BrokenHop& h : app.broken_hops())
                             if (h.callee_trace == uint32_t(i) || h.caller_trace == uint32_t(i))

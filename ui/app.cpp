@@ -579,7 +579,7 @@ void App::draw_areas(float top) {
     in.height = vp->Size.y;
     in.top = top - vp->Pos.y;
     in.scale = fonts_.scale;
-    in.file_traces = showing_file();
+    in.file_traces = many_file_traces();
     layout_ = layout(in, settings_.splitters);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(8 * fonts_.scale, 6 * fonts_.scale));
     for (size_t i = 0; i < kAreaCount; ++i) {
@@ -686,7 +686,7 @@ void App::draw_splitters(const Layout& l) {
             // The side columns are drawn shrunk on a narrow window: a drag moves their edge by as much as the mouse.
             const float k = fonts_.scale * (vertical ? l.side_factor : l.height_factor);
             drag_splitter(settings_.splitters, static_cast<Splitter>(i), io.MouseDelta.x, io.MouseDelta.y, k,
-                          showing_file());
+                          many_file_traces());
         }
         draw_splitter_grip(r, vertical, hovered, active);
     }

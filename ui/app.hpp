@@ -144,6 +144,9 @@ public:
     // file_name() while traces received over OTLP are on screen (receiving or stopped).
     static constexpr std::string_view kReceivedTraces = "received traces";
     [[nodiscard]] bool showing_received() const { return file_name_ == kReceivedTraces; }
+    // A file's or a receiver's traces are on screen, more than the simulation's trace list holds (three rows):
+    // the list then takes SplitterState::file_trace_list_height.
+    [[nodiscard]] bool many_file_traces() const { return showing_file() && analysis_.traces.size() > 3; }
     [[nodiscard]] const std::string& file_name() const { return file_name_; }
     // Increases whenever the store/analysis change, so panels can cache derived data.
     [[nodiscard]] uint64_t generation() const { return generation_; }

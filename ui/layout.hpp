@@ -43,8 +43,8 @@ struct SplitterState {
     float right_width = 300.0f;
     float bottom_height = 160.0f;
     float trace_list_height = 118.0f;
-    // The trace list's height while a file's or a receiver's traces are on screen: there are many then, where
-    // a simulation has one or a few, so each case keeps its own.
+    // The trace list's height while a file's or a receiver's traces are on screen, more than three of them: a
+    // simulation has one or a few, so each case keeps its own.
     float file_trace_list_height = 240.0f;
 };
 
@@ -54,7 +54,7 @@ struct LayoutInput {
     float top = 0.0f;    // height taken by the menu bar (and banner)
     float scale = 1.0f;  // content scale: minimum sizes and the splitter sizes grow with it
     float gap = 4.0f;    // splitter thickness (unscaled)
-    bool file_traces = false;  // a file's or a receiver's traces are on screen: file_trace_list_height applies
+    bool file_traces = false;  // a file's or a receiver's many traces are on screen: file_trace_list_height applies
 };
 
 struct Layout {

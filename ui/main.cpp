@@ -141,8 +141,12 @@ void load_initial_model(tl::ui::App& app, const tl::ui::GuiOptions& o) {
         auto grpc = tl::otlp::parse_listen_address(o.listen_grpc);
         if (!http || !grpc)
             app.add_banner(tl::ui::BannerLevel::Error, "--listen: " + (http ? grpc.error() : http.error()));
-        else
+        else {
+            // The seed above re-simulates when applied, which would put the simulation back on screen under
+            // the receiving header until the first spans arrive: apply it first, as File > Receive finds it.
+            app.apply_actions();
             app.start_receiving(*http, *grpc);  // a busy port shows in the banner
+        }
     }
     if (!o.panel.empty())
         if (auto e = app.focus_panel(o.panel); !e.empty()) app.add_banner(tl::ui::BannerLevel::Warning, e);

@@ -100,6 +100,7 @@ TEST_CASE("receive in the app: File > Receive traces shows arriving spans live, 
     CHECK(ui.visible("header:receiving"));
     CHECK(app.showing_file());
     CHECK(app.analysis().traces.empty());  // nothing received yet: the simulation is not mixed in
+    CHECK(ui.visible("waterfall:empty"));
 
     httplib::Client client("127.0.0.1", std::stoi(address.substr(address.find(':') + 1)));
     auto r = client.Post("/v1/traces", split_request(), "application/json");

@@ -75,7 +75,13 @@ public:
     void draw(const App& app, Actions& actions) override {
         const WaterfallInput in = input(app);
         if (in.trace < 0) {
-            ImGui::TextDisabled("No spans: every service in this request is uninstrumented or nothing was sampled.");
+            if (app.receiving())
+                ImGui::TextDisabled("No spans yet: they appear here as an SDK exports them to this receiver.");
+            else if (app.showing_file())
+                ImGui::TextDisabled("No spans on screen.");
+            else
+                ImGui::TextDisabled("No spans: every service in this request is uninstrumented or nothing was sampled.");
+            probe_item("waterfall:empty");
             return;
         }
         draw_toolbar(app, actions, in);

@@ -1124,10 +1124,10 @@ void App::draw_collector_dialog() {
 
 // [SECTION] Receiving
 
-std::string App::start_receiving(const otlp::ListenAddress& http, const otlp::ListenAddress& grpc) {
+std::string App::start_receiving(const otlp::ListenAddress& http, const otlp::ListenAddress& grpc, bool command_line) {
     stop_receiving();
     auto live = std::make_unique<LiveReceive>();
-    if (std::string error = live->start(http, grpc); !error.empty()) {
+    if (std::string error = live->start(http, grpc, command_line); !error.empty()) {
         add_banner(BannerLevel::Error, error);
         return error;
     }
@@ -1226,7 +1226,7 @@ void App::draw_receive_dialog() {
             receive_error_ = "OTLP/gRPC: " + grpc.error();
         else if (!http->enabled && !grpc->enabled)
             receive_error_ = "both listeners are off";
-        else if (std::string error = start_receiving(*http, *grpc); !error.empty())
+        else if (std::string error = start_receiving(*http, *grpc, false); !error.empty())
             receive_error_ = error;
         else
             ImGui::CloseCurrentPopup();

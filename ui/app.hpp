@@ -212,8 +212,10 @@ public:
     // for later runs and files until turned off.
     void set_adjust_skew(bool on);
     // Receiving (File > Receive traces…, --listen): starts OTLP listeners and shows what arrives, live, in the
-    // same views as a file. "" or the reason it could not start (a port in use).
-    std::string start_receiving(const otlp::ListenAddress& http, const otlp::ListenAddress& grpc);
+    // same views as a file. "" or the reason it could not start (a port in use), naming --http/--grpc when
+    // `command_line`, else asking for another address in words (the dialog).
+    std::string start_receiving(const otlp::ListenAddress& http, const otlp::ListenAddress& grpc,
+                                bool command_line = true);
     void stop_receiving();
     [[nodiscard]] const LiveReceive* receiving() const { return receive_.get(); }
     [[nodiscard]] LiveReceive* receiving() { return receive_.get(); }

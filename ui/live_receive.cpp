@@ -18,16 +18,17 @@ LiveReceive::~LiveReceive() {
     }
 }
 
-std::string LiveReceive::start(const otlp::ListenAddress& http_at, const otlp::ListenAddress& grpc_at) {
+std::string LiveReceive::start(const otlp::ListenAddress& http_at, const otlp::ListenAddress& grpc_at,
+                               bool command_line) {
     if (http_at.enabled) {
-        auto port = http.start(http_at, "--http");
+        auto port = http.start(http_at, command_line ? "--http" : "");
         if (!port) return port.error();
         otlp::ListenAddress bound = http_at;
         bound.port = *port;
         http_address = bound.text();
     }
     if (grpc_at.enabled) {
-        auto port = grpc.start(grpc_at, "--grpc");
+        auto port = grpc.start(grpc_at, command_line ? "--grpc" : "");
         if (!port) {
             http.stop();
             http_address.clear();

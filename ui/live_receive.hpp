@@ -53,7 +53,8 @@ struct LiveReceive {
     LiveReceive& operator=(const LiveReceive&) = delete;
     // Starts the listeners that are enabled and the analysing worker; "" or the message of the first listener
     // that could not start.
-    std::string start(const otlp::ListenAddress& http_at, const otlp::ListenAddress& grpc_at);
+    // `command_line`: the addresses came from --http/--grpc, which the error then names.
+    std::string start(const otlp::ListenAddress& http_at, const otlp::ListenAddress& grpc_at, bool command_line = true);
     // The window's receiver decodes on background-priority threads (the frame thread comes first).
     static otlp::ReceiverOptions background_options() {
         otlp::ReceiverOptions o;

@@ -167,6 +167,12 @@ TEST_CASE("receive in the app: a port in use is shown in the dialog, and the app
         app.start_receiving(tl::otlp::ListenAddress{true, "127.0.0.1", port}, tl::otlp::ListenAddress{false, "", 0});
     CHECK(error.find("127.0.0.1:" + std::to_string(port)) != std::string::npos);
     CHECK(error.find("--http") != std::string::npos);
+    // From the dialog there are no flags to name: it asks for another address in words.
+    const std::string in_dialog = app.start_receiving(tl::otlp::ListenAddress{true, "127.0.0.1", port},
+                                                      tl::otlp::ListenAddress{false, "", 0}, false);
+    CHECK(in_dialog.find("choose another address (port 0 picks a free one) or turn this listener off") !=
+          std::string::npos);
+    CHECK(in_dialog.find("--http") == std::string::npos);
     CHECK(app.receiving() == nullptr);
     CHECK_FALSE(app.showing_file());
     ui.run(2);

@@ -86,10 +86,7 @@ Result<int> OtlpGrpcServer::start(const ListenAddress& address, std::string_view
     if (!server_ || port == 0) {
         server_.reset();
         service_.reset();
-        return Result<int>::failure("cannot listen for OTLP/gRPC on " + address.text() +
-                                    ": the port is in use or the address is not available here; choose another with " +
-                                    std::string(flag) + " HOST:PORT (port 0 picks a free one) or " + std::string(flag) +
-                                    " off");
+        return Result<int>::failure(listen_failure("OTLP/gRPC", address, flag));
     }
     return port;
 }

@@ -49,6 +49,14 @@ Result<ListenAddress> parse_listen_address(std::string_view text) {
     return a;
 }
 
+std::string listen_failure(std::string_view protocol, const ListenAddress& address, std::string_view flag) {
+    std::string out = "cannot listen for " + std::string(protocol) + " on " + address.text() +
+                      ": the port is in use or the address is not available here; ";
+    if (flag.empty()) return out + "choose another address (port 0 picks a free one) or turn this listener off";
+    const std::string f(flag);
+    return out + "choose another with " + f + " HOST:PORT (port 0 picks a free one) or " + f + " off";
+}
+
 // [SECTION] Server
 
 namespace {
@@ -155,10 +163,7 @@ Result<int> OtlpHttpServer::start(const ListenAddress& address, std::string_view
     }
     if (port < 0) {
         server_.reset();
-        return Result<int>::failure("cannot listen for OTLP/HTTP on " + address.text() +
-                                    ": the port is in use or the address is not available here; choose another with " +
-                                    std::string(flag) + " HOST:PORT (port 0 picks a free one) or " + std::string(flag) +
-                                    " off");
+        return Result<int>::failure(listen_failure("OTLP/HTTP", address, flag));
     }
     thread_ = std::thread([this] { server_->listen_after_bind(); });
     // cpp-httplib's stop() does nothing until the listening thread has marked the server running, so a stop()

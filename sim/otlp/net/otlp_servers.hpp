@@ -31,6 +31,10 @@ struct ListenAddress {
 };
 Result<ListenAddress> parse_listen_address(std::string_view text);
 
+// "cannot listen for OTLP/HTTP on 127.0.0.1:4318: the port is in use …; choose another with --http HOST:PORT …":
+// the error of a listener that could not bind. `protocol` is "OTLP/HTTP" or "OTLP/gRPC"; `flag` as in start().
+std::string listen_failure(std::string_view protocol, const ListenAddress& address, std::string_view flag);
+
 // OTLP/HTTP: POST /v1/traces (and the error answers around it).
 class OtlpHttpServer {
 public:
@@ -38,7 +42,8 @@ public:
     ~OtlpHttpServer();
     OtlpHttpServer(const OtlpHttpServer&) = delete;
     OtlpHttpServer& operator=(const OtlpHttpServer&) = delete;
-    // Binds and starts serving; returns the port. `flag` names the option in the error ("--http").
+    // Binds and starts serving; returns the port. `flag` names the option in the error ("--http"); empty
+    // when the address came from elsewhere (the app's dialog), and the error says so in words.
     Result<int> start(const ListenAddress& address, std::string_view flag);
     void stop();
 

@@ -2,8 +2,9 @@
 // - Where: a JSON Pointer built lazily, so the hot import loop allocates no path strings.
 // - SpanImport: collects warnings (capped), interns, converts values, and settles a store after import
 //   (end before start, duplicate span ids, Zipkin's shared client/server ids).
+// - ResourceIndex: a store's resources by content, so equal ones are shared (imports and the receiver).
 // - JsonWriter: a small streaming writer with deterministic output and UTF-8 repair.
-// [SECTION] Ids and numbers  [SECTION] Where  [SECTION] SpanImport  [SECTION] JsonWriter  [SECTION] Readers
+// [SECTION] Ids and numbers  [SECTION] Where  [SECTION] ResourceIndex  [SECTION] SpanImport  [SECTION] JsonWriter  [SECTION] Readers
 #pragma once
 
 #include <cstdint>
@@ -39,6 +40,19 @@ size_t utf8_sequence_length(const unsigned char* p, size_t available);
 
 // [SECTION] Where
 
+// A position in the document. Children point at their parent, which must outlive them (stack use).
+struct Where {
+    const Where* parent = nullptr;
+    std::string_view key;
+    size_t index = 0;
+    bool is_index = false;
+    [[nodiscard]] Where operator/(std::string_view k) const { return Where{this, k, 0, false}; }
+    [[nodiscard]] Where operator/(size_t i) const { return Where{this, {}, i, true}; }
+    [[nodiscard]] std::string pointer() const;  // "/resourceSpans/0/scopeSpans/1"; "/" for the root
+};
+
+// [SECTION] ResourceIndex
+
 // The resources of one TraceStore by content (service and attributes, in order, compared with same_value), so
 // an equal resource is found by one hash lookup instead of a compare with every earlier one. Resources the
 // store gained since the last call are indexed on the next; clear() when the store is replaced.
@@ -55,19 +69,6 @@ public:
 private:
     std::unordered_multimap<uint64_t, uint32_t> by_hash_;  // content hash → index in st.resources
     size_t indexed_ = 0;
-};
-
-// [SECTION] JsonWriter
-
-// A position in the document. Children point at their parent, which must outlive them (stack use).
-struct Where {
-    const Where* parent = nullptr;
-    std::string_view key;
-    size_t index = 0;
-    bool is_index = false;
-    [[nodiscard]] Where operator/(std::string_view k) const { return Where{this, k, 0, false}; }
-    [[nodiscard]] Where operator/(size_t i) const { return Where{this, {}, i, true}; }
-    [[nodiscard]] std::string pointer() const;  // "/resourceSpans/0/scopeSpans/1"; "/" for the root
 };
 
 // [SECTION] SpanImport
@@ -120,6 +121,8 @@ std::string compact_json(const Json& v);
 
 // Two attribute values of one store are equal: same type and value (string ids compared; NaN equals NaN).
 bool same_value(const AttrValue& a, const AttrValue& b);
+
+// [SECTION] JsonWriter
 
 class JsonWriter {
 public:

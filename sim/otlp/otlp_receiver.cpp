@@ -218,12 +218,16 @@ void OtlpReceiver::failed_request(const std::string& line) {
     log(line);
 }
 
+bool OtlpReceiver::readable_encoding(std::string_view content_encoding) {
+    const std::string e = lower(content_encoding);
+    return e.empty() || e == "identity" || e == "gzip" || e == "deflate";
+}
+
 HttpResponse OtlpReceiver::handle_http(const HttpRequest& req) {
     const std::string type = media_type(req.content_type);
     const bool protobuf = type == kProtobuf;
     auto fail = [&](int http_status, int rpc_code, const std::string& message) {
-        sink_.count_failed_request();
-        log("http: " + std::to_string(http_status) + " " + message);
+        failed_request("http: " + std::to_string(http_status) + " " + message);
         return status_response(http_status, rpc_code, message, protobuf);
     };
     HttpResponse r;
@@ -268,7 +272,7 @@ HttpResponse OtlpReceiver::handle_http(const HttpRequest& req) {
     }
     const std::string encoding = lower(req.content_encoding);
     const bool gzip = encoding == "gzip", deflate = encoding == "deflate";
-    if (!gzip && !deflate && !encoding.empty() && encoding != "identity") {
+    if (!readable_encoding(encoding)) {
         r = fail(415, kInvalidArgument,
                  "unsupported content encoding \"" + encoding.substr(0, 100) + "\"; send gzip, deflate or identity");
         add_cors(r);

@@ -83,8 +83,11 @@ public:
     void log(const std::string& line) const {
         if (log_) log_(line);
     }
-    // A request a server answered with an error status of its own (gRPC): counted as failed, `line` logged.
+    // A request answered with an error status: counted as failed, `line` logged.
     void failed_request(const std::string& line);
+    // Whether a body in this Content-Encoding can be read (gzip, deflate, identity or none; any case). A
+    // server may refuse any other before reading the body; handle_http answers it 415.
+    static bool readable_encoding(std::string_view content_encoding);
     // "12 spans, 3 traces, 0 rejected"
     static std::string summary(const ReceiveOutcome& outcome);
 

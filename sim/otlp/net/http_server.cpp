@@ -4,7 +4,6 @@
 #include <httplib.h>
 #include <sys/socket.h>
 
-#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <thread>
@@ -119,10 +118,7 @@ Result<int> OtlpHttpServer::start(const ListenAddress& address, std::string_view
         uint64_t declared = 0;
         const std::string length = req.get_header_value("Content-Length");
         std::from_chars(length.data(), length.data() + length.size(), declared);
-        std::string encoding = r.content_encoding;
-        for (char& c : encoding) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        const bool readable = encoding.empty() || encoding == "identity" || encoding == "gzip" || encoding == "deflate";
-        if (!readable) {
+        if (!OtlpReceiver::readable_encoding(r.content_encoding)) {
             // An encoding this server cannot undo: answered 415 without reading; the connection closes.
             res.set_header("Connection", "close");
         } else if (declared > limit * 4) {

@@ -115,32 +115,35 @@ bool ReceivedTraces::add(const TraceStore& batch, size_t rejected, size_t* resen
     ++counts_.requests;
     counts_.rejected += rejected;
     if (paused_.load()) return true;
-    // Copies of held spans are left out (a copy of the batch without them: retries are rare).
-    std::vector<uint8_t> copy;
+    // Each span's key is computed once: a span equal to one held is a copy an exporter sent again and is left
+    // out (from a copy of the batch: retries are rare); the others are indexed as they are appended.
+    std::vector<uint64_t> keys(batch.spans.size());
+    std::vector<bool> is_copy(batch.spans.size(), false);
     size_t copies = 0;
     for (size_t i = 0; i < batch.spans.size(); ++i) {
-        const Span& s = batch.spans[i];
-        const auto it = held_.find(held_key(s));
-        if (it == held_.end() || !same_span(store_, store_.spans[it->second], batch, s)) continue;
-        if (copy.empty()) copy.resize(batch.spans.size(), 0);
-        copy[i] = 1;
-        ++copies;
+        keys[i] = held_key(batch.spans[i]);
+        const auto it = held_.find(keys[i]);
+        if (it != held_.end() && same_span(store_, store_.spans[it->second], batch, batch.spans[i])) {
+            is_copy[i] = true;
+            ++copies;
+        }
     }
     TraceStore fresh;
     if (copies > 0) {
         fresh = batch;
         size_t k = 0;
         for (size_t i = 0; i < batch.spans.size(); ++i)
-            if (!copy[i]) fresh.spans[k++] = batch.spans[i];
+            if (!is_copy[i]) fresh.spans[k++] = batch.spans[i];
         fresh.spans.resize(k);
     }
     const TraceStore& kept = copies > 0 ? fresh : batch;
     counts_.spans += kept.spans.size();
     counts_.resent += copies;
     if (resent) *resent = copies;
-    const size_t first = store_.spans.size();
+    auto at = static_cast<uint32_t>(store_.spans.size());
     append_store(store_, kept, resources_.get());
-    index_from_locked(first);
+    for (size_t i = 0; i < batch.spans.size(); ++i)
+        if (!is_copy[i]) held_.try_emplace(keys[i], at++);
     for (const Span& s : kept.spans) {
         auto [it, inserted] = traces_.try_emplace(s.trace_id);
         if (inserted) it->second.first_seq = seq_++;

@@ -98,8 +98,9 @@ bool same_span(const TraceStore& as, const Span& a, const TraceStore& bs, const 
 }
 }  // namespace
 
-void ReceivedTraces::index_from_locked(size_t first) {
-    for (size_t i = first; i < store_.spans.size(); ++i)
+void ReceivedTraces::reindex_locked() {
+    held_.clear();
+    for (size_t i = 0; i < store_.spans.size(); ++i)
         held_.try_emplace(held_key(store_.spans[i]), static_cast<uint32_t>(i));
 }
 
@@ -189,8 +190,7 @@ void ReceivedTraces::evict_locked() {
     resources_->clear();
     append_store(kept, view, resources_.get());
     store_ = std::move(kept);
-    held_.clear();
-    index_from_locked(0);
+    reindex_locked();
 }
 
 void ReceivedTraces::clear() {

@@ -89,7 +89,7 @@ private:
         size_t operator()(const TraceId& t) const noexcept { return std::hash<uint64_t>{}(t.hi ^ (t.lo * 0x9e3779b97f4a7c15ULL)); }
     };
     void evict_locked();
-    void index_from_locked(size_t first);  // span ids of store_.spans[first…] into held_
+    void reindex_locked();  // held_ from store_.spans, after the store was rebuilt
 
     mutable std::mutex mu_;
     TraceStore store_;

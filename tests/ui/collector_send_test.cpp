@@ -14,6 +14,7 @@
 #include <httplib.h>
 
 #include "tests/support/loopback_server.hpp"
+#include "tests/ui/app_fixture.hpp"
 #include "tests/ui/ui_fixture.hpp"
 #include "ui/app.hpp"
 
@@ -69,12 +70,6 @@ struct ScopedEnv {
     ScopedEnv& operator=(const ScopedEnv&) = delete;
 };
 
-tl::ui::AppOptions test_options() {
-    tl::ui::AppOptions o;
-    o.asset_dir = TRACELAB_ASSET_DIR;
-    return o;
-}
-
 // Frames until the send is no longer in flight (bounded: about ten seconds).
 void pump_until_sent(tl::ui::test::UiFixture& ui, const tl::ui::App& app) {
     for (int i = 0; i < 1000 && app.collector_send().state == tl::ui::CollectorSend::State::Sending; ++i) {
@@ -89,11 +84,9 @@ void pump_until_sent(tl::ui::test::UiFixture& ui, const tl::ui::App& app) {
 TEST_CASE("send to collector: the menu's dialog posts OTLP/JSON from a worker and reports the outcome") {
     TestCollector collector;
     const ScopedEnv env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", collector.url("/v1/traces"));
-    tl::ui::test::UiFixture ui;
-    tl::ui::App app(test_options());
-    REQUIRE(app.load_scenario("checkout").empty());
-    ui.gui = [&] { app.frame(); };
-    ui.run(2);
+    tl::ui::test::CheckoutOnScreen f;
+    auto& ui = f.ui;
+    auto& app = f.app;
 
     REQUIRE(ui.click("menu:File"));
     REQUIRE(ui.click("file:send-to-collector"));
@@ -118,11 +111,9 @@ TEST_CASE("send to collector: the menu's dialog posts OTLP/JSON from a worker an
 TEST_CASE("send to collector: a 400 is reported as rejected, not retried") {
     TestCollector collector;
     const ScopedEnv env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", collector.url("/bad"));
-    tl::ui::test::UiFixture ui;
-    tl::ui::App app(test_options());
-    REQUIRE(app.load_scenario("checkout").empty());
-    ui.gui = [&] { app.frame(); };
-    ui.run(2);
+    tl::ui::test::CheckoutOnScreen f;
+    auto& ui = f.ui;
+    auto& app = f.app;
     app.open_collector_dialog();
     ui.run(2);
     REQUIRE(ui.click("collector:send"));
@@ -134,11 +125,9 @@ TEST_CASE("send to collector: a 400 is reported as rejected, not retried") {
 }
 
 TEST_CASE("live traffic: following replaces the trace on screen, pinning keeps it while the histogram grows") {
-    tl::ui::test::UiFixture ui;
-    tl::ui::App app(test_options());
-    REQUIRE(app.load_scenario("checkout").empty());
-    ui.gui = [&] { app.frame(); };
-    ui.run(2);
+    tl::ui::test::CheckoutOnScreen f;
+    auto& ui = f.ui;
+    auto& app = f.app;
     REQUIRE(app.focus_panel("live").empty());
     ui.run(2);
     REQUIRE(ui.click("live:pin"));

@@ -10,18 +10,13 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/ui/app_fixture.hpp"
 #include "tests/ui/ui_fixture.hpp"
 #include "ui/app.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
-
-tl::ui::AppOptions test_options() {
-    tl::ui::AppOptions o;
-    o.asset_dir = TRACELAB_ASSET_DIR;
-    return o;
-}
 
 // One OTLP/JSON span; times in ns since the epoch.
 nlohmann::json span(const std::string& trace, const std::string& id, const std::string& parent,
@@ -75,11 +70,9 @@ bool pump_until(tl::ui::test::UiFixture& ui, F&& done) {
 }  // namespace
 
 TEST_CASE("receive in the app: File > Receive traces shows arriving spans live, names the broken hop, pauses, clears") {
-    tl::ui::test::UiFixture ui;
-    tl::ui::App app(test_options());
-    REQUIRE(app.load_scenario("checkout").empty());
-    ui.gui = [&] { app.frame(); };
-    ui.run(2);
+    tl::ui::test::CheckoutOnScreen f;
+    auto& ui = f.ui;
+    auto& app = f.app;
 
     REQUIRE(ui.click("menu:File"));
     REQUIRE(ui.click("file:receive"));
@@ -158,11 +151,9 @@ TEST_CASE("receive in the app: a port in use is shown in the dialog, and the app
     httplib::Server busy;
     const int port = busy.bind_to_any_port("127.0.0.1");
     REQUIRE(port > 0);
-    tl::ui::test::UiFixture ui;
-    tl::ui::App app(test_options());
-    REQUIRE(app.load_scenario("checkout").empty());
-    ui.gui = [&] { app.frame(); };
-    ui.run(2);
+    tl::ui::test::CheckoutOnScreen f;
+    auto& ui = f.ui;
+    auto& app = f.app;
     const std::string error =
         app.start_receiving(tl::otlp::ListenAddress{true, "127.0.0.1", port}, tl::otlp::ListenAddress{false, "", 0});
     CHECK(error.find("127.0.0.1:" + std::to_string(port)) != std::string::npos);
@@ -180,11 +171,9 @@ TEST_CASE("receive in the app: a port in use is shown in the dialog, and the app
 }
 
 TEST_CASE("receive in the app: the simulator-only panels say received traces are on screen, before and after Stop") {
-    tl::ui::test::UiFixture ui;
-    tl::ui::App app(test_options());
-    REQUIRE(app.load_scenario("checkout").empty());
-    ui.gui = [&] { app.frame(); };
-    ui.run(2);
+    tl::ui::test::CheckoutOnScreen f;
+    auto& ui = f.ui;
+    auto& app = f.app;
     REQUIRE(app.start_receiving(tl::otlp::ListenAddress{true, "127.0.0.1", 0}, tl::otlp::ListenAddress{false, "", 0})
                 .empty());
     app.push(tl::ui::FocusPanel{"live"});
